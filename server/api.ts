@@ -1,0 +1,134 @@
+// The HTTP API's conventions in one place: JSON everywhere, errors as
+// {"error":{"code","message"}} with a stable code, same-origin mutations, session identity.
+import { NextResponse, type NextRequest } from "next/server";
+import { sessionUserFromCookies, type SessionUser } from "./session-token";
+import { log } from "./log";
+
+export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
+import { ApiError, type ErrorCode, invalidRequest } from "./api-errors";
+
+/** An API error answer; `context` adds fields beside `error` (health's checks, sign-in's url). */
+export function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+  context: Record<string, unknown> = {},
+) {
+  return NextResponse.json({ ...context, error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+}
+
+export function json(body: unknown, status = 200) {
+  return NextResponse.json(body, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** The origin the browser addressed, as nginx reports it (X-Forwarded-*), else the Host header. */
+export function requestOrigin(req: Request): string | null {
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (!host) return null;
+  const proto = req.headers.get("x-forwarded-proto") ?? "http";
+  return `${proto}://${host}`;
+}
+
+/**
+ * CSRF defence for cookie-authenticated mutations: a browser always sends Origin on a cross-site
+ * POST/PUT/DELETE, and it must name this very site. Requests without Origin (curl, benchmarks)
+ * are not browser-forged and pass; they still need a session cookie.
+ */
+function isForeignOrigin(req: Request): boolean {
+  const origin = req.headers.get("origin");
+  if (!origin) return req.headers.get("sec-fetch-site") === "cross-site";
+  return origin !== requestOrigin(req);
+}
+
+type Handler<P> = (req: NextRequest, ctx: { params: P; user: SessionUser }) => Promise<Response>;
+type PublicHandler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
+
+async function run(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
+  const started = performance.now();
+  // nginx generates X-Request-Id; every log line about this request carries it.
+  const requestId = req.headers.get("x-request-id") ?? undefined;
+  let response: Response;
+  try {
+    if (MUTATING.has(req.method) && isForeignOrigin(req)) {
+      response = errorResponse(403, "forbidden", "Cross-origin request refused.");
+    } else {
+      response = await fn();
+    }
+  } catch (error) {
+    if (error instanceof ApiError) {
+      response = errorResponse(error.status, error.code, error.message, error.headers);
+    } else {
+      log.error({ err: error, method: req.method, path: req.nextUrl.pathname, requestId }, "unhandled API error");
+      response = errorResponse(500, "internal_error", "Something went wrong on our side.");
+    }
+  }
+  log.info(
+    { requestId, method: req.method, path: req.nextUrl.pathname, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+    "api request",
+  );
+  return response;
+}
+
+/** A handler that needs a signed-in user. The user comes from the session cookie, never the request. */
+export function authed<P = Record<string, never>>(handler: Handler<P>) {
+  return (req: NextRequest, ctx: { params: Promise<P> }) =>
+    run(req, async () => {
+      const cookies = Object.fromEntries(req.cookies.getAll().map((c) => [c.name, c.value]));
+      const user = await sessionUserFromCookies(cookies);
+      if (!user) return errorResponse(401, "unauthenticated", "Sign in first.");
+      return handler(req, { params: await ctx.params, user });
+    });
+}
+
+export function open<P = Record<string, never>>(handler: PublicHandler<P>) {
+  return (req: NextRequest, ctx: { params: Promise<P> }) => run(req, async () => handler(req, { params: await ctx.params }));
+}
+
+const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof ALL_METHODS)[number];
+type RouteFn<P> = (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>;
+
+/**
+ * Fills in every method a route does not implement with a JSON 405 (Next's own is an empty body),
+ * and answers OPTIONS: same-origin only, so no Access-Control-Allow-Origin for anyone else.
+ */
+export function methods<P>(impl: Partial<Record<Method, RouteFn<P>>>) {
+  const allow = [...Object.keys(impl), "OPTIONS"].join(", ");
+  const notAllowed: RouteFn<P> = async () =>
+    errorResponse(405, "method_not_allowed", `Allowed: ${allow}.`, { Allow: allow });
+  const out = Object.fromEntries(ALL_METHODS.map((m) => [m, impl[m] ?? notAllowed])) as Record<Method, RouteFn<P>>;
+  const OPTIONS = async (req: NextRequest) => {
+    const origin = req.headers.get("origin");
+    const headers: Record<string, string> = { Allow: allow };
+    if (origin && origin === requestOrigin(req)) {
+      Object.assign(headers, {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": allow,
+        "Access-Control-Allow-Headers": "content-type",
+        "Access-Control-Allow-Credentials": "true",
+        Vary: "Origin",
+      });
+    }
+    return new Response(null, { status: 204, headers });
+  };
+  return { ...out, OPTIONS };
+}
+
+const MAX_JSON_BYTES = 16 * 1024;
+
+/** Reads a small JSON body: 413 past the limit, 400 for anything that is not JSON. */
+export async function readJson(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `Body over ${MAX_JSON_BYTES} bytes.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `Body over ${MAX_JSON_BYTES} bytes.`);
+  if (!text.trim()) throw invalidRequest("Expected a JSON body.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidRequest("Body is not valid JSON.");
+  }
+}

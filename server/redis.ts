@@ -1,0 +1,52 @@
+// Redis connections. Each long-lived role gets its own connection: BullMQ workers block on theirs,
+// and a pub/sub subscriber cannot issue normal commands.
+import { Redis, type RedisOptions } from "ioredis";
+import { env } from "./env";
+import { log } from "./log";
+
+export function createRedis(role: string, options: RedisOptions = {}): Redis {
+  const client = new Redis(env().REDIS_URL, { connectionName: `${env().REDIS_PREFIX}:${role}`, ...options });
+  let down = false;
+  client.on("error", (error) => {
+    // ioredis reconnects by itself; log once per outage, not once per retry.
+    if (!down) log.warn({ err: error, role }, "redis connection error");
+    down = true;
+  });
+  client.on("ready", () => {
+    if (down) log.info({ role }, "redis connection restored");
+    down = false;
+  });
+  return client;
+}
+
+/** Namespaced key: every key this app writes starts with REDIS_PREFIX. */
+export function redisKey(...parts: string[]): string {
+  return [env().REDIS_PREFIX, ...parts].join(":");
+}
+
+const globalForRedis = globalThis as unknown as { __likesRedis?: Redis };
+
+/**
+ * The app's command connection (rate limits, health). Fails fast when Redis is away instead of
+ * queueing commands: a like must not hang on Redis, whose work the outbox relay can redo later.
+ */
+export function redis(): Redis {
+  globalForRedis.__likesRedis ??= createRedis("app", { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  return globalForRedis.__likesRedis;
+}
+
+/** Resolves once the client is connected (immediately if it is), rejects after timeoutMs. */
+export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off("ready", onReady);
+      reject(new Error(`redis not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once("ready", onReady);
+  });
+}
