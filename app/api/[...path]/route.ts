@@ -1,0 +1,5 @@
+// Any /api path that no route handles: a JSON 404, never Next's HTML page.
+import { errorResponse } from "@/server/api";
+
+const notFound = async () => errorResponse(404, "not_found", "No such API endpoint.");
+export { notFound as GET, notFound as POST, notFound as PUT, notFound as PATCH, notFound as DELETE };

@@ -1,0 +1,71 @@
+// The feed: posts newest first, each with its author and whether the viewer likes it.
+import { notFound } from "./api-errors";
+import { decodeCursor, encodeCursor, olderThan } from "./cursor";
+import { db } from "./db";
+import type { Post as PostDto, UserSummary as UserDto } from "../types/api";
+
+export type { PostDto, UserDto };
+
+export const userSelect = { id: true, username: true, name: true, avatarUrl: true } as const;
+
+function postSelect(viewerId: string) {
+  return {
+    id: true,
+    imageUrl: true,
+    caption: true,
+    likeCount: true,
+    createdAt: true,
+    author: { select: userSelect },
+    // At most one row: the viewer's own like, if any.
+    likes: { where: { userId: viewerId }, select: { userId: true }, take: 1 },
+  } as const;
+}
+
+type PostRow = {
+  id: string;
+  imageUrl: string;
+  caption: string;
+  likeCount: number;
+  createdAt: Date;
+  author: UserDto;
+  likes: { userId: string }[];
+};
+
+function toPostDto(row: PostRow): PostDto {
+  return {
+    id: row.id,
+    author: row.author,
+    imageUrl: row.imageUrl,
+    caption: row.caption,
+    likeCount: row.likeCount,
+    likedByMe: row.likes.length > 0,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listPosts(viewerId: string, opts: { limit: number; cursor: string | null }) {
+  const cursor = decodeCursor(opts.cursor);
+  const rows = await db().post.findMany({
+    where: olderThan(cursor),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: opts.limit + 1, // one extra tells whether another page exists
+    select: postSelect(viewerId),
+  });
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toPostDto),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
+  };
+}
+
+export async function getPost(viewerId: string, postId: string): Promise<PostDto> {
+  const row = await db().post.findUnique({ where: { id: postId }, select: postSelect(viewerId) });
+  if (!row) throw notFound("Post");
+  return toPostDto(row);
+}
+
+/** Ids are cuids: anything else cannot name a post, so answer 404 without asking the database. */
+export function isPlausibleId(id: string): boolean {
+  return /^[a-z0-9]{1,40}$/i.test(id);
+}

@@ -1,0 +1,23 @@
+// Who is asking, for pages (server components): next-auth's own session read, which also
+// refreshes the cookie's expiry. API routes use the lighter server/session-token.ts.
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { authOptions } from "./auth";
+import type { SessionUser } from "./session-token";
+
+export type { SessionUser };
+
+export async function getSessionUser(): Promise<SessionUser | null> {
+  // A page that reads the session is per-request: never prerender it at build time.
+  await connection();
+  const session = await getServerSession(authOptions());
+  return session?.user?.id ? (session.user as SessionUser) : null;
+}
+
+/** For pages: the signed-in user, or a redirect to sign-in that comes back here afterwards. */
+export async function requireUser(returnTo: string): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
