@@ -1,0 +1,42 @@
+// The app process: one HTTP server that serves Next.js (pages and /api) and Socket.IO
+// (/socket.io/) on the same port, behind nginx. Started by `npm start` / `npm run dev`.
+import { createServer } from "node:http";
+import next from "next";
+import { loadEnvOrExit } from "./env";
+
+const config = loadEnvOrExit();
+const { log } = await import("./log");
+const { attachRealtime } = await import("./realtime");
+
+const dev = process.argv.includes("--dev");
+const app = next({ dev, hostname: config.HOST, port: config.PORT });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  void handle(req, res);
+});
+// Keep idle keep-alive sockets open longer than nginx's upstream keepalive_timeout (60 s), so nginx
+// never reuses a connection the app is closing.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+
+const realtime = attachRealtime(server);
+
+server.listen(config.PORT, config.HOST, () => {
+  log.info({ url: `http://${config.HOST}:${config.PORT}`, dev }, "app ready");
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "app stopping");
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await realtime.close(); // also closes the HTTP server
+  server.closeAllConnections();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,94 @@
+// Realtime: Socket.IO on the app's own HTTP server (hop 7 of a like).
+// Each socket is authenticated from the next-auth session cookie and joins its user's room.
+// The Redis adapter lets the worker (through @socket.io/redis-emitter) and every other app instance
+// reach any room, wherever the socket is connected.
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
+import { Server } from "socket.io";
+import { env } from "./env";
+import { log } from "./log";
+import { createRedis } from "./redis";
+import { socketIoKey, userRoom } from "./realtime-rooms";
+import { sessionUserFromCookies } from "./session-token";
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 1) continue;
+    const name = part.slice(0, eq).trim();
+    try {
+      out[name] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      out[name] = part.slice(eq + 1).trim();
+    }
+  }
+  return out;
+}
+
+/** The user id in the handshake's session cookie, or null. */
+export async function userIdFromHandshake(req: IncomingMessage): Promise<string | null> {
+  return (await sessionUserFromCookies(parseCookies(req.headers.cookie)))?.id ?? null;
+}
+
+export function attachRealtime(httpServer: HttpServer) {
+  const pub = createRedis("socket.io-pub");
+  const sub = pub.duplicate();
+  let subscriberWasDown = false;
+  sub.on("error", (error) => log.warn({ err: error }, "redis subscriber error"));
+  sub.on("close", () => {
+    subscriberWasDown = true;
+  });
+  sub.on("ready", () => {
+    if (!subscriberWasDown) return;
+    subscriberWasDown = false;
+    // Pushes published while the subscriber was away are lost to this instance's sockets, though
+    // they stayed connected. Tell them to re-read the inbox (the notifications are in Postgres).
+    // ioredis re-subscribes right after "ready"; a PING queued behind it answers once the
+    // subscriptions are live again.
+    setImmediate(() => {
+      sub
+        .ping()
+        .then(() => {
+          log.info("redis subscriber back: asking local sockets to resync");
+          io.local.emit("resync");
+        })
+        .catch(() => undefined);
+    });
+  });
+  const io = new Server(httpServer, {
+    // Same-origin only: the page and the socket are served by the same host through nginx.
+    cors: { origin: false },
+    serveClient: false,
+    adapter: createAdapter(pub, sub, { key: socketIoKey() }),
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const userId = await userIdFromHandshake(socket.request);
+      if (!userId) return next(new Error("unauthenticated"));
+      socket.data.userId = userId;
+      next();
+    } catch (error) {
+      log.warn({ err: error }, "socket handshake failed");
+      next(new Error("unauthenticated"));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    const userId = socket.data.userId as string;
+    void socket.join(userRoom(userId));
+    // Tells the client (and the two-instance test) which instance it reached.
+    socket.emit("hello", { instance: env().INSTANCE_ID });
+    log.debug({ userId, socket: socket.id }, "socket connected");
+  });
+
+  return {
+    io,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
