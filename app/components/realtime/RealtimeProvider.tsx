@@ -1,0 +1,77 @@
+"use client";
+// Live notifications for the signed-in user. One Socket.IO connection per tab, same origin
+// (path /socket.io/), authenticated by the session cookie. It feeds the NotificationCenter:
+//   hello         -> connected (and which app instance answered), then a catch-up read
+//   notification  -> a new inbox item: badge +1, toast, prepended to the inbox if it is open
+//   resync        -> the server's Redis link came back after an outage: catch up
+//   disconnect    -> disconnected; socket.io-client reconnects by itself, and the next hello
+//                    catches up on whatever was pushed meanwhile
+// Returning to the tab also catches up: browsers throttle or drop sockets in background tabs.
+import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { io } from "socket.io-client";
+import { api } from "@/app/lib/api-client";
+import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
+import type { Notification } from "@/types/api";
+
+const NotificationCenterContext = createContext<NotificationCenter | null>(null);
+
+type Props = { initialUnreadCount: number; initialSeenIds: string[]; children: ReactNode };
+
+export function RealtimeProvider({ initialUnreadCount, initialSeenIds, children }: Props) {
+  const [center] = useState(
+    () =>
+      new NotificationCenter(
+        { unreadCount: initialUnreadCount, seenIds: initialSeenIds },
+        () => api.listNotifications({ limit: 50 }),
+        () => api.markNotificationsRead({ all: true }),
+      ),
+  );
+
+  useEffect(() => {
+    const socket = io({ transports: ["websocket"], withCredentials: true });
+
+    // Every connect, the first one included: the first closes the gap between this page's server
+    // render and the socket joining the user's room; later ones fill what was missed while offline.
+    socket.on("hello", (hello: { instance?: unknown }) => {
+      center.connected(typeof hello?.instance === "string" ? hello.instance : null);
+      void center.catchUp();
+    });
+    socket.on("notification", (payload: unknown) => {
+      if (isNotification(payload)) center.receive(payload);
+    });
+    // The server lost Redis for a while: pushes may have been missed even though this socket
+    // stayed connected, so read the inbox again.
+    socket.on("resync", () => void center.catchUp());
+    socket.on("disconnect", () => center.disconnected());
+    socket.on("connect_error", () => center.disconnected());
+
+    const onVisibilityChange = () => {
+      if (document.visibilityState === "visible") void center.catchUp();
+    };
+    document.addEventListener("visibilitychange", onVisibilityChange);
+
+    return () => {
+      document.removeEventListener("visibilitychange", onVisibilityChange);
+      socket.disconnect();
+      center.disconnected();
+    };
+  }, [center]);
+
+  return <NotificationCenterContext value={center}>{children}</NotificationCenterContext>;
+}
+
+function isNotification(value: unknown): value is Notification {
+  const n = value as Partial<Notification> | null;
+  return typeof n?.id === "string" && typeof n.actor?.username === "string" && typeof n.post?.id === "string";
+}
+
+export function useNotificationCenter(): NotificationCenter {
+  const center = use(NotificationCenterContext);
+  if (!center) throw new Error("useNotificationCenter needs a <RealtimeProvider> above it");
+  return center;
+}
+
+export function useNotificationState(): CenterSnapshot {
+  const center = useNotificationCenter();
+  return useSyncExternalStore(center.subscribe, center.getSnapshot, center.getSnapshot);
+}

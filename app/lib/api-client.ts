@@ -1,0 +1,104 @@
+// The browser's API client: same-origin fetch with the session cookie, JSON in and out, and one
+// error type that carries what the UI needs to explain a failure (status, stable code, message,
+// Retry-After). Every API error body is {"error":{"code","message"}}.
+import type { LikeResult, NotificationPage, Post, PostPage } from "@/types/api";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds from the Retry-After header, when the server sent one. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** The request never got an HTTP answer: offline, server down, connection reset. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super("Couldn't reach the server.", { cause });
+    this.name = "NetworkError";
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      // Relative URLs only: the cookie goes with every request, and only to this origin.
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new NetworkError(error);
+  }
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as T;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = Number(response.headers.get("Retry-After"));
+  const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.ceil(retryAfter) : null;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    const { code, message } = body.error ?? {};
+    if (typeof code === "string" && typeof message === "string") {
+      return new ApiError(response.status, code, message, retryAfterSeconds);
+    }
+  } catch {
+    // Not JSON (a proxy's error page, say): fall through to a generic description.
+  }
+  return new ApiError(response.status, "http_error", `The server answered ${response.status}.`, retryAfterSeconds);
+}
+
+const query = (params: Record<string, string | number | null | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined) search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : "";
+};
+
+export const api = {
+  /** PUT likes, DELETE unlikes; both are idempotent and answer the post's confirmed like state. */
+  setLike: (postId: string, liked: boolean) =>
+    request<LikeResult>(liked ? "PUT" : "DELETE", `/api/posts/${encodeURIComponent(postId)}/like`),
+
+  getPost: (postId: string) => request<Post>("GET", `/api/posts/${encodeURIComponent(postId)}`),
+
+  listPosts: (cursor: string | null, limit = 10) => request<PostPage>("GET", `/api/posts${query({ limit, cursor })}`),
+
+  listNotifications: (opts: { cursor?: string | null; limit?: number } = {}) =>
+    request<NotificationPage>("GET", `/api/notifications${query({ limit: opts.limit, cursor: opts.cursor })}`),
+
+  markNotificationsRead: (which: { all: true } | { ids: string[] }) =>
+    request<{ unreadCount: number }>("POST", "/api/notifications/read", which),
+};
+
+/** One sentence for any failed request, for showing next to what failed. */
+export function describeApiError(error: unknown): string {
+  if (error instanceof NetworkError) return error.message;
+  if (error instanceof ApiError) {
+    if (error.status === 401) return "Your session expired — sign in again.";
+    if (error.status === 429) {
+      return error.retryAfterSeconds !== null ? `Too many requests — try again in ${error.retryAfterSeconds} s.` : "Too many requests — try again in a moment.";
+    }
+    return error.message;
+  }
+  return "Something went wrong.";
+}
+
+/** One sentence for a failed like/unlike, shown inline under the post. */
+export function describeLikeError(error: unknown): string {
+  if (error instanceof ApiError && error.status === 429) {
+    return error.retryAfterSeconds !== null
+      ? `You're liking too fast — try again in ${error.retryAfterSeconds} s.`
+      : "You're liking too fast — try again in a few seconds.";
+  }
+  return describeApiError(error);
+}

@@ -1,0 +1,9 @@
+// Where to go after signing in: only a path on this site ("/notifications"), never another origin
+// ("//evil.example", "https://…", "/\\evil"), so the sign-in page cannot be used as an open redirect.
+export function safeCallbackUrl(raw: string | string[] | null | undefined): string {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20)) return "/"; // no control characters in a URL
+  if (value === "/signin" || value.startsWith("/signin?") || value.startsWith("/signin/")) return "/"; // no loop back here
+  return value;
+}

@@ -1,0 +1,27 @@
+// Small text formatters shared by the feed and the inbox.
+
+const numberFormat = new Intl.NumberFormat("en-US");
+
+export function formatLikes(count: number): string {
+  return `${numberFormat.format(count)} ${count === 1 ? "like" : "likes"}`;
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+
+/** A fixed, time-zone-free date: what the server renders before the browser knows "now". */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", then a date. */
+export function formatRelative(iso: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 7) return `${days} d ago`;
+  return formatDate(iso);
+}

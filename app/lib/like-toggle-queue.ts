@@ -1,0 +1,107 @@
+// The optimistic like toggle for one post: a small mutation queue in the style of
+// bluesky-social/social-app's useToggleMutationQueue.
+//
+//   - A click flips what the heart shows at once (the "desired" state); the count shown is the last
+//     confirmed count adjusted by that difference, so it moves with the heart.
+//   - At most one request is in flight per post. Clicks while it runs only change the desired state.
+//   - When the request finishes, if the desired state still differs from what the server confirmed,
+//     exactly one more request goes out. Ten quick clicks cost at most two requests, and the UI
+//     always settles on the server's answer.
+//   - A failed request rolls the heart back to the last confirmed state and keeps the reason,
+//     which stays on screen until a later request succeeds.
+//
+// Framework-free on purpose: React reads it through useSyncExternalStore (see use-like-toggle.ts).
+
+export type LikeState = { liked: boolean; likeCount: number };
+
+export type LikeSnapshot = LikeState & {
+  /** A request for this post is on its way. */
+  pending: boolean;
+  /** Why the last request failed, until one succeeds. */
+  error: string | null;
+};
+
+export type SendLike = (liked: boolean) => Promise<LikeState>;
+
+export class LikeToggleQueue {
+  private confirmed: LikeState;
+  private desired: boolean;
+  private inFlight = false;
+  private error: string | null = null;
+  private snapshot: LikeSnapshot;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    initial: LikeState,
+    private readonly send: SendLike,
+    private readonly describeError: (error: unknown) => string,
+  ) {
+    this.confirmed = initial;
+    this.desired = initial.liked;
+    this.snapshot = this.computeSnapshot();
+  }
+
+  /** The click handler: flip the intent now, let the queue reconcile with the server. */
+  toggle = (): void => {
+    this.desired = !this.desired;
+    this.publish();
+    void this.drain();
+  };
+
+  /**
+   * The server's state learned another way (someone else liked the post: its owner re-reads it
+   * when the notification arrives). Taken only while the queue is idle; otherwise the request in
+   * flight brings a fresher answer anyway.
+   */
+  reconcile = (server: LikeState): void => {
+    if (this.inFlight || this.desired !== this.confirmed.liked) return;
+    this.confirmed = { liked: server.liked, likeCount: server.likeCount };
+    this.desired = server.liked;
+    this.publish();
+  };
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): LikeSnapshot => this.snapshot;
+
+  private async drain(): Promise<void> {
+    // The request already running will look at the desired state again when it finishes.
+    if (this.inFlight) return;
+    while (this.desired !== this.confirmed.liked) {
+      const target = this.desired;
+      this.inFlight = true;
+      this.publish();
+      try {
+        const result = await this.send(target);
+        this.confirmed = { liked: result.liked, likeCount: result.likeCount };
+        this.error = null;
+      } catch (error) {
+        // Roll back to what the server last confirmed; clicks made meanwhile are dropped with it.
+        this.desired = this.confirmed.liked;
+        this.error = this.describeError(error);
+      } finally {
+        this.inFlight = false;
+      }
+      this.publish();
+    }
+  }
+
+  private computeSnapshot(): LikeSnapshot {
+    const { liked, likeCount } = this.confirmed;
+    const delta = this.desired === liked ? 0 : this.desired ? 1 : -1;
+    return {
+      liked: this.desired,
+      likeCount: Math.max(0, likeCount + delta),
+      pending: this.inFlight,
+      error: this.error,
+    };
+  }
+
+  private publish(): void {
+    this.snapshot = this.computeSnapshot();
+    for (const listener of this.listeners) listener();
+  }
+}
