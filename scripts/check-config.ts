@@ -1,0 +1,161 @@
+// npm run check:config: validates the deployment configuration without a Docker engine.
+//   1. nginx: the templates rendered for local use pass `nginx -t` (the real binary).
+//   2. docker-compose.yml passes `docker-compose config -q` (bad keys, conditions, references).
+//   3. What that does not catch, checked on its normalized output: every `service_healthy`
+//      dependency has a healthcheck, every `service_completed_successfully` one is a one-shot,
+//      only nginx publishes ports, scalable services have no container_name, and nginx's
+//      environment sets every template variable.
+//   4. The packages the image needs at run time (Dockerfile, prod-deps stage) are dependencies.
+// One line per check; exit status 1 if any failed. CI needs: nginx-light, docker-compose
+// (which brings python3-yaml, used here to read the YAML), openssl.
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { NGINX_DIR, findNginx, nginxVersion, testNginxConfig } from "./lib/nginx";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+// A different compose file may be named on the command line (used to test this script).
+const COMPOSE_FILE = path.resolve(process.argv[2] ?? path.join(ROOT, "docker-compose.yml"));
+const PUBLISHING_SERVICE = "nginx";
+const SCALABLE_SERVICES = ["app", "worker"];
+
+let failures = 0;
+function ok(message: string) {
+  console.log(`ok    ${message}`);
+}
+function fail(message: string) {
+  failures++;
+  console.log(`FAIL  ${message}`);
+}
+
+async function checkNginx(): Promise<void> {
+  let binary: string;
+  try {
+    binary = findNginx();
+  } catch (error) {
+    fail(`nginx -t: ${(error as Error).message}`);
+    return;
+  }
+  const runDir = await mkdtemp(path.join(tmpdir(), "likes-check-config-"));
+  try {
+    await testNginxConfig({ runDir, httpPort: 8080, httpsPort: 8443, upstreams: ["127.0.0.1:3000", "127.0.0.1:3001"] });
+    ok(`nginx -t accepts nginx/ rendered for local use (${nginxVersion(binary)}, ${binary})`);
+  } catch (error) {
+    fail(`nginx -t: ${(error as Error).message}`);
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+function dockerCompose(args: string[]) {
+  return spawnSync("docker-compose", ["-f", COMPOSE_FILE, ...args], { cwd: ROOT, encoding: "utf8" });
+}
+
+type Service = {
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: { test?: unknown; disable?: boolean };
+  ports?: unknown[];
+  container_name?: string;
+  restart?: string;
+  environment?: Record<string, string | null>;
+};
+type ComposeConfig = { services?: Record<string, Service> };
+
+/** `disable: true` comes out of docker-compose config as test: ["NONE"]. */
+function hasHealthcheck(service: Service | undefined): boolean {
+  const test = service?.healthcheck?.test;
+  if (!test || service?.healthcheck?.disable) return false;
+  return !(Array.isArray(test) && test[0] === "NONE");
+}
+
+/** docker-compose v1 prints YAML only; python3-yaml (a dependency of Debian's docker-compose) reads it. */
+function yamlToJson(yaml: string): ComposeConfig | string {
+  const result = spawnSync("python3", ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], { input: yaml, encoding: "utf8" });
+  if (result.error) return `python3 not found (${result.error.message}): apt-get install python3-yaml`;
+  if (result.status !== 0) return /No module named 'yaml'/.test(result.stderr) ? "python3 has no yaml module: apt-get install python3-yaml" : result.stderr.trim();
+  return JSON.parse(result.stdout) as ComposeConfig;
+}
+
+async function templateVariables(): Promise<string[]> {
+  const names = new Set<string>();
+  for (const file of await readdir(path.join(NGINX_DIR, "templates"))) {
+    if (!file.endsWith(".template")) continue;
+    const text = await readFile(path.join(NGINX_DIR, "templates", file), "utf8");
+    for (const match of text.matchAll(/\$\{(NGINX_[A-Z0-9_]+)\}/g)) names.add(match[1] as string);
+  }
+  return [...names].sort();
+}
+
+async function checkCompose(): Promise<void> {
+  const version = spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" });
+  if (version.error) {
+    fail("docker-compose not found: apt-get install docker-compose (validates compose files without a Docker engine)");
+    return;
+  }
+  const quiet = dockerCompose(["config", "-q"]);
+  if (quiet.status !== 0) {
+    fail(`docker-compose config -q rejects ${path.relative(ROOT, COMPOSE_FILE)}:\n${quiet.stderr.trim()}`);
+    return;
+  }
+  ok(`docker-compose config -q accepts ${path.relative(ROOT, COMPOSE_FILE)} (docker-compose ${version.stdout.trim()})`);
+
+  const normalized = dockerCompose(["config"]);
+  const config = yamlToJson(normalized.stdout);
+  if (typeof config === "string") {
+    fail(`reading docker-compose config output: ${config}`);
+    return;
+  }
+  const services = config.services ?? {};
+
+  const unhealthy: string[] = [];
+  const notOneShot: string[] = [];
+  for (const [name, service] of Object.entries(services)) {
+    for (const [target, dependency] of Object.entries(service.depends_on ?? {})) {
+      const other = services[target];
+      if (dependency.condition === "service_healthy" && !hasHealthcheck(other)) {
+        unhealthy.push(`${name} -> ${target}`);
+      }
+      if (dependency.condition === "service_completed_successfully" && other?.restart && other.restart !== "no") {
+        notOneShot.push(`${name} -> ${target} (restart: ${other.restart})`);
+      }
+    }
+  }
+  if (unhealthy.length) fail(`depends_on service_healthy on a service without a healthcheck: ${unhealthy.join(", ")}`);
+  else ok("every depends_on service_healthy points at a service with a healthcheck");
+  if (notOneShot.length) fail(`depends_on service_completed_successfully on a service that restarts: ${notOneShot.join(", ")}`);
+  else ok("every depends_on service_completed_successfully points at a one-shot service");
+
+  const publishing = Object.entries(services).filter(([, s]) => s.ports?.length).map(([n]) => n);
+  if (publishing.some((n) => n !== PUBLISHING_SERVICE) || !publishing.includes(PUBLISHING_SERVICE)) {
+    fail(`only ${PUBLISHING_SERVICE} may publish ports; publishing: ${publishing.join(", ") || "none"}`);
+  } else ok(`only ${PUBLISHING_SERVICE} publishes ports`);
+
+  const pinned = SCALABLE_SERVICES.filter((n) => !services[n] || services[n].container_name);
+  if (pinned.length) fail(`missing, or a container_name prevents --scale: ${pinned.join(", ")}`);
+  else ok(`${SCALABLE_SERVICES.join(" and ")} can be scaled (no container_name)`);
+
+  const environment = services[PUBLISHING_SERVICE]?.environment ?? {};
+  const unset = (await templateVariables()).filter((v) => typeof environment[v] !== "string" || environment[v] === "");
+  if (unset.length) fail(`the nginx service's environment lacks template variables: ${unset.join(", ")}`);
+  else ok("the nginx service's environment sets every ${NGINX_*} template variable");
+}
+
+async function checkRuntimeDependencies(): Promise<void> {
+  const dockerfile = await readFile(path.join(ROOT, "Dockerfile"), "utf8");
+  const list = /for pkg in ([^;]+);/.exec(dockerfile)?.[1]?.trim().split(/\s+/);
+  if (!list?.length) {
+    fail("Dockerfile: no `for pkg in ...;` list of runtime packages found in the prod-deps stage");
+    return;
+  }
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const missing = list.filter((name) => !pkg.dependencies?.[name]);
+  if (missing.length) fail(`the image runs with production dependencies only; move to "dependencies" in package.json: ${missing.join(", ")}`);
+  else ok(`packages the image needs at run time are dependencies: ${list.join(", ")}`);
+}
+
+await checkNginx();
+await checkCompose();
+await checkRuntimeDependencies();
+console.log(failures ? `\n${failures} check(s) failed` : "\nall configuration checks passed");
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,327 @@
+// Runs the project's nginx outside containers (local stacks, tests, CI) with the very files the
+// nginx image uses: nginx/nginx.conf, nginx/snippets/ and nginx/templates/*.template rendered with
+// the ${NGINX_*} variables of nginx/defaults.env. Only the listen addresses, the upstream list,
+// file paths and the rates a caller asks for differ from compose (docs/decisions/012-...).
+//
+// Each instance lives in its own run directory: it is nginx's prefix (pid, temp paths), holds the
+// rendered config, the logs and, unless told otherwise, the self-signed certificate. A system
+// nginx (its config, pid file or logs) is never touched.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { accessSync, constants as fsConstants, existsSync, statSync } from "node:fs";
+import { chmod, copyFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import path from "node:path";
+
+/** The repository's nginx/ directory. */
+export const NGINX_DIR = path.resolve(import.meta.dirname, "../../nginx");
+
+export type NginxOptions = {
+  /** nginx's prefix and working directory; created if missing. */
+  runDir: string;
+  httpPort: number;
+  httpsPort: number;
+  /** App instances as host:port, e.g. ["127.0.0.1:3000", "127.0.0.1:3001"]. */
+  upstreams: string[];
+  /** Whole requests per second per client address on /api/ (default: nginx/defaults.env). */
+  apiRatePerSecond?: number;
+  /** Requests allowed at once above the rate, ≥ 1 (nginx rejects an explicit burst=0). */
+  apiBurst?: number;
+  /** Whole sign-in attempts per minute per client address (default: nginx/defaults.env). */
+  signinRatePerMinute?: number;
+  signinBurst?: number; // ≥ 1 too
+  /** Address the listeners bind to (default 127.0.0.1: a local stack is not for the network). */
+  listenAddress?: string;
+  /** Where the self-signed certificate is kept (default runDir/certs). */
+  certDir?: string;
+  log?: (line: string) => void;
+};
+
+export type RunningNginx = {
+  httpUrl: string;
+  httpsUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+};
+
+const SBIN_DIRS = ["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin", "/opt/homebrew/bin", "/usr/local/bin", "/usr/bin"];
+
+/** Path of the nginx binary: PATH first, then the sbin directories a non-root PATH lacks. */
+export function findNginx(): string {
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter).filter(Boolean), ...SBIN_DIRS];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, "nginx");
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new Error("nginx not found in PATH or /usr/sbin. Install it: apt-get install nginx-light (or nginx).");
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * A self-signed certificate for localhost (SAN DNS:localhost, IP:127.0.0.1, IP:::1), created once
+ * per directory by the same script the nginx image runs on first start.
+ */
+export async function ensureCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = path.join(dir, "cert.pem");
+  const key = path.join(dir, "key.pem");
+  const script = path.join(NGINX_DIR, "docker-entrypoint.d/15-likes-self-signed-cert.sh");
+  const { code, output } = await run("sh", [script], { ...process.env, NGINX_SSL_CERTIFICATE: cert, NGINX_SSL_CERTIFICATE_KEY: key });
+  if (code !== 0) throw new Error(`could not create a self-signed certificate in ${dir}:\n${output}`);
+  return { cert, key };
+}
+
+const TEMPLATE_VARIABLE = /\$\{(NGINX_[A-Z0-9_]+)\}/g;
+
+/**
+ * Replaces ${NGINX_*} and nothing else, as the image's envsubst does with NGINX_ENVSUBST_FILTER=^NGINX_:
+ * nginx's own $variables (and ${HOME}-like names) stay as written. A variable without a value is an
+ * error here, where envsubst would leave it in place for nginx to trip over.
+ */
+export function renderTemplate(template: string, variables: Record<string, string>): string {
+  const missing = new Set<string>();
+  const rendered = template.replace(TEMPLATE_VARIABLE, (whole, name: string) => {
+    const value = variables[name];
+    if (value === undefined) {
+      missing.add(name);
+      return whole;
+    }
+    return value;
+  });
+  if (missing.size) throw new Error(`nginx template variables without a value: ${[...missing].join(", ")} (see nginx/defaults.env)`);
+  return rendered;
+}
+
+/** nginx/defaults.env: KEY=value lines, # comments. The compose file reads it as an env_file. */
+export function parseDefaultsEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [index, raw] of text.split("\n").entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const match = /^(NGINX_[A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!match || /["']/.test(match[2] ?? "")) throw new Error(`nginx/defaults.env line ${index + 1}: expected NGINX_NAME=value without quotes`);
+    out[match[1] as string] = match[2] as string;
+  }
+  return out;
+}
+
+export async function defaultTemplateVariables(): Promise<Record<string, string>> {
+  return parseDefaultsEnv(await readFile(path.join(NGINX_DIR, "defaults.env"), "utf8"));
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1 (nginx counts whole requests), got ${value}`);
+  return value;
+}
+
+function checkPort(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a TCP port, got ${value}`);
+  return value;
+}
+
+/** The template variables for a local instance: nginx/defaults.env, with the local differences. */
+export async function localTemplateVariables(opts: NginxOptions, certificate: { cert: string; key: string }): Promise<Record<string, string>> {
+  if (!opts.upstreams.length) throw new Error("at least one upstream (host:port) is needed");
+  for (const upstream of opts.upstreams) {
+    // A strict shape: the value lands inside nginx syntax.
+    if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(upstream)) throw new Error(`upstream must be host:port, got ${JSON.stringify(upstream)}`);
+  }
+  const address = opts.listenAddress ?? "127.0.0.1";
+  if (!/^(\[[0-9a-fA-F:]+\]|[0-9.]+|\*)$/.test(address)) throw new Error(`listenAddress must be an IP address, got ${JSON.stringify(address)}`);
+  const variables: Record<string, string> = {
+    ...(await defaultTemplateVariables()),
+    NGINX_HTTP_LISTEN: `${address}:${checkPort("httpPort", opts.httpPort)}`,
+    NGINX_HTTPS_LISTEN: `${address}:${checkPort("httpsPort", opts.httpsPort)}`,
+    NGINX_UPSTREAM_SERVERS: opts.upstreams.map((u) => `server ${u};`).join(" "),
+    NGINX_SSL_CERTIFICATE: certificate.cert,
+    NGINX_SSL_CERTIFICATE_KEY: certificate.key,
+    NGINX_ACCESS_LOG: path.join(path.resolve(opts.runDir), "access.log"),
+  };
+  if (opts.apiRatePerSecond !== undefined) variables.NGINX_API_RATE = `${positiveInteger("apiRatePerSecond", opts.apiRatePerSecond)}r/s`;
+  if (opts.apiBurst !== undefined) variables.NGINX_API_BURST = String(positiveInteger("apiBurst", opts.apiBurst));
+  if (opts.signinRatePerMinute !== undefined) variables.NGINX_SIGNIN_RATE = `${positiveInteger("signinRatePerMinute", opts.signinRatePerMinute)}r/m`;
+  if (opts.signinBurst !== undefined) variables.NGINX_SIGNIN_BURST = String(positiveInteger("signinBurst", opts.signinBurst));
+  return variables;
+}
+
+/**
+ * When the master runs as root its workers run as an unprivileged user (nginx.conf explains why),
+ * and they write request bodies and large responses under the prefix's temp directories. Those are
+ * created and chowned by nginx, but the workers must be able to reach them.
+ */
+async function makeRunDirReachable(runDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  await chmod(runDir, 0o755);
+  for (let dir = path.dirname(runDir); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(`nginx's workers (an unprivileged user) cannot traverse ${dir}: chmod o+x it, or choose a runDir whose parents are all world-searchable (mkdtemp makes 0700 directories)`);
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
+/**
+ * Writes runDir/nginx.conf (nginx/nginx.conf as is), runDir/snippets/ and runDir/conf.d/ (the
+ * rendered templates), creating the certificate if needed. Returns the main config's path.
+ */
+export async function renderNginxConfig(opts: NginxOptions): Promise<string> {
+  const runDir = path.resolve(opts.runDir);
+  await mkdir(path.join(runDir, "conf.d"), { recursive: true });
+  await mkdir(path.join(runDir, "snippets"), { recursive: true });
+  await makeRunDirReachable(runDir);
+
+  const certificate = await ensureCertificate(path.resolve(opts.certDir ?? path.join(runDir, "certs")));
+  const variables = await localTemplateVariables(opts, certificate);
+
+  const mainConf = path.join(runDir, "nginx.conf");
+  await copyFile(path.join(NGINX_DIR, "nginx.conf"), mainConf);
+  for (const name of await readdir(path.join(NGINX_DIR, "snippets"))) {
+    await copyFile(path.join(NGINX_DIR, "snippets", name), path.join(runDir, "snippets", name));
+  }
+  for (const name of await readdir(path.join(NGINX_DIR, "templates"))) {
+    if (!name.endsWith(".template")) continue;
+    const template = await readFile(path.join(NGINX_DIR, "templates", name), "utf8");
+    await writeFile(path.join(runDir, "conf.d", name.slice(0, -".template".length)), renderTemplate(template, variables));
+  }
+  return mainConf;
+}
+
+function nginxArgs(runDir: string, mainConf: string): string[] {
+  // The trailing slash matters: nginx joins the prefix and relative paths without adding one.
+  return ["-p", `${runDir}/`, "-e", path.join(runDir, "error.log"), "-c", mainConf, "-g", "daemon off;"];
+}
+
+/** `nginx -t` on the rendered config; throws with nginx's own output when it is rejected. */
+export async function testNginxConfig(opts: NginxOptions): Promise<void> {
+  const runDir = path.resolve(opts.runDir);
+  const mainConf = await renderNginxConfig(opts);
+  const { code, output } = await run(findNginx(), ["-t", ...nginxArgs(runDir, mainConf)]);
+  opts.log?.(output.trim());
+  if (code !== 0) throw new Error(`nginx -t rejected ${mainConf}:\n${output.trim()}`);
+}
+
+async function tail(file: string, lines = 20): Promise<string> {
+  if (!existsSync(file)) return "";
+  return (await readFile(file, "utf8")).trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** GET /healthz, accepting the self-signed certificate. */
+function probe(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const client = url.startsWith("https:") ? https : http;
+    const req = client.get(url, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
+}
+
+function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`port ${port} on ${host} is already in use: pick other ports for nginx`) : error),
+    );
+    server.listen(port, host.replace(/^\[|\]$/g, ""), () => server.close(() => resolve()));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/**
+ * Starts nginx in the foreground (`daemon off`) in its own process group, and resolves once both
+ * listeners answer /healthz. stop() asks for a graceful stop (SIGQUIT: finish requests in flight),
+ * then kills the whole group after a timeout, and waits for the exit.
+ */
+export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
+  const runDir = path.resolve(opts.runDir);
+  const log = opts.log ?? (() => {});
+  const mainConf = await renderNginxConfig(opts);
+  const errorLog = path.join(runDir, "error.log");
+  const nginx = findNginx();
+  // Probe over loopback whatever the listeners bind to; hand out "localhost" URLs for loopback,
+  // the name the self-signed certificate is for.
+  const address = opts.listenAddress ?? "127.0.0.1";
+  const probeHost = address === "*" || address === "0.0.0.0" ? "127.0.0.1" : address === "[::]" ? "[::1]" : address;
+  const urlHost = probeHost === "127.0.0.1" ? "localhost" : probeHost;
+  const httpUrl = `http://${urlHost}:${opts.httpPort}`;
+  const httpsUrl = `https://${urlHost}:${opts.httpsPort}`;
+
+  // Otherwise a server already on the port would answer the /healthz probe in nginx's place.
+  await assertPortFree(probeHost, opts.httpPort);
+  await assertPortFree(probeHost, opts.httpsPort);
+
+  // detached: a process group of its own, so a forced stop reaches the workers too.
+  const child = spawn(nginx, nginxArgs(runDir, mainConf), { cwd: runDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${nginx}`);
+  child.stdout?.on("data", (chunk: Buffer) => log(`nginx: ${chunk.toString().trimEnd()}`));
+  child.stderr?.on("data", (chunk: Buffer) => log(`nginx: ${chunk.toString().trimEnd()}`));
+  // If the caller dies without stop(), do not leave an nginx holding the ports.
+  const killOnExit = () => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", killOnExit);
+
+  const stop = async (): Promise<void> => {
+    process.removeListener("exit", killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGQUIT");
+    const timer = setTimeout(killOnExit, 15_000);
+    await exited(child);
+    clearTimeout(timer);
+    // The master waits for its workers; this only catches a stray one (e.g. after the SIGKILL).
+    killOnExit();
+    log(`nginx ${pid} stopped`);
+  };
+
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      process.removeListener("exit", killOnExit);
+      throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}) while starting:\n${await tail(errorLog)}`);
+    }
+    const [httpUp, httpsUp] = await Promise.all([
+      probe(`http://${probeHost}:${opts.httpPort}/healthz`),
+      probe(`https://${probeHost}:${opts.httpsPort}/healthz`),
+    ]);
+    if (httpUp && httpsUp) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`nginx did not answer /healthz on ports ${opts.httpPort} and ${opts.httpsPort} within 15 s:\n${await tail(errorLog)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  log(`nginx ${pid} ready: ${httpUrl} ${httpsUrl} -> ${opts.upstreams.join(", ")}`);
+  return { httpUrl, httpsUrl, pid, stop };
+}
+
+/** The version nginx reports, e.g. "nginx/1.22.1" (it prints it on stderr). */
+export function nginxVersion(binary = findNginx()): string {
+  const result = spawnSync(binary, ["-v"], { encoding: "utf8" });
+  return `${result.stdout}${result.stderr}`.trim().replace(/^nginx version: /, "") || "unknown";
+}

@@ -1,0 +1,59 @@
+// npm run stack: the docker-compose topology on this machine, without Docker.
+//   Postgres + Redis (the machine's services), migrations + seed, the app, the worker, and nginx
+//   in front on http://localhost:8080 and https://localhost:8443, with the very nginx templates
+//   the compose file uses (only the upstream addresses differ).
+//   npm run stack -- --scale     two app instances and two workers behind nginx
+//   Ctrl-C stops everything.
+import path from "node:path";
+import { startNginx } from "./lib/nginx";
+import { buildIfNeeded, ROOT, startStack, type NginxStarter } from "./lib/stack";
+
+const scaled = process.argv.includes("--scale");
+const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
+const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
+const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/likes";
+
+const nginx: NginxStarter = async (upstreams, runDir) => {
+  const running = await startNginx({ runDir, httpPort, httpsPort, upstreams, certDir: path.join(ROOT, "nginx", "certs") });
+  return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
+};
+
+const stamp = () => new Date().toISOString().slice(11, 19);
+const say = (line: string) => console.log(`${stamp()}  ${line}`);
+
+try {
+  buildIfNeeded(say);
+  const stack = await startStack({
+    runDir: path.join(ROOT, ".stack", "local"),
+    databaseUrl, // kept between runs: this is the developer's database, not a test's
+    redis: "system",
+    seed: true,
+    apps: scaled ? 2 : 1,
+    appPorts: scaled ? [3000, 3001] : [3000],
+    workers: scaled ? 2 : 1,
+    nginx,
+    env: { REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes", NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000" },
+    report: say,
+    // Warnings and errors from any process; everything else is in .stack/local/<name>.log.
+    onLine: (name, line) => {
+      if (/"level":(40|50|60)/.test(line) || !line.startsWith("{")) console.log(`${stamp()}  ${name.padEnd(9)} ${line}`);
+    },
+  });
+  say(`open ${stack.httpUrl} (or ${stack.httpsUrl}, self-signed) and sign in as alice, bob or carol / ${process.env.SEED_PASSWORD ?? "demo1234"}`);
+  say(`logs in .stack/local/; Ctrl-C to stop`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping nginx, apps, workers…`);
+    await stack.stop();
+    say("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+} catch (error) {
+  console.error(`\nstack failed to start: ${(error as Error).message}`);
+  process.exit(1);
+}
