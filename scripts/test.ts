@@ -1,0 +1,95 @@
+// npm test: every suite, in order: unit, integration (real Postgres and Redis, a private stack per
+// file), e2e (Playwright, Chromium, through nginx). Ends with one line "N passed, N failed".
+//   npm test                  all suites
+//   npm test -- unit          one or more suites by name
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { buildIfNeeded, ROOT } from "./lib/stack";
+
+type Result = { suite: string; passed: number; failed: number; skipped: number; exitCode: number };
+
+const ALL = ["unit", "integration", "e2e"] as const;
+const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const suites = requested.length ? ALL.filter((s) => requested.includes(s)) : [...ALL];
+if (requested.some((r) => !ALL.includes(r as never))) {
+  console.error(`unknown suite in ${requested.join(", ")}; choose from ${ALL.join(", ")}`);
+  process.exit(64);
+}
+
+function testFiles(dir: string): string[] {
+  const full = path.join(ROOT, dir);
+  if (!existsSync(full)) return [];
+  return readdirSync(full, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+function run(command: string, args: string[], onLine?: (line: string) => void): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    let buffer = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      lines.forEach((l) => onLine?.(l));
+    });
+    child.on("exit", (code) => {
+      if (buffer) onLine?.(buffer);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+async function nodeSuite(suite: string, dir: string, concurrency: number): Promise<Result> {
+  const files = testFiles(dir);
+  const counts = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+  if (!files.length) return { suite, passed: 0, failed: 0, skipped: 0, exitCode: 0 };
+  const exitCode = await run(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, "--test-timeout=300000", ...files],
+    (line) => {
+      // The spec reporter's summary: "ℹ pass 12", "ℹ fail 0", …
+      const m = /^ℹ (pass|fail|skipped|todo|cancelled) (\d+)$/.exec(line.trim());
+      if (m) counts[m[1] as keyof typeof counts] = Number(m[2]);
+    },
+  );
+  const failed = counts.fail + counts.cancelled;
+  return { suite, passed: counts.pass, failed: failed || (exitCode ? 1 : 0), skipped: counts.skipped + counts.todo, exitCode };
+}
+
+async function e2eSuite(): Promise<Result> {
+  const report = path.join(ROOT, "test-results", "e2e-results.json");
+  rmSync(report, { force: true });
+  const exitCode = await run(process.execPath, [path.join(ROOT, "node_modules", "@playwright", "test", "cli.js"), "test"]);
+  if (!existsSync(report)) return { suite: "e2e", passed: 0, failed: 1, skipped: 0, exitCode: exitCode || 1 };
+  const { stats } = JSON.parse(readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  // A flaky test passed on retry; it still counts as a pass but is shown.
+  if (stats.flaky) console.log(`e2e: ${stats.flaky} test(s) passed only on retry`);
+  return { suite: "e2e", passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped, exitCode };
+}
+
+const started = Date.now();
+const results: Result[] = [];
+// Logs of the previous run's stacks; this run's stay afterwards for reading.
+rmSync(path.join(ROOT, ".test-stacks"), { recursive: true, force: true });
+if (suites.some((s) => s !== "unit")) buildIfNeeded((line) => console.log(line));
+for (const suite of suites) {
+  console.log(`\n=== ${suite} ===`);
+  if (suite === "unit") results.push(await nodeSuite("unit", "tests/unit", 4));
+  // Each integration file starts its own stack (app, worker, Redis): two at a time on two cores.
+  if (suite === "integration") results.push(await nodeSuite("integration", "tests/integration", 2));
+  if (suite === "e2e") results.push(await e2eSuite());
+}
+
+console.log("\n=== summary ===");
+for (const r of results) console.log(`${r.suite.padEnd(12)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}`);
+console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const skipped = results.reduce((n, r) => n + r.skipped, 0);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 || results.some((r) => r.exitCode !== 0) ? 1 : 0);

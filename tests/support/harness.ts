@@ -1,0 +1,197 @@
+// What the integration tests share: a private stack per test file, users created straight in
+// its database, an HTTP client that signs in the way a browser does, and a Socket.IO client.
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { io, type Socket } from "socket.io-client";
+import { createPrisma, type Db } from "../../server/db";
+import { hashPassword } from "../../server/password";
+import { startNginx, type NginxOptions } from "../../scripts/lib/nginx";
+import { freePort } from "../../scripts/lib/processes";
+import { ROOT, startStack, type NginxStarter, type StackOptions, type Stack } from "../../scripts/lib/stack";
+
+export const PASSWORD = "correct horse battery";
+let passwordHash: Promise<string> | undefined;
+
+export type TestStack = Stack & { db: Db; url: string };
+
+/** A stack of its own: a fresh database, a private redis-server, the app and a worker. */
+export async function startTestStack(name: string, opts: Partial<StackOptions> = {}): Promise<TestStack> {
+  const runDir = path.join(ROOT, ".test-stacks", `${name}-${randomBytes(3).toString("hex")}`);
+  const stack = await startStack({
+    runDir,
+    redis: "private",
+    apps: 1,
+    workers: 1,
+    ...opts,
+    env: { LOG_LEVEL: "warn", LIKE_RATE_LIMIT_PER_MINUTE: "100000", OUTBOX_RELAY_INTERVAL_MS: "500", OUTBOX_RELAY_GRACE_MS: "1000", ...opts.env },
+  });
+  const db = createPrisma(stack.databaseUrl);
+  const stop = stack.stop;
+  return Object.assign(stack, {
+    db,
+    url: stack.httpUrl ?? stack.apps[0]!.url,
+    stop: async () => {
+      await db.$disconnect();
+      await stop();
+    },
+  });
+}
+
+/** nginx in front of the stack on free ports, with the repository's templates. */
+export function nginxOnFreePorts(overrides: Partial<NginxOptions> = {}): NginxStarter {
+  return async (upstreams, runDir) => {
+    const running = await startNginx({ runDir, upstreams, httpPort: await freePort(), httpsPort: await freePort(), ...overrides });
+    return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
+  };
+}
+
+export type TestUser = { id: string; username: string; name: string };
+
+export function uniqueName(prefix = "u"): string {
+  return `${prefix}_${randomBytes(5).toString("hex")}`;
+}
+
+export async function createUser(db: Db, username = uniqueName()): Promise<TestUser> {
+  passwordHash ??= hashPassword(PASSWORD);
+  return db.user.create({
+    data: { username, name: `Test ${username}`, avatarUrl: `/seed/avatars/alice.svg`, passwordHash: await passwordHash },
+    select: { id: true, username: true, name: true },
+  });
+}
+
+export async function createPost(db: Db, authorId: string, caption = "a test photo"): Promise<{ id: string }> {
+  return db.post.create({ data: { authorId, caption, imageUrl: "/seed/posts/alice-1.svg" }, select: { id: true } });
+}
+
+export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
+
+/** Talks to the API like a browser: a cookie jar, JSON in and out. */
+export class ApiClient {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string, readonly defaultHeaders: Record<string, string> = {}) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  private remember(headers: Headers) {
+    for (const line of headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (value === "" || /Max-Age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async raw(method: string, pathname: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const response = await fetch(new URL(pathname, this.baseUrl), {
+      method,
+      redirect: "manual",
+      body: init.body,
+      headers: { ...this.defaultHeaders, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...init.headers },
+    });
+    this.remember(response.headers);
+    return response;
+  }
+
+  async request<T = any>(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const response = await this.raw(method, pathname, {
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // leave as text: the test will say what it got
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  get = <T = any>(p: string) => this.request<T>("GET", p);
+  put = <T = any>(p: string, body?: unknown) => this.request<T>("PUT", p, body);
+  delete = <T = any>(p: string) => this.request<T>("DELETE", p);
+  post = <T = any>(p: string, body?: unknown) => this.request<T>("POST", p, body);
+
+  /** next-auth's own flow: csrf token, then the credentials callback (form-encoded). */
+  async signIn(username: string, password = PASSWORD): Promise<Response> {
+    const csrf = await this.request<{ csrfToken: string }>("GET", "/api/auth/csrf");
+    return this.raw("POST", "/api/auth/callback/credentials", {
+      body: new URLSearchParams({ csrfToken: csrf.body.csrfToken, username, password, json: "true" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+  }
+
+  isSignedIn(): boolean {
+    return [...this.cookies.keys()].some((k) => k.endsWith("next-auth.session-token"));
+  }
+}
+
+export async function signedInClient(baseUrl: string, user: TestUser): Promise<ApiClient> {
+  const client = new ApiClient(baseUrl);
+  const response = await client.signIn(user.username);
+  if (!client.isSignedIn()) throw new Error(`sign-in failed for ${user.username}: ${response.status} ${await response.text()}`);
+  return client;
+}
+
+export type Received = { event: string; payload: any; at: number };
+
+/** What a browser tab has shown: live pushes and catch-up reads, deduplicated by id as the UI does. */
+export function shownIds(received: Received[]): Set<string> {
+  const ids = new Set<string>();
+  for (const r of received) {
+    if (r.event === "notification") ids.add(r.payload.id);
+    if (r.event === "catch-up") for (const item of r.payload) ids.add(item.id);
+  }
+  return ids;
+}
+
+/** A Socket.IO client with the session cookie, as the browser opens it (WebSocket only). */
+export async function connectSocket(baseUrl: string, client: ApiClient | null, opts: { rejectUnauthorized?: boolean } = {}): Promise<{ socket: Socket; received: Received[]; hello: { instance: string } }> {
+  const received: Received[] = [];
+  const socket = io(baseUrl, {
+    transports: ["websocket"],
+    extraHeaders: client ? { cookie: client.cookieHeader() } : {},
+    reconnection: true,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 500,
+    forceNew: true,
+    rejectUnauthorized: opts.rejectUnauthorized ?? true,
+  });
+  socket.onAny((event, payload) => received.push({ event, payload, at: performance.now() }));
+  // As the browser does (app/components/realtime/RealtimeProvider.tsx): on "resync", re-read the inbox.
+  socket.on("resync", async () => {
+    if (!client) return;
+    const inbox = await client.get("/api/notifications?limit=100");
+    received.push({ event: "catch-up", payload: inbox.body.items, at: performance.now() });
+  });
+  const hello = await new Promise<{ instance: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("socket did not connect in 10 s")), 10_000);
+    socket.once("hello", (h) => {
+      clearTimeout(timer);
+      resolve(h);
+    });
+    socket.once("connect_error", (error) => {
+      clearTimeout(timer);
+      socket.close();
+      reject(error);
+    });
+  });
+  return { socket, received, hello };
+}
+
+/** Polls until check() returns a value (not undefined/false), or fails with `what`. */
+export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const notifications = (received: Received[]) => received.filter((r) => r.event === "notification").map((r) => r.payload);

@@ -1,0 +1,15 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { safeCallbackUrl } from "../../app/lib/callback-url";
+
+test("keeps same-site paths", () => {
+  assert.equal(safeCallbackUrl("/notifications"), "/notifications");
+  assert.equal(safeCallbackUrl("/?a=1#x"), "/?a=1#x");
+  assert.equal(safeCallbackUrl(["/notifications", "/x"]), "/notifications");
+});
+
+test("refuses anything that could leave the site or loop", () => {
+  for (const bad of [null, undefined, "", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/\nfoo", "/signin", "/signin?callbackUrl=/"]) {
+    assert.equal(safeCallbackUrl(bad), "/", String(bad));
+  }
+});

@@ -1,0 +1,113 @@
+// The optimistic toggle's rules, with a controllable fake server (a deferred promise per request).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { LikeToggleQueue, type LikeState } from "../../app/lib/like-toggle-queue";
+
+type Pending = { target: boolean; resolve: (s: LikeState) => void; reject: (e: Error) => void };
+
+function harness(initial: LikeState) {
+  const requests: Pending[] = [];
+  let serverLiked = initial.liked;
+  let serverCount = initial.likeCount;
+  const queue = new LikeToggleQueue(
+    initial,
+    (target) =>
+      new Promise<LikeState>((resolve, reject) => {
+        requests.push({ target, resolve, reject });
+      }),
+    (e) => `failed: ${(e as Error).message}`,
+  );
+  /** Answers the oldest open request as a real server would. */
+  const answer = async () => {
+    const req = requests.shift();
+    assert.ok(req, "no request in flight");
+    if (req.target !== serverLiked) serverCount += req.target ? 1 : -1;
+    serverLiked = req.target;
+    req.resolve({ liked: serverLiked, likeCount: serverCount });
+    await new Promise((r) => setImmediate(r));
+  };
+  const fail = async () => {
+    requests.shift()!.reject(new Error("boom"));
+    await new Promise((r) => setImmediate(r));
+  };
+  return { queue, requests, answer, fail, server: () => ({ liked: serverLiked, likeCount: serverCount }) };
+}
+
+test("a click shows the new state before the server answers", () => {
+  const { queue, requests } = harness({ liked: false, likeCount: 4 });
+  queue.toggle();
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 5, pending: true, error: null });
+  assert.equal(requests.length, 1);
+});
+
+test("rapid clicks keep one request in flight and settle on the server's state", async () => {
+  const { queue, requests, answer, server } = harness({ liked: false, likeCount: 0 });
+  for (let i = 0; i < 7; i++) queue.toggle(); // odd number: the user wants "liked"
+  assert.equal(requests.length, 1);
+  assert.equal(queue.getSnapshot().liked, true);
+  await answer();
+  assert.equal(requests.length, 0, "desired already equals the confirmed state: no second request");
+  assert.deepEqual(queue.getSnapshot(), { ...server(), pending: false, error: null });
+});
+
+test("clicks during a request cause exactly one follow-up request", async () => {
+  const { queue, requests, answer, server } = harness({ liked: false, likeCount: 2 });
+  queue.toggle(); // like
+  queue.toggle(); // unlike
+  queue.toggle(); // like
+  queue.toggle(); // unlike: the user ends wanting "not liked"
+  assert.equal(requests.length, 1);
+  await answer(); // server says liked
+  assert.equal(requests.length, 1, "one follow-up to unlike");
+  assert.equal(requests[0]!.target, false);
+  await answer();
+  assert.equal(requests.length, 0);
+  assert.deepEqual(queue.getSnapshot(), { liked: false, likeCount: 2, pending: false, error: null });
+  assert.deepEqual(server(), { liked: false, likeCount: 2 });
+});
+
+test("a failure rolls back to the confirmed state and keeps the reason until a success", async () => {
+  const { queue, fail, answer } = harness({ liked: false, likeCount: 9 });
+  queue.toggle();
+  await fail();
+  assert.deepEqual(queue.getSnapshot(), { liked: false, likeCount: 9, pending: false, error: "failed: boom" });
+  queue.toggle();
+  assert.equal(queue.getSnapshot().error, "failed: boom");
+  await answer();
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 10, pending: false, error: null });
+});
+
+test("the count follows the server, not local arithmetic, once confirmed", async () => {
+  const { queue, requests } = harness({ liked: false, likeCount: 3 });
+  queue.toggle();
+  // Someone else liked meanwhile: the server's count is authoritative.
+  requests.shift()!.resolve({ liked: true, likeCount: 7 });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 7, pending: false, error: null });
+});
+
+test("subscribers hear every change", async () => {
+  const { queue, answer } = harness({ liked: true, likeCount: 1 });
+  let calls = 0;
+  const unsubscribe = queue.subscribe(() => calls++);
+  queue.toggle();
+  await answer();
+  assert.ok(calls >= 2);
+  unsubscribe();
+  const before = calls;
+  queue.toggle();
+  assert.equal(calls, before);
+});
+
+test("reconcile takes a server state learned elsewhere while idle, and ignores it mid-request", async () => {
+  const { queue, requests, answer } = harness({ liked: false, likeCount: 0 });
+  queue.reconcile({ liked: false, likeCount: 3 }); // three others liked it
+  assert.deepEqual(queue.getSnapshot(), { liked: false, likeCount: 3, pending: false, error: null });
+
+  queue.toggle();
+  queue.reconcile({ liked: false, likeCount: 99 }); // stale: a request is in flight
+  assert.equal(queue.getSnapshot().likeCount, 4);
+  assert.equal(requests.length, 1);
+  await answer();
+  assert.equal(queue.getSnapshot().liked, true);
+});
