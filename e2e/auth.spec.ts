@@ -1,0 +1,57 @@
+// Scenario 1: signing in through the real form, a wrong password, signing out, and protected pages
+// that send you to /signin and back to where you were going.
+import type { Page } from "@playwright/test";
+import { expect, test, type TestUser } from "./fixtures";
+import { postCard, waitForRealtime } from "./support/ui";
+
+async function fillSignIn(page: Page, username: string, password: string) {
+  await page.getByLabel("Username", { exact: true }).fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+function expectSignInRedirect(page: Page, callbackUrl: string) {
+  return expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === callbackUrl);
+}
+
+async function expectSignedInAs(page: Page, user: TestUser) {
+  await expect(page.getByTestId("current-user")).toHaveText(user.username);
+  await waitForRealtime(page);
+}
+
+test.describe("signing in and out", () => {
+  test("the sign-in form, a wrong password, sign-out, and the way back to a protected page", async ({ users, anonymousContext }) => {
+    const user = await users.create({ name: "Alice Martin", posts: 1 });
+    const page = await (await anonymousContext()).newPage();
+
+    // A protected page sends a signed-out visitor to the form, remembering where they were going.
+    await page.goto("/notifications");
+    await expectSignInRedirect(page, "/notifications");
+
+    // A wrong password: an error on the form, still signed out.
+    await fillSignIn(page, user.username, `${user.password}-wrong`);
+    await expect(page.getByTestId("signin-error")).toBeVisible();
+    await expect(page).toHaveURL((url) => url.pathname === "/signin");
+    await expect(page.getByTestId("current-user")).toHaveCount(0);
+
+    // The right one: back to the page asked for, signed in, live updates on.
+    await fillSignIn(page, user.username, user.password);
+    await expect(page).toHaveURL((url) => url.pathname === "/notifications");
+    await expectSignedInAs(page, user);
+    await expect(page.getByTestId("signin-error")).toHaveCount(0);
+
+    // Signing out lands on the sign-in page, and the session is gone.
+    await page.getByTestId("sign-out").click();
+    await expect(page).toHaveURL((url) => url.pathname === "/signin");
+    await expect(page.getByLabel("Username", { exact: true })).toBeVisible();
+    expect((await page.request.get("/api/posts")).status()).toBe(401);
+
+    // The feed is protected too; signing in from its redirect comes back to the feed.
+    await page.goto("/");
+    await expectSignInRedirect(page, "/");
+    await fillSignIn(page, user.username, user.password);
+    await expect(page).toHaveURL((url) => url.pathname === "/");
+    await expectSignedInAs(page, user);
+    await expect(postCard(page, user.posts[0]!.id)).toBeVisible();
+  });
+});
