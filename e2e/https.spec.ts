@@ -30,6 +30,9 @@ test.describe("over HTTPS", () => {
     await waitForRealtime(page);
     expect(sockets.length, "a socket was opened").toBeGreaterThan(0);
     expect(sockets.every((url) => url.startsWith("wss://")), `socket URLs: ${sockets.join(", ")}`).toBe(true);
+    // The page came over HTTP/2 (nginx's TLS listener); the socket above still uses HTTP/1.1.
+    const protocol = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).nextHopProtocol);
+    expect(protocol).toBe("h2");
 
     const response = likeResponse(page, postId, "PUT");
     await likeButton(page, postId).click();

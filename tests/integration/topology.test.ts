@@ -1,6 +1,8 @@
 // The production topology on loopback: nginx (HTTP and HTTPS) in front of two app instances and
 // two workers, sharing Socket.IO rooms through Redis.
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import http2 from "node:http2";
 import { after, before, describe, test } from "node:test";
 import {
   ApiClient,
@@ -99,6 +101,36 @@ describe("HTTPS through nginx", () => {
       assert.match(h.get("x-request-id") ?? "", /^[0-9a-f]{32}$/);
     } finally {
       bobTab.socket.close();
+    }
+  });
+
+  test("HTTP/2 over TLS: ALPN picks h2; the API, its errors and the headers are the same", async () => {
+    const session = http2.connect(stack.httpsUrl!, { rejectUnauthorized: false });
+    try {
+      await once(session, "connect");
+      assert.equal(session.alpnProtocol, "h2");
+      const get = (path: string) =>
+        new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: any }>((resolve, reject) => {
+          const req = session.request({ ":path": path });
+          let headers: http2.IncomingHttpHeaders = {};
+          let text = "";
+          req.setEncoding("utf8");
+          req.on("response", (h) => (headers = h));
+          req.on("data", (chunk: string) => (text += chunk));
+          req.on("end", () => resolve({ status: Number(headers[":status"]), headers, body: JSON.parse(text) }));
+          req.on("error", reject);
+        });
+      // Two streams on one connection at once: the multiplexing h2 is for.
+      const [health, missing] = await Promise.all([get("/api/health"), get("/api/no-such-thing")]);
+      assert.equal(health.status, 200);
+      assert.deepEqual(health.body, { status: "ok", checks: { db: "ok", redis: "ok" } });
+      assert.match(String(health.headers["strict-transport-security"]), /max-age=\d+/);
+      assert.equal(health.headers["x-content-type-options"], "nosniff");
+      assert.match(String(health.headers["x-request-id"]), /^[0-9a-f]{32}$/);
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error.code, "not_found");
+    } finally {
+      session.close();
     }
   });
 
