@@ -9,6 +9,7 @@ import { env } from "./env";
 import { log } from "./log";
 import { dummyHash, verifyPassword } from "./password";
 import { hitOrAllow, peek, reset } from "./rate-limit";
+import { decodeLiveSession, newSessionId, revokeSession, SESSION_MAX_AGE_SECONDS } from "./session-revocation";
 
 const credentialsSchema = z.object({
   username: z.string().trim().toLowerCase().min(1).max(32),
@@ -31,7 +32,9 @@ export function authOptions(): NextAuthOptions {
   const e = env();
   return {
     secret: e.NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    // A signed-out session's cookie decodes to nothing, wherever a copy of it is replayed.
+    jwt: { decode: decodeLiveSession },
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
       CredentialsProvider({
@@ -60,8 +63,10 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       jwt({ token, user }) {
         if (user) {
+          // Sign-in: a new session. Re-issued cookies keep these claims.
           token.sub = user.id;
           token.username = (user as unknown as { username: string }).username;
+          token.sid = newSessionId();
         }
         return token;
       },
@@ -75,8 +80,18 @@ export function authOptions(): NextAuthOptions {
         return session;
       },
     },
+    events: {
+      // POST /api/auth/signout, after next-auth decoded the cookie and before it clears it.
+      async signOut({ token }) {
+        if (token?.sid && token.sub) await revokeSession(token.sid, token.sub);
+      },
+    },
     logger: {
-      error: (code, metadata) => log.error({ code, metadata }, "next-auth error"),
+      error: (code, metadata) =>
+        code === "JWT_SESSION_ERROR"
+          ? // A cookie that no longer decodes: expired, from an old secret, or signed out. Not ours to fix.
+            log.info({ code }, "session cookie refused")
+          : log.error({ code, metadata }, "next-auth error"),
       warn: (code) => log.warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },

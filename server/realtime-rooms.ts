@@ -5,6 +5,8 @@ import type { Redis } from "ioredis";
 import { env } from "./env";
 
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Every socket of one signed-in session (one browser): sign-out disconnects them. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 export const socketIoKey = () => `${env().REDIS_PREFIX}:socket.io`;
 

@@ -1,5 +1,6 @@
 // Realtime: Socket.IO on the app's own HTTP server (hop 7 of a like).
-// Each socket is authenticated from the next-auth session cookie and joins its user's room.
+// Each socket is authenticated from the next-auth session cookie and joins its user's room (and
+// its session's, which sign-out empties).
 // The Redis adapter lets the worker (through @socket.io/redis-emitter) and every other app instance
 // reach any room, wherever the socket is connected.
 import type { Server as HttpServer, IncomingMessage } from "node:http";
@@ -8,8 +9,8 @@ import { Server } from "socket.io";
 import { env } from "./env";
 import { log } from "./log";
 import { createRedis } from "./redis";
-import { socketIoKey, userRoom } from "./realtime-rooms";
-import { sessionUserFromCookies } from "./session-token";
+import { sessionRoom, socketIoKey, userRoom } from "./realtime-rooms";
+import { sessionFromCookies } from "./session-token";
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,9 +27,9 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return out;
 }
 
-/** The user id in the handshake's session cookie, or null. */
-export async function userIdFromHandshake(req: IncomingMessage): Promise<string | null> {
-  return (await sessionUserFromCookies(parseCookies(req.headers.cookie)))?.id ?? null;
+/** The live session in the handshake's cookie, or null. */
+export function sessionFromHandshake(req: IncomingMessage) {
+  return sessionFromCookies(parseCookies(req.headers.cookie));
 }
 
 export function attachRealtime(httpServer: HttpServer) {
@@ -65,9 +66,10 @@ export function attachRealtime(httpServer: HttpServer) {
 
   io.use(async (socket, next) => {
     try {
-      const userId = await userIdFromHandshake(socket.request);
-      if (!userId) return next(new Error("unauthenticated"));
-      socket.data.userId = userId;
+      const session = await sessionFromHandshake(socket.request);
+      if (!session) return next(new Error("unauthenticated"));
+      socket.data.userId = session.user.id;
+      socket.data.sessionId = session.sessionId;
       next();
     } catch (error) {
       log.warn({ err: error }, "socket handshake failed");
@@ -77,7 +79,8 @@ export function attachRealtime(httpServer: HttpServer) {
 
   io.on("connection", (socket) => {
     const userId = socket.data.userId as string;
-    void socket.join(userRoom(userId));
+    // The user's room gets their notifications; the session's room lets sign-out close it.
+    void socket.join([userRoom(userId), sessionRoom(socket.data.sessionId as string)]);
     // Tells the client (and the two-instance test) which instance it reached.
     socket.emit("hello", { instance: env().INSTANCE_ID });
     log.debug({ userId, socket: socket.id }, "socket connected");

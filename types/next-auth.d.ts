@@ -10,5 +10,7 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     username?: string;
+    /** The session's id, set at sign-in; sign-out revokes it (server/session-revocation.ts). */
+    sid?: string;
   }
 }

@@ -11,6 +11,7 @@ const { createRedis } = await import("../server/redis");
 const { NOTIFICATIONS_QUEUE, notificationJobSchema, notificationsQueue, queuePrefix, enqueueNotification } = await import("../server/queue");
 const { prepareDelivery, markProcessed, pendingEvents, pruneProcessed } = await import("../server/notifications");
 const { createEmitter, userRoom, NOTIFICATION_EVENT } = await import("../server/realtime-rooms");
+const { pruneRevokedSessions } = await import("../server/session-revocation");
 const { db } = await import("../server/db");
 
 const emitter = createEmitter(createRedis("emitter"));
@@ -56,11 +57,16 @@ async function relayOnce() {
   }
 }
 const relayTimer = setInterval(() => void relayOnce(), config.OUTBOX_RELAY_INTERVAL_MS);
-// Processed events are kept a day for inspection; deleting older ones hourly keeps the table small.
+// Hourly housekeeping: processed events are kept a day for inspection, and a signed-out session's
+// row only until every copy of its cookie has expired.
 const pruneTimer = setInterval(() => {
   pruneProcessed().then(
     (count) => count && log.info({ count }, "pruned processed outbox events"),
     (error) => log.debug({ err: error }, "outbox prune failed; will retry"),
+  );
+  pruneRevokedSessions().then(
+    (count) => count && log.info({ count }, "pruned expired revoked sessions"),
+    (error) => log.debug({ err: error }, "revoked-session prune failed; will retry"),
   );
 }, 3600_000);
 

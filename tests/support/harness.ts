@@ -125,6 +125,22 @@ export class ApiClient {
     });
   }
 
+  /** next-auth's sign-out: csrf token, then POST /api/auth/signout (form-encoded), as the browser's signOut() does. */
+  async signOut(): Promise<Response> {
+    const csrf = await this.request<{ csrfToken: string }>("GET", "/api/auth/csrf");
+    return this.raw("POST", "/api/auth/signout", {
+      body: new URLSearchParams({ csrfToken: csrf.body.csrfToken, json: "true" }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+  }
+
+  /** Another client holding a copy of this one's cookies: a stolen or leftover session cookie. */
+  copy(): ApiClient {
+    const other = new ApiClient(this.baseUrl, this.defaultHeaders);
+    for (const [name, value] of this.cookies) other.cookies.set(name, value);
+    return other;
+  }
+
   isSignedIn(): boolean {
     return [...this.cookies.keys()].some((k) => k.endsWith("next-auth.session-token"));
   }
