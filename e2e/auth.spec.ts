@@ -54,4 +54,25 @@ test.describe("signing in and out", () => {
     await expectSignedInAs(page, user);
     await expect(postCard(page, user.posts[0]!.id)).toBeVisible();
   });
+
+  test("signing out ends the session for every copy of its cookie: another browser holding it is sent to sign-in", async ({ users, session, anonymousContext }) => {
+    const alice = await users.create({ name: "Alice Martin", posts: 1 });
+    const laptop = await session(alice);
+    // Another browser with a copy of the laptop's cookie (a forgotten or stolen one), live too.
+    const elsewhere = await anonymousContext();
+    await elsewhere.addCookies(await laptop.context.cookies());
+    const copy = await elsewhere.newPage();
+    await copy.goto("/notifications");
+    await expectSignedInAs(copy, alice);
+
+    await laptop.page.getByTestId("sign-out").click();
+    await expect(laptop.page).toHaveURL((url) => url.pathname === "/signin");
+
+    // The server closed the copy's socket; the page found its session gone and went to sign-in,
+    // remembering where it was. Its cookie opens nothing any more.
+    await expectSignInRedirect(copy, "/notifications");
+    expect((await elsewhere.request.get("/api/posts")).status()).toBe(401);
+    await copy.goto("/");
+    await expectSignInRedirect(copy, "/");
+  });
 });

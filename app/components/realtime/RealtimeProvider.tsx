@@ -5,9 +5,11 @@
 //   notification  -> a new inbox item: badge +1, toast, prepended to the inbox if it is open
 //   resync        -> the server's Redis link came back after an outage: catch up
 //   disconnect    -> disconnected; socket.io-client reconnects by itself, and the next hello
-//                    catches up on whatever was pushed meanwhile
+//                    catches up on whatever was pushed meanwhile. Closed by the server: the
+//                    session was signed out, so off to sign-in
 // Returning to the tab also catches up: browsers throttle or drop sockets in background tabs.
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
 import { io } from "socket.io-client";
 import { api } from "@/app/lib/api-client";
 import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
@@ -27,7 +29,18 @@ export function RealtimeProvider({ initialUnreadCount, initialSeenIds, children 
       ),
   );
 
+  const router = useRouter();
+
   useEffect(() => {
+    /** Sends a signed-out visitor to sign-in (and back here after); otherwise runs `stillSignedIn`. */
+    const onSessionMaybeEnded = async (stillSignedIn: () => void) => {
+      const session = (await fetch("/api/auth/session").then((r) => r.json()).catch(() => null)) as { user?: unknown } | null;
+      if (session && !session.user) {
+        router.replace(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      } else {
+        stillSignedIn();
+      }
+    };
     const socket = io({ transports: ["websocket"], withCredentials: true });
 
     // Every connect, the first one included: the first closes the gap between this page's server
@@ -42,8 +55,17 @@ export function RealtimeProvider({ initialUnreadCount, initialSeenIds, children 
     // The server lost Redis for a while: pushes may have been missed even though this socket
     // stayed connected, so read the inbox again.
     socket.on("resync", () => void center.catchUp());
-    socket.on("disconnect", () => center.disconnected());
-    socket.on("connect_error", () => center.disconnected());
+    // The server closes (or refuses) a socket itself only when its session has ended: signed out
+    // here, in another tab, or in another browser holding a copy of the cookie. Then socket.io
+    // does not reconnect; check the session and, if it is gone, go to sign-in.
+    socket.on("disconnect", (reason) => {
+      center.disconnected();
+      if (reason === "io server disconnect") void onSessionMaybeEnded(() => socket.connect());
+    });
+    socket.on("connect_error", (error) => {
+      center.disconnected();
+      if (error.message === "unauthenticated") void onSessionMaybeEnded(() => undefined);
+    });
 
     const onVisibilityChange = () => {
       if (document.visibilityState === "visible") void center.catchUp();
@@ -55,7 +77,7 @@ export function RealtimeProvider({ initialUnreadCount, initialSeenIds, children 
       socket.disconnect();
       center.disconnected();
     };
-  }, [center]);
+  }, [center, router]);
 
   return <NotificationCenterContext value={center}>{children}</NotificationCenterContext>;
 }
