@@ -79,3 +79,25 @@ test("a validly encrypted token is still refused without a session id; with a li
   await stack.db.revokedSession.create({ data: { id: "revoked-by-hand", userId: alice.id, expiresAt: new Date(Date.now() + 60_000) } });
   assert.equal(await withCookie(await encode({ token: { ...claims, sid: "revoked-by-hand" }, secret })), 401);
 });
+
+test("the worker's prune deletes revocations whose every copy has expired, and keeps the rest", async () => {
+  // The prune runs against the stack's database, configured as the worker is: through its env.
+  Object.assign(process.env, stack.env);
+  const { pruneRevokedSessions } = await import("../../server/session-revocation");
+  const { db } = await import("../../server/db");
+  try {
+    const alice = await createUser(stack.db);
+    const now = Date.now();
+    await stack.db.revokedSession.createMany({
+      data: [
+        { id: `expired-${alice.id}`, userId: alice.id, expiresAt: new Date(now - 1000) },
+        { id: `live-${alice.id}`, userId: alice.id, expiresAt: new Date(now + 3600_000) },
+      ],
+    });
+    assert.ok((await pruneRevokedSessions()) >= 1);
+    const left = await stack.db.revokedSession.findMany({ where: { userId: alice.id }, select: { id: true } });
+    assert.deepEqual(left, [{ id: `live-${alice.id}` }]);
+  } finally {
+    await db().$disconnect();
+  }
+});
