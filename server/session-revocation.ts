@@ -11,7 +11,10 @@ import { log } from "./log";
 import { createRedis } from "./redis";
 import { createEmitter, sessionRoom } from "./realtime-rooms";
 
-/** How long a session lasts without activity (next-auth re-issues the cookie on page loads). */
+/**
+ * A session cookie is valid this long after next-auth issued it: at sign-in, or when
+ * GET /api/auth/session re-issues it (server components never do; they cannot set cookies).
+ */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
 
 export const newSessionId = () => randomUUID();

@@ -1,7 +1,6 @@
 // Decoding the next-auth session cookie without the rest of next-auth: used where only "who is
 // this?" matters and speed does, the API routes and the Socket.IO handshake. It decrypts the JWT
-// (next-auth's getToken) and checks the session was not signed out, but unlike getServerSession
-// does not re-issue the cookie.
+// (next-auth's getToken) and checks the session was not signed out.
 import { getToken } from "next-auth/jwt";
 import { env } from "./env";
 import { decodeLiveSession } from "./session-revocation";

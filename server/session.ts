@@ -1,5 +1,6 @@
-// Who is asking, for pages (server components): next-auth's own session read, which also
-// refreshes the cookie's expiry. API routes use the lighter server/session-token.ts.
+// Who is asking, for pages (server components): next-auth's own session read, through the same
+// revocation-checking decode as the API (server/session-revocation.ts). Server components cannot
+// set cookies, so this never extends the session. API routes use the lighter server/session-token.ts.
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
