@@ -143,6 +143,34 @@ describe("HTTPS through nginx", () => {
   });
 });
 
+describe("content security policy through nginx", () => {
+  test("a page carries the app's nonce policy, once, with that nonce on every script; a new nonce each time", async () => {
+    const nonces = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${stack.url}/signin`);
+      assert.equal(res.status, 200);
+      // One policy: nginx adds its default only when the app sent none.
+      const policy = res.headers.get("content-security-policy") ?? "";
+      assert.ok(!policy.includes(", "), `two policies were sent: ${policy}`);
+      const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)' 'strict-dynamic';/.exec(policy)?.[1];
+      assert.ok(nonce, policy);
+      const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+      assert.ok(scripts.length > 0);
+      for (const tag of scripts) assert.ok(tag.includes(` nonce="${nonce}"`), `script without the nonce: ${tag}`);
+      nonces.push(nonce);
+    }
+    assert.notEqual(nonces[0], nonces[1]);
+  });
+
+  test("everything else gets nginx's default, under which no script runs", async () => {
+    for (const path of ["/api/health", "/seed/posts/bob-1.svg", "/healthz"]) {
+      const policy = (await fetch(`${stack.url}${path}`)).headers.get("content-security-policy") ?? "";
+      assert.match(policy, /(^|; )script-src 'self';/, `${path}: ${policy}`);
+      assert.match(policy, /frame-ancestors 'none'/, path);
+    }
+  });
+});
+
 describe("nginx's own answers", () => {
   test("/healthz is answered by nginx", async () => {
     const res = await fetch(`${stack.url}/healthz`);

@@ -21,6 +21,12 @@ function startStub(name: string, seen: Seen[]): Promise<{ server: http.Server; a
     seen.push({ name, method: req.method ?? "", url: req.url ?? "", headers: req.headers });
     req.resume();
     req.on("end", () => {
+      if (req.url === "/a-page") {
+        // A page brings its own policy, as proxy.ts does for every page.
+        res.writeHead(200, { "content-type": "text/html", "content-security-policy": "script-src 'nonce-abc' 'strict-dynamic'" });
+        res.end("<!doctype html><title>page</title>");
+        return;
+      }
       if (req.url?.startsWith("/_next/static/")) {
         res.writeHead(200, { "content-type": "application/javascript; charset=utf-8", "cache-control": "no-cache" });
         res.end(`console.log(${JSON.stringify("x".repeat(10))});\n`.repeat(2000));
@@ -74,7 +80,8 @@ function request(url: string, init: { method?: string; headers?: Record<string, 
 const json = (reply: Reply) => JSON.parse(reply.body.toString()) as Record<string, unknown>;
 
 function assertSecurityHeaders(reply: Reply) {
-  assert.match(String(reply.headers["content-security-policy"]), /script-src 'self' 'unsafe-inline'/);
+  // nginx's default policy: nothing it serves by itself runs scripts.
+  assert.match(String(reply.headers["content-security-policy"]), /; script-src 'self'; /);
   assert.match(String(reply.headers["content-security-policy"]), /frame-ancestors 'none'/);
   assert.equal(reply.headers["x-content-type-options"], "nosniff");
   assert.equal(reply.headers["x-frame-options"], "DENY");
@@ -129,6 +136,14 @@ describe("nginx in front of two app instances", () => {
     assert.equal(reply.body.toString(), "ok");
     assertSecurityHeaders(reply);
     assert.equal(seen.length, before, "the app was not asked");
+  });
+
+  test("a response with its own CSP keeps it, alone; nginx adds its default only when there is none", async () => {
+    const page = await request(`${httpUrl}/a-page`);
+    assert.equal(page.headers["content-security-policy"], "script-src 'nonce-abc' 'strict-dynamic'");
+    assert.equal(page.headers["x-content-type-options"], "nosniff", "the other headers still come from nginx");
+    const api = await request(`${httpUrl}/api/anything`);
+    assert.match(String(api.headers["content-security-policy"]), /^default-src 'self'; script-src 'self'; /);
   });
 
   test("the app sees the browser's host and port, scheme, address and request id", async () => {
