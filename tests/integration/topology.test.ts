@@ -70,6 +70,22 @@ describe("two app instances", () => {
       for (const t of tabs) t.socket.close();
     }
   });
+
+  test("signing out through one instance closes that session's sockets on the other", async () => {
+    const alice = await createUser(stack.db);
+    const [app1, app2] = stack.apps;
+    const asAlice = await signedInClient(app1!.url, alice);
+    const tab = await connectSocket(app2!.url, asAlice);
+    let closedWith: string | undefined;
+    tab.socket.once("disconnect", (reason) => (closedWith = reason));
+    try {
+      assert.equal(tab.hello.instance, "app-2");
+      assert.equal((await asAlice.signOut()).status, 200);
+      assert.equal(await eventually("app-2 closed the socket", () => closedWith), "io server disconnect");
+    } finally {
+      tab.socket.close();
+    }
+  });
 });
 
 describe("HTTPS through nginx", () => {
