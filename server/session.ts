@@ -5,6 +5,7 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { connection } from "next/server";
+import { signInUrl } from "../app/lib/callback-url";
 import { authOptions } from "./auth";
 import type { SessionUser } from "./session-token";
 
@@ -24,6 +25,6 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
 /** For pages: the signed-in user, or a redirect to sign-in that comes back here afterwards. */
 export async function requireUser(returnTo: string): Promise<SessionUser> {
   const user = await getSessionUser();
-  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!user) redirect(signInUrl(returnTo));
   return user;
 }

@@ -7,3 +7,8 @@ export function safeCallbackUrl(raw: string | string[] | null | undefined): stri
   if (value === "/signin" || value.startsWith("/signin?") || value.startsWith("/signin/")) return "/"; // no loop back here
   return value;
 }
+
+/** The sign-in page, coming back to `returnTo` (a path on this site) afterwards. */
+export function signInUrl(returnTo: string): string {
+  return `/signin?callbackUrl=${encodeURIComponent(returnTo)}`;
+}

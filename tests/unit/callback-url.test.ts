@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { safeCallbackUrl } from "../../app/lib/callback-url";
+import { safeCallbackUrl, signInUrl } from "../../app/lib/callback-url";
 
 test("keeps same-site paths", () => {
   assert.equal(safeCallbackUrl("/notifications"), "/notifications");
@@ -12,4 +12,10 @@ test("refuses anything that could leave the site or loop", () => {
   for (const bad of [null, undefined, "", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/\nfoo", "/signin", "/signin?callbackUrl=/"]) {
     assert.equal(safeCallbackUrl(bad), "/", String(bad));
   }
+});
+
+test("signInUrl encodes the way back, and safeCallbackUrl reads it back unchanged", () => {
+  const url = signInUrl("/notifications?tab=unread");
+  assert.equal(url, "/signin?callbackUrl=%2Fnotifications%3Ftab%3Dunread");
+  assert.equal(safeCallbackUrl(new URL(url, "http://x").searchParams.get("callbackUrl")), "/notifications?tab=unread");
 });

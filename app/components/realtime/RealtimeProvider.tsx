@@ -12,6 +12,7 @@ import { createContext, use, useEffect, useState, useSyncExternalStore, type Rea
 import { useRouter } from "next/navigation";
 import { io } from "socket.io-client";
 import { api } from "@/app/lib/api-client";
+import { signInUrl } from "@/app/lib/callback-url";
 import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
 import type { Notification } from "@/types/api";
 
@@ -36,7 +37,7 @@ export function RealtimeProvider({ initialUnreadCount, initialSeenIds, children 
     const onSessionMaybeEnded = async (stillSignedIn: () => void) => {
       const session = (await fetch("/api/auth/session").then((r) => r.json()).catch(() => null)) as { user?: unknown } | null;
       if (session && !session.user) {
-        router.replace(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        router.replace(signInUrl(window.location.pathname + window.location.search));
       } else {
         stillSignedIn();
       }
