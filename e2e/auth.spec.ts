@@ -2,13 +2,7 @@
 // that send you to /signin and back to where you were going.
 import type { Page } from "@playwright/test";
 import { expect, test, type TestUser } from "./fixtures";
-import { postCard, waitForRealtime } from "./support/ui";
-
-async function fillSignIn(page: Page, username: string, password: string) {
-  await page.getByLabel("Username", { exact: true }).fill(username);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
+import { fillSignInForm, postCard, waitForRealtime } from "./support/ui";
 
 function expectSignInRedirect(page: Page, callbackUrl: string) {
   return expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === callbackUrl);
@@ -29,13 +23,13 @@ test.describe("signing in and out", () => {
     await expectSignInRedirect(page, "/notifications");
 
     // A wrong password: an error on the form, still signed out.
-    await fillSignIn(page, user.username, `${user.password}-wrong`);
+    await fillSignInForm(page, user.username, `${user.password}-wrong`);
     await expect(page.getByTestId("signin-error")).toBeVisible();
     await expect(page).toHaveURL((url) => url.pathname === "/signin");
     await expect(page.getByTestId("current-user")).toHaveCount(0);
 
     // The right one: back to the page asked for, signed in, live updates on.
-    await fillSignIn(page, user.username, user.password);
+    await fillSignInForm(page, user.username, user.password);
     await expect(page).toHaveURL((url) => url.pathname === "/notifications");
     await expectSignedInAs(page, user);
     await expect(page.getByTestId("signin-error")).toHaveCount(0);
@@ -49,7 +43,7 @@ test.describe("signing in and out", () => {
     // The feed is protected too; signing in from its redirect comes back to the feed.
     await page.goto("/");
     await expectSignInRedirect(page, "/");
-    await fillSignIn(page, user.username, user.password);
+    await fillSignInForm(page, user.username, user.password);
     await expect(page).toHaveURL((url) => url.pathname === "/");
     await expectSignedInAs(page, user);
     await expect(postCard(page, user.posts[0]!.id)).toBeVisible();

@@ -3,7 +3,7 @@
 // attacker do) is blocked, because it lacks the response's nonce.
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { expectLiked, likeButton, waitForRealtime } from "./support/ui";
+import { expectLiked, fillSignInForm, likeButton, waitForRealtime } from "./support/ui";
 
 /** Collects every CSP violation the page reports, from before its first script runs. */
 async function recordViolations(context: BrowserContext): Promise<(page: Page) => Promise<string[]>> {
@@ -28,9 +28,7 @@ test.describe("content security policy", () => {
     const scriptSrc = policy.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src "));
     // No 'unsafe-inline', no 'unsafe-eval': a nonce, and what nonced scripts load.
     expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/]+=*' 'strict-dynamic'$/);
-    await page.getByLabel("Username", { exact: true }).fill(alice.username);
-    await page.getByLabel("Password", { exact: true }).fill(alice.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await fillSignInForm(page, alice.username, alice.password);
     await expect(page).toHaveURL((url) => url.pathname === "/");
     await waitForRealtime(page);
 

@@ -1,15 +1,13 @@
 // Scenario 9: the same like, end to end, through nginx's TLS listener (self-signed certificate).
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test, type TestUser } from "./fixtures";
-import { expectLiked, likeButton, likeResponse, waitForRealtime } from "./support/ui";
+import { expectLiked, fillSignInForm, likeButton, likeResponse, waitForRealtime } from "./support/ui";
 
 async function signInWithForm(context: BrowserContext, user: TestUser): Promise<Page> {
   const page = await context.newPage();
   await page.goto("/");
   await expect(page).toHaveURL((url) => url.protocol === "https:" && url.pathname === "/signin");
-  await page.getByLabel("Username", { exact: true }).fill(user.username);
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await fillSignInForm(page, user.username, user.password);
   await expect(page).toHaveURL((url) => url.protocol === "https:" && url.pathname === "/");
   return page;
 }

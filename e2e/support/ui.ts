@@ -6,6 +6,13 @@ export async function waitForRealtime(page: Page): Promise<void> {
   await expect(page.getByTestId("realtime-status")).toHaveAttribute("data-state", "connected");
 }
 
+/** Fills and submits the real sign-in form (labels Username and Password, button "Sign in"). */
+export async function fillSignInForm(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel("Username", { exact: true }).fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
 /** This test's own post: the feed shows everyone's posts, so always target by id. */
 export function postCard(page: Page, postId: string): Locator {
   return page.locator(`[data-testid="post-card"][data-post-id="${postId}"]`);
