@@ -3,7 +3,7 @@
 // its session's, which sign-out empties).
 // The Redis adapter lets the worker (through @socket.io/redis-emitter) and every other app instance
 // reach any room, wherever the socket is connected.
-import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { env } from "./env";
@@ -25,11 +25,6 @@ function parseCookies(header: string | undefined): Record<string, string> {
     }
   }
   return out;
-}
-
-/** The live session in the handshake's cookie, or null. */
-export function sessionFromHandshake(req: IncomingMessage) {
-  return sessionFromCookies(parseCookies(req.headers.cookie));
 }
 
 export function attachRealtime(httpServer: HttpServer) {
@@ -66,7 +61,7 @@ export function attachRealtime(httpServer: HttpServer) {
 
   io.use(async (socket, next) => {
     try {
-      const session = await sessionFromHandshake(socket.request);
+      const session = await sessionFromCookies(parseCookies(socket.request.headers.cookie));
       if (!session) return next(new Error("unauthenticated"));
       socket.data.userId = session.user.id;
       socket.data.sessionId = session.sessionId;

@@ -59,15 +59,15 @@ async function relayOnce() {
 const relayTimer = setInterval(() => void relayOnce(), config.OUTBOX_RELAY_INTERVAL_MS);
 // Hourly housekeeping: processed events are kept a day for inspection, and a signed-out session's
 // row only until every copy of its cookie has expired.
+function prune(what: string, deleteRows: () => Promise<number>) {
+  deleteRows().then(
+    (count) => count && log.info({ count }, `pruned ${what}`),
+    (error) => log.debug({ err: error }, `pruning ${what} failed; will retry`),
+  );
+}
 const pruneTimer = setInterval(() => {
-  pruneProcessed().then(
-    (count) => count && log.info({ count }, "pruned processed outbox events"),
-    (error) => log.debug({ err: error }, "outbox prune failed; will retry"),
-  );
-  pruneRevokedSessions().then(
-    (count) => count && log.info({ count }, "pruned expired revoked sessions"),
-    (error) => log.debug({ err: error }, "revoked-session prune failed; will retry"),
-  );
+  prune("processed outbox events", pruneProcessed);
+  prune("expired revoked sessions", pruneRevokedSessions);
 }, 3600_000);
 
 await worker.waitUntilReady();
