@@ -7,6 +7,9 @@ const nextConfig = {
   serverExternalPackages: ["@node-rs/argon2", "pino", "pino-pretty", "pg", "ioredis", "bullmq"],
   // nginx compresses (gzip) in front of the app; doing it twice wastes CPU.
   compress: false,
+  // The type-check of `next build` covers the code the image runs (tsconfig.build.json), so the
+  // image builds from its own context; `npm run typecheck` checks the whole repository.
+  typescript: { tsconfigPath: "tsconfig.build.json" },
 };
 
 export default nextConfig;

@@ -6,12 +6,16 @@
 //      only nginx publishes ports, scalable services have no container_name, and nginx's
 //      environment sets every template variable.
 //   4. The packages the image needs at run time (Dockerfile, prod-deps stage) are dependencies.
+//   5. Every file `next build` type-checks inside the image (next.config.js names the tsconfig),
+//      with every file those import, is in the image's build context (.dockerignore), or is made
+//      inside the image by the build (the Prisma client, Next's own types).
 // One line per check; exit status 1 if any failed. CI needs: nginx-light, docker-compose
 // (which brings python3-yaml, used here to read the YAML), openssl.
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isExcluded, parseDockerignore } from "./lib/dockerignore";
 import { NGINX_DIR, findNginx, nginxVersion, testNginxConfig } from "./lib/nginx";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -154,8 +158,29 @@ async function checkRuntimeDependencies(): Promise<void> {
   else ok(`packages the image needs at run time are dependencies: ${list.join(", ")}`);
 }
 
+async function checkImageTypeCheckContext(): Promise<void> {
+  const { default: nextConfig } = (await import(path.join(ROOT, "next.config.js"))) as { default: { typescript?: { tsconfigPath?: string } } };
+  const tsconfig = nextConfig.typescript?.tsconfigPath ?? "tsconfig.json";
+  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
+  if (tsc.status !== 0) {
+    fail(`tsc -p ${tsconfig} --listFilesOnly failed:\n${(tsc.stdout + tsc.stderr).trim()}`);
+    return;
+  }
+  const schema = await readFile(path.join(ROOT, "prisma", "schema.prisma"), "utf8");
+  const prismaOutput = /output\s*=\s*"([^"]+)"/.exec(schema)?.[1];
+  // Made by the image's build stage (prisma generate, next build), so absent from the context.
+  const madeInImage = [prismaOutput && path.relative(ROOT, path.resolve(ROOT, "prisma", prismaOutput)), "next-env.d.ts", ".next"].filter(Boolean) as string[];
+  const rules = parseDockerignore(await readFile(path.join(ROOT, ".dockerignore"), "utf8"));
+  const files = tsc.stdout.split("\n").map((f) => f.trim()).filter((f) => f && !f.includes("/node_modules/")).map((f) => path.relative(ROOT, f));
+  const outside = files.filter((f) => !madeInImage.some((m) => f === m || f.startsWith(`${m}/`)) && isExcluded(rules, f));
+  if (outside.length) {
+    fail(`next build type-checks ${tsconfig}, and these files are left out of the image's build context by .dockerignore, so the image cannot build: ${outside.join(", ")} (keep them out of ${tsconfig}, or let them into the context)`);
+  } else ok(`the ${files.length} files next build type-checks (${tsconfig}) are all in the image's build context`);
+}
+
 await checkNginx();
 await checkCompose();
 await checkRuntimeDependencies();
+await checkImageTypeCheckContext();
 console.log(failures ? `\n${failures} check(s) failed` : "\nall configuration checks passed");
 process.exit(failures ? 1 : 0);
