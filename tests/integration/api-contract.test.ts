@@ -181,9 +181,9 @@ describe("errors are JSON with stable codes", () => {
     assert.deepEqual(ok.body, { unreadCount: 0 });
   });
 
-  test("health reports both checks", async () => {
+  test("health reports both checks and the instance that answered", async () => {
     const res = await new ApiClient(stack.url).get("/api/health");
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { status: "ok", checks: { db: "ok", redis: "ok" } });
+    assert.deepEqual(res.body, { status: "ok", instance: "app-1", checks: { db: "ok", redis: "ok" } });
   });
 });

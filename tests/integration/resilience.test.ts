@@ -67,7 +67,7 @@ test("Redis stops mid-stream and comes back: every like still notifies, once", a
     // Health names the failing dependency.
     const health = await asBob.get("/api/health");
     assert.equal(health.status, 503);
-    assert.deepEqual(health.body, { status: "fail", checks: { db: "ok", redis: "fail" }, error: { code: "unavailable", message: "Failing: redis" } });
+    assert.deepEqual(health.body, { status: "fail", instance: "app-1", checks: { db: "ok", redis: "fail" }, error: { code: "unavailable", message: "Failing: redis" } });
 
     await stack.redis.start(); // same port, empty: the queue's jobs are gone, the outbox is not
     for (const p of bobPosts.slice(6, 9)) assert.equal((await asAlice.put(`/api/posts/${p.id}/like`)).status, 200);

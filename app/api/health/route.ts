@@ -1,7 +1,9 @@
 // GET /api/health: 200 when Postgres and Redis both answer, else 503 naming the failing check.
-// nginx, compose healthchecks and `npm run stack` poll it.
+// nginx, compose healthchecks and `npm run stack` poll it. `instance` names the app instance that
+// answered, so an operator (or the compose suite) can tell replicas behind nginx apart.
 import { errorResponse, json, methods, open } from "@/server/api";
 import { db } from "@/server/db";
+import { env } from "@/server/env";
 import { redis, whenReady } from "@/server/redis";
 
 export const dynamic = "force-dynamic";
@@ -22,9 +24,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       return redis().ping();
     })]);
     const checks = { db: dbStatus, redis: redisStatus };
-    if (dbStatus === "ok" && redisStatus === "ok") return json({ status: "ok", checks });
+    const instance = env().INSTANCE_ID;
+    if (dbStatus === "ok" && redisStatus === "ok") return json({ status: "ok", instance, checks });
     const failing = Object.entries(checks).filter(([, v]) => v !== "ok").map(([k]) => k);
-    return errorResponse(503, "unavailable", `Failing: ${failing.join(", ")}`, {}, { status: "fail", checks });
+    return errorResponse(503, "unavailable", `Failing: ${failing.join(", ")}`, {}, { status: "fail", instance, checks });
   }),
 });
 
