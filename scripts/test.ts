@@ -1,17 +1,21 @@
-// npm test: every suite, in order: unit, integration (real Postgres and Redis, a private stack per
+// npm test: the suites, in order: unit, integration (real Postgres and Redis, a private stack per
 // file), e2e (Playwright, Chromium, through nginx). Ends with one line "N passed, N failed".
-//   npm test                  all suites
+//   npm test                  unit, integration and e2e
 //   npm test -- unit          one or more suites by name
+//   npm run test:compose      the compose suite: docker-compose.yml built and run on a container
+//                             engine (Docker, or podman through .ci/compose/with-podman); opt-in,
+//                             since it needs an engine and a few minutes. .ci/run runs all four.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { buildIfNeeded, ROOT } from "./lib/stack";
 
-type Result = { suite: string; passed: number; failed: number; skipped: number; exitCode: number };
+type Result = { suite: string; passed: number; failed: number; skipped: number; exitCode: number; seconds?: number };
 
-const ALL = ["unit", "integration", "e2e"] as const;
+const ALL = ["unit", "integration", "e2e", "compose"] as const;
+const DEFAULT = ["unit", "integration", "e2e"];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-const suites = requested.length ? ALL.filter((s) => requested.includes(s)) : [...ALL];
+const suites = ALL.filter((s) => (requested.length ? requested : DEFAULT).includes(s));
 if (requested.some((r) => !ALL.includes(r as never))) {
   console.error(`unknown suite in ${requested.join(", ")}; choose from ${ALL.join(", ")}`);
   process.exit(64);
@@ -44,13 +48,13 @@ function run(command: string, args: string[], onLine?: (line: string) => void): 
   });
 }
 
-async function nodeSuite(suite: string, dir: string, concurrency: number): Promise<Result> {
+async function nodeSuite(suite: string, dir: string, concurrency: number, fileTimeoutMs = 300_000): Promise<Result> {
   const files = testFiles(dir);
   const counts = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
   if (!files.length) return { suite, passed: 0, failed: 0, skipped: 0, exitCode: 0 };
   const exitCode = await run(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, "--test-timeout=300000", ...files],
+    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, `--test-timeout=${fileTimeoutMs}`, ...files],
     (line) => {
       // The spec reporter's summary: "ℹ pass 12", "ℹ fail 0", …
       const m = /^ℹ (pass|fail|skipped|todo|cancelled) (\d+)$/.exec(line.trim());
@@ -76,17 +80,26 @@ const started = Date.now();
 const results: Result[] = [];
 // Logs of the previous run's stacks; this run's stay afterwards for reading.
 rmSync(path.join(ROOT, ".test-stacks"), { recursive: true, force: true });
-if (suites.some((s) => s !== "unit")) buildIfNeeded((line) => console.log(line));
+// The local stacks run the local build; the compose suite builds its own image.
+if (suites.some((s) => s === "integration" || s === "e2e")) buildIfNeeded((line) => console.log(line));
 for (const suite of suites) {
   console.log(`\n=== ${suite} ===`);
-  if (suite === "unit") results.push(await nodeSuite("unit", "tests/unit", 4));
+  const suiteStarted = Date.now();
+  let result: Result;
+  if (suite === "unit") result = await nodeSuite("unit", "tests/unit", 4);
   // Each integration file starts its own stack (app, worker, Redis): two at a time on two cores.
-  if (suite === "integration") results.push(await nodeSuite("integration", "tests/integration", 2));
-  if (suite === "e2e") results.push(await e2eSuite());
+  else if (suite === "integration") result = await nodeSuite("integration", "tests/integration", 2);
+  else if (suite === "e2e") result = await e2eSuite();
+  // One compose project at a time: it publishes fixed ports (8080, 8443). A cold image build alone
+  // takes about 5 minutes on two cores.
+  else result = await nodeSuite("compose", "tests/compose", 1, 30 * 60_000);
+  results.push({ ...result, seconds: (Date.now() - suiteStarted) / 1000 });
 }
 
 console.log("\n=== summary ===");
-for (const r of results) console.log(`${r.suite.padEnd(12)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}`);
+for (const r of results) {
+  console.log(`${r.suite.padEnd(12)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""} (${(r.seconds ?? 0).toFixed(0)} s)`);
+}
 console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

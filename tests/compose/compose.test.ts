@@ -1,0 +1,271 @@
+// `docker compose up`, for real: the repository's unchanged docker-compose.yml and Dockerfiles,
+// built and started on a container engine, then used the way a person would, through the nginx
+// container's published ports (8080 and 8443). Run it with `npm run test:compose`; it needs an
+// engine (Docker, or podman through .ci/compose/with-podman) and takes a few minutes, most of
+// it the first image build.
+//
+// One project, in order: build; up and healthy; a like between two seeded users over HTTP and over
+// HTTPS (socket push, counts, inbox); down and up again with the data still there; a Redis restart
+// that keeps a queued job; the stack scaled to two apps and two workers, with a worker crashing;
+// down -v leaving nothing behind. The project has a name of its own, and its ports are published
+// on a loopback address of their own (COMPOSE_TEST_BIND_ADDRESS, default 127.0.0.3), so a
+// developer's own `docker compose up` or `npm run stack` is never touched.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import { ApiClient, connectSocket, eventually, notifications, shownIds, type Received } from "../support/harness";
+import { ComposeProject, EngineApi } from "./support/compose";
+
+// The HTTPS listener serves the self-signed certificate nginx made on first start; this test
+// process (and nothing else) accepts it.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+
+const BIND = process.env.COMPOSE_TEST_BIND_ADDRESS ?? "127.0.0.3";
+const HTTP = `http://${BIND}:8080`;
+const HTTPS = `https://${BIND}:8443`;
+const PASSWORD = process.env.SEED_PASSWORD ?? "demo1234";
+const PROJECT_PREFIX = "likestest";
+const SINGLE = { postgres: 1, redis: 1, app: 1, worker: 1, nginx: 1 };
+const READY_TIMEOUT_MS = 240_000;
+
+const project = new ComposeProject(`${PROJECT_PREFIX}${randomBytes(3).toString("hex")}`, { LIKES_BIND_ADDRESS: BIND, SEED_PASSWORD: PASSWORD });
+type Tab = Awaited<ReturnType<typeof connectSocket>>;
+const tabs: Tab[] = [];
+const say = (line: string) => console.log(`# compose: ${line}`);
+
+async function openTab(baseUrl: string, client: ApiClient): Promise<Tab> {
+  const tab = await connectSocket(baseUrl, client, { rejectUnauthorized: false });
+  tabs.push(tab);
+  return tab;
+}
+
+async function signIn(baseUrl: string, username: string): Promise<ApiClient> {
+  const client = new ApiClient(baseUrl);
+  const res = await client.signIn(username, PASSWORD);
+  assert.ok(client.isSignedIn(), `sign-in as ${username} at ${baseUrl}: ${res.status} ${await res.text()}`);
+  return client;
+}
+
+type Post = { id: string; author: { username: string }; likeCount: number; likedByMe: boolean };
+
+async function postsBy(client: ApiClient, username: string): Promise<Post[]> {
+  const res = await client.get<{ items: Post[] }>("/api/posts?limit=50");
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const posts = res.body.items.filter((p) => p.author.username === username);
+  assert.ok(posts.length > 0, `the seed gives ${username} photos`);
+  return posts;
+}
+
+async function healthOk(baseUrl: string): Promise<string> {
+  const res = await new ApiClient(baseUrl).get("/api/health");
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.status, "ok");
+  assert.deepEqual(res.body.checks, { db: "ok", redis: "ok" });
+  return res.body.instance as string;
+}
+
+/**
+ * The product's moment through the nginx container: `liker` likes one of `owner`'s photos that it
+ * has not liked yet; the owner's open socket gets the notification; the count and the owner's
+ * inbox say so. Returns the post and the notification.
+ */
+async function likeAndSeeItArrive(liker: ApiClient, likerName: string, owner: ApiClient, ownerName: string, ownerTab: Tab) {
+  const post = (await postsBy(liker, ownerName)).find((p) => !p.likedByMe);
+  assert.ok(post, `${likerName} has a photo of ${ownerName}'s left to like`);
+  const inboxBefore = await owner.get("/api/notifications?limit=50");
+  assert.equal(inboxBefore.status, 200);
+  const pushedBefore = notifications(ownerTab.received).length;
+
+  const liked = await liker.put(`/api/posts/${post.id}/like`);
+  assert.equal(liked.status, 200, JSON.stringify(liked.body));
+  assert.deepEqual(liked.body, { postId: post.id, liked: true, likeCount: post.likeCount + 1 });
+
+  const pushed = await eventually(`${ownerName}'s socket receives the notification`, () => notifications(ownerTab.received)[pushedBefore], 30_000);
+  assert.equal(pushed.actor.username, likerName);
+  assert.equal(pushed.post.id, post.id);
+  assert.equal(pushed.readAt, null);
+
+  const seenByOwner = await owner.get(`/api/posts/${post.id}`);
+  assert.equal(seenByOwner.body.likeCount, post.likeCount + 1);
+  const inbox = await owner.get("/api/notifications?limit=50");
+  assert.equal(inbox.body.items[0].id, pushed.id, "the newest inbox item is the one pushed");
+  assert.equal(inbox.body.unreadCount, inboxBefore.body.unreadCount + 1);
+  return { post, notification: pushed };
+}
+
+/** SIGKILL of the worker's node process inside its container: a crash, not a `docker kill`
+ * (which the engine counts as a deliberate stop, so `restart: unless-stopped` would not apply). */
+async function crashWorker(index: number): Promise<void> {
+  const script = `
+    const fs = require("node:fs");
+    for (const pid of fs.readdirSync("/proc").filter((d) => /^\\d+$/.test(d) && Number(d) !== process.pid)) {
+      let cmdline = "";
+      try { cmdline = fs.readFileSync("/proc/" + pid + "/cmdline", "utf8").split("\\0").join(" "); } catch { continue; }
+      if (/^node .*workers\\/notifications\\.ts/.test(cmdline)) { process.kill(Number(pid), "SIGKILL"); console.log(pid); }
+    }`;
+  // The exec session dies with the container (exit 137): what it printed before is what counts.
+  const result = await project.run(["exec", "-T", "--index", String(index), "worker", "node", "-e", script], { allowFailure: true });
+  assert.match(result.stdout.trim(), /^\d+$/, `exactly one worker process was found and killed: ${result.stdout}${result.stderr}`);
+}
+
+// Shared between the steps, in order.
+const state: { alice?: ApiClient; bob?: ApiClient; bobTab?: Tab } = {};
+// Polls through nginx stay well under its per-address API rate (NGINX_API_RATE, 20 r/s).
+const POLL_MS = 250;
+
+before(async () => {
+  // Projects left by an interrupted earlier run (same prefix) are taken down first.
+  const api = new EngineApi();
+  const all = await api.request<{ Labels: Record<string, string> }[]>("GET", "/containers/json?all=1");
+  assert.equal(all.status, 200, `the container engine answers at ${process.env.DOCKER_HOST ?? "/var/run/docker.sock"}`);
+  const stale = new Set(all.body.map((c) => c.Labels["com.docker.compose.project"] ?? "").filter((p) => p.startsWith(PROJECT_PREFIX)));
+  for (const name of stale) {
+    say(`removing a leftover project: ${name}`);
+    await new ComposeProject(name).run(["down", "-v", "--remove-orphans"], { allowFailure: true });
+  }
+});
+
+after(async () => {
+  for (const tab of tabs) tab.socket.close();
+  // Whatever happened above, leave nothing running.
+  if ((await project.containers()).length) await project.run(["down", "-v", "--remove-orphans"], { allowFailure: true });
+});
+
+test("the images build from a fresh clone's files", { timeout: 20 * 60_000 }, async () => {
+  const build = await project.run(["build"]);
+  say(`build: ${build.seconds.toFixed(0)} s`);
+});
+
+test("docker compose up: every service healthy, migrate and seed done", { timeout: READY_TIMEOUT_MS + 120_000 }, async () => {
+  const up = await project.run(["up", "-d"]);
+  const ready = await project.waitReady(SINGLE, ["migrate"], READY_TIMEOUT_MS);
+  say(`up -d to all healthy: ${up.seconds.toFixed(0)} s + wait; containers: ${ready.map((c) => c.name).join(", ")}`);
+  assert.equal(ready.filter((c) => c.state === "running").length, 5);
+});
+
+test("over HTTP on 8080: two seeded users, a like, the owner's socket, the counts and the inbox", async () => {
+  await healthOk(HTTP);
+  const alice = await signIn(HTTP, "alice");
+  const bob = await signIn(HTTP, "bob");
+  const bobTab = await openTab(HTTP, bob);
+  await likeAndSeeItArrive(alice, "alice", bob, "bob", bobTab);
+  Object.assign(state, { alice, bob, bobTab });
+});
+
+test("over HTTPS on 8443: the secure cookie, and the push over wss", async () => {
+  await healthOk(HTTPS);
+  const carol = await signIn(HTTPS, "carol");
+  assert.ok(carol.cookies.has("__Secure-next-auth.session-token"), "behind TLS the session cookie is __Secure-");
+  const bob = await signIn(HTTPS, "bob");
+  const bobTab = await openTab(HTTPS, bob);
+  await likeAndSeeItArrive(carol, "carol", bob, "bob", bobTab);
+});
+
+test("likes and notifications survive docker compose down and up (volumes kept)", { timeout: READY_TIMEOUT_MS + 120_000 }, async () => {
+  const { alice, bob } = state;
+  assert.ok(alice && bob, "the HTTP step ran");
+  for (const tab of tabs.splice(0)) tab.socket.close();
+  // What alice's feed and bob's inbox say before: every post's count and alice's hearts; every
+  // notification with its read state.
+  const feed = async () => (await alice.get<{ items: Post[] }>("/api/posts?limit=50")).body.items.map((p) => ({ id: p.id, likeCount: p.likeCount, likedByMe: p.likedByMe }));
+  const inbox = async () => (await bob.get("/api/notifications?limit=50")).body;
+  const feedBefore = await feed();
+  const inboxBefore = await inbox();
+  assert.ok(feedBefore.some((p) => p.likedByMe), "alice's like from the HTTP step is there");
+  assert.ok(inboxBefore.items.length >= 2, "bob's two notifications from the HTTP and HTTPS steps are there");
+
+  await project.run(["down"]);
+  assert.deepEqual(await project.containers(), [], "down removes the containers");
+  await project.run(["up", "-d"]);
+  await project.waitReady(SINGLE, ["migrate"], READY_TIMEOUT_MS);
+
+  // The session cookies are still good (same secret, nothing revoked), so no new sign-in. The
+  // seed ran again (it does on every up) and changed nothing.
+  assert.deepEqual(await feed(), feedBefore);
+  assert.deepEqual(await inbox(), inboxBefore);
+  state.bobTab = await openTab(HTTP, bob);
+});
+
+test("a Redis restart keeps a queued notification job (append-only file on its volume)", { timeout: 180_000 }, async () => {
+  const { alice, bob, bobTab } = state;
+  assert.ok(alice && bob && bobTab, "the earlier steps ran");
+  const waitingJobs = async () => (await project.exec("redis", ["redis-cli", "--raw", "LRANGE", "likes:bull:notifications:wait", "0", "-1"])).split("\n").filter(Boolean);
+  const enqueuedAt = async (jobId: string) => (await project.exec("redis", ["redis-cli", "--raw", "HGET", `likes:bull:notifications:${jobId}`, "timestamp"])).trim();
+
+  // With the worker stopped, a like's job waits in Redis.
+  await project.run(["stop", "worker"]);
+  assert.deepEqual(await waitingJobs(), []);
+  const post = (await postsBy(alice, "bob")).find((p) => !p.likedByMe);
+  assert.ok(post, "alice has a photo of bob's left to like");
+  assert.equal((await alice.put(`/api/posts/${post.id}/like`)).status, 200);
+  const [jobId, ...others] = await waitingJobs();
+  assert.ok(jobId && !others.length, "exactly one job waits");
+  const timestamp = await enqueuedAt(jobId);
+  assert.match(timestamp, /^\d+$/);
+
+  await project.run(["restart", "redis"]);
+  await eventually("redis answers again", async () => (await project.exec("redis", ["redis-cli", "ping"]).catch(() => "")).trim() === "PONG", 60_000, POLL_MS);
+  // The same job, not a re-enqueued copy: the outbox relay runs in the worker, which is stopped.
+  assert.deepEqual(await waitingJobs(), [jobId], "the job is still queued after the restart");
+  assert.equal(await enqueuedAt(jobId), timestamp);
+
+  await project.run(["start", "worker"]);
+  await project.waitReady(SINGLE, [], READY_TIMEOUT_MS);
+  const shown = await eventually("bob is shown the queued notification", async () => {
+    const inbox = await bob.get("/api/notifications?limit=50");
+    assert.equal(inbox.status, 200, JSON.stringify(inbox.body));
+    const item = inbox.body.items.find((n: { post: { id: string }; actor: { username: string } }) => n.post.id === post.id && n.actor.username === "alice");
+    return item && shownIds(bobTab.received).has(item.id) ? item : undefined;
+  }, 60_000, POLL_MS);
+  assert.equal(shown.readAt, null);
+  assert.deepEqual(await waitingJobs(), []);
+});
+
+test("--scale app=2 --scale worker=2: both replicas answer, a crashed worker stops no notification and is restarted", { timeout: READY_TIMEOUT_MS + 240_000 }, async () => {
+  const { alice, bob } = state;
+  assert.ok(alice && bob, "the earlier steps ran");
+  for (const tab of tabs.splice(0)) tab.socket.close();
+  await project.run(["down"]);
+  await project.run(["up", "-d", "--scale", "app=2", "--scale", "worker=2"]);
+  const ready = await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
+
+  // Every app replica answers through nginx; /api/health names the one that did.
+  const replicas = new Set(ready.filter((c) => c.service === "app").map((c) => `app-${c.hostname}`));
+  assert.equal(replicas.size, 2);
+  const answered = new Set<string>();
+  for (let i = 0; i < 20; i++) answered.add(await healthOk(HTTP));
+  assert.deepEqual([...answered].sort(), [...replicas].sort(), "nginx spreads requests over both replicas");
+
+  // Alice's tabs land on both replicas; a push reaches every one of them.
+  const aliceTabs: Tab[] = [];
+  for (let i = 0; i < 4; i++) aliceTabs.push(await openTab(HTTP, alice));
+  assert.equal(new Set(aliceTabs.map((t) => t.hello.instance)).size, 2, "sockets on both replicas");
+
+  // Worker 1 crashes; bob likes every photo of alice's he has not liked. Each must arrive.
+  await crashWorker(1);
+  const toLike = (await postsBy(bob, "alice")).filter((p) => !p.likedByMe);
+  assert.ok(toLike.length >= 2, "bob has photos of alice's left to like");
+  for (const post of toLike) assert.equal((await bob.put(`/api/posts/${post.id}/like`)).status, 200);
+  const likedIds = new Set(toLike.map((p) => p.id));
+  const arrived = (received: Received[]) => notifications(received).filter((n) => n.actor.username === "bob" && likedIds.has(n.post.id));
+  for (const tab of aliceTabs) {
+    await eventually(`tab on ${tab.hello.instance} gets all ${toLike.length} notifications`, () => arrived(tab.received).length >= toLike.length, 60_000, POLL_MS);
+    assert.equal(new Set(arrived(tab.received).map((n) => n.post.id)).size, toLike.length);
+  }
+
+  // restart: unless-stopped brings the crashed worker back, and it becomes healthy again.
+  const restarted = await eventually("the crashed worker is restarted", async () => {
+    const worker1 = (await project.containers()).find((c) => c.service === "worker" && c.number === 1);
+    return worker1 && worker1.restartCount >= 1 && worker1.state === "running" ? worker1 : undefined;
+  }, 60_000, POLL_MS);
+  say(`worker 1 restarted (restart count ${restarted.restartCount})`);
+  await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
+});
+
+test("docker compose down -v leaves no container, volume or network behind", { timeout: 180_000 }, async () => {
+  for (const tab of tabs.splice(0)) tab.socket.close();
+  await project.run(["down", "-v", "--remove-orphans"]);
+  assert.deepEqual(await project.containers(), []);
+  assert.deepEqual(await project.api.volumes(project.name), []);
+  assert.deepEqual(await project.api.networks(project.name), []);
+});
