@@ -30,7 +30,7 @@ export const viewport: Viewport = {
   ],
 };
 
-/** Ids already delivered to this user: the realtime client will not toast them again. */
+/** Items already delivered to this user: the realtime client will not toast them again. */
 const SEEN_WINDOW = 50;
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
@@ -42,7 +42,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body>
         {user && inbox ? (
           // Keyed by user: a different account never inherits the previous one's state.
-          <RealtimeProvider key={user.id} initialUnreadCount={inbox.unreadCount} initialSeenIds={inbox.items.map((n) => n.id)}>
+          <RealtimeProvider
+            key={user.id}
+            initial={{ unreadCount: inbox.unreadCount, unseenCount: inbox.unseenCount, items: inbox.items.map(({ id, createdAt }) => ({ id, createdAt })) }}
+          >
             <AppHeader user={user} />
             {children}
             <Toaster />

@@ -3,8 +3,11 @@
 // One SQL statement does three things or none: the Like row (its primary key (userId, postId)
 // makes a second like a no-op), the post's likeCount (an atomic increment, only if a row was
 // inserted), and, when someone else's post was liked, an outbox event that owes its author a
-// notification. After the statement commits, the event is handed to the queue; if that fails,
-// the outbox relay hands it over later (docs/decisions/001-outbox-and-idempotent-jobs.md).
+// notification. Unlike mirrors it: the row goes, the count drops, and an outbox event owes the
+// author a retraction. After the statement commits, the event is handed to the queue; if that
+// fails, the outbox relay hands it over later (docs/decisions/001-outbox-and-idempotent-jobs.md).
+// The worker decides what either event means for the inbox from the state it finds, not from the
+// event's kind (docs/decisions/014-notifications-follow-likes.md).
 //
 // Why one statement rather than a Prisma interactive transaction: every like of a post updates
 // the same Post row, so its row lock is the hot spot. A single statement holds that lock for one
@@ -16,11 +19,14 @@ import { notFound } from "./api-errors";
 import { db } from "./db";
 import { log } from "./log";
 import { enqueueNotification } from "./queue";
+import { publishPostLikes } from "./realtime-publish";
 
 export const LIKE_EVENT = "like.created";
+export const UNLIKE_EVENT = "like.removed";
+export const LIKE_EVENTS: readonly string[] = [LIKE_EVENT, UNLIKE_EVENT];
 export type LikeEventPayload = { postId: string; actorId: string; recipientId: string };
 
-type Outcome = { postExists: boolean; likeCount: number | null; eventId: string | null };
+type Outcome = { postExists: boolean; changed: boolean; likeCount: number | null; eventId: string | null };
 
 async function like(userId: string, postId: string): Promise<Outcome> {
   const eventId = randomUUID();
@@ -42,12 +48,14 @@ async function like(userId: string, postId: string): Promise<Outcome> {
       RETURNING id
     )
     SELECT EXISTS (SELECT 1 FROM "Post" WHERE id = ${postId}) AS "postExists",
+           EXISTS (SELECT 1 FROM counted) AS changed,
            COALESCE((SELECT "likeCount" FROM counted), (SELECT "likeCount" FROM "Post" WHERE id = ${postId})) AS "likeCount",
            (SELECT id FROM event) AS "eventId"`;
   return row!;
 }
 
 async function unlike(userId: string, postId: string): Promise<Outcome> {
+  const eventId = randomUUID();
   const [row] = await db().$queryRaw<Outcome[]>`
     WITH deleted AS (
       DELETE FROM "Like" WHERE "userId" = ${userId} AND "postId" = ${postId}
@@ -55,15 +63,26 @@ async function unlike(userId: string, postId: string): Promise<Outcome> {
     ), counted AS (
       UPDATE "Post" SET "likeCount" = "likeCount" - 1
       WHERE id IN (SELECT "postId" FROM deleted)
-      RETURNING "likeCount"
+      RETURNING "likeCount", "authorId"
+    ), event AS (
+      INSERT INTO "OutboxEvent" (id, type, payload)
+      SELECT ${eventId}, ${UNLIKE_EVENT},
+             jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId")
+      FROM counted WHERE "authorId" <> ${userId}
+      RETURNING id
     )
     SELECT EXISTS (SELECT 1 FROM "Post" WHERE id = ${postId}) AS "postExists",
+           EXISTS (SELECT 1 FROM counted) AS changed,
            COALESCE((SELECT "likeCount" FROM counted), (SELECT "likeCount" FROM "Post" WHERE id = ${postId})) AS "likeCount",
-           NULL::text AS "eventId"`;
+           (SELECT id FROM event) AS "eventId"`;
   return row!;
 }
 
-/** Sets the user's like on a post; idempotent. Unlike never notifies. */
+/**
+ * Sets the user's like on a post; idempotent. A change owes the post's author an inbox update
+ * (a notification, or its retraction), unless the author is the user; and it tells everyone
+ * watching the post (its page, its list of likers) the new count.
+ */
 export async function setLike(userId: string, postId: string, liked: boolean): Promise<LikeState> {
   const outcome = liked ? await like(userId, postId) : await unlike(userId, postId);
   if (!outcome.postExists || outcome.likeCount === null) throw notFound("Post");
@@ -76,5 +95,6 @@ export async function setLike(userId: string, postId: string, liked: boolean): P
       log.warn({ err: error, eventId: outcome.eventId }, "enqueue failed; left to the outbox relay");
     }
   }
+  if (outcome.changed) publishPostLikes(postId, outcome.likeCount);
   return { postId, liked, likeCount: outcome.likeCount };
 }

@@ -1,8 +1,10 @@
-// Notifications: the inbox API's queries, and the worker's step that turns an outbox event into
-// a Notification row (hop 6 of a like, see docs/architecture.md).
+// Notifications: the inbox API's queries, and the worker's step that brings the owner's inbox in
+// line with a like or an unlike (hop 6 of a like, see docs/architecture.md).
+import { Prisma } from "./generated/prisma/client";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
-import { LIKE_EVENT, type LikeEventPayload } from "./likes";
+import { newId } from "./ids";
+import { LIKE_EVENTS, type LikeEventPayload } from "./likes";
 import { userSelect, type UserDto } from "./posts";
 import type { Notification as NotificationDto } from "../types/api";
 
@@ -37,75 +39,135 @@ export function toNotificationDto(row: NotificationRow): NotificationDto {
   };
 }
 
-export async function unreadCount(userId: string): Promise<number> {
-  return db().notification.count({ where: { recipientId: userId, readAt: null } });
+export type InboxCounts = { unreadCount: number; unseenCount: number };
+
+/**
+ * unreadCount: notifications not opened yet (each stays "new" in the inbox until it is opened, or
+ * until "mark all as read"). unseenCount: the unread ones that arrived since the user last opened
+ * the inbox: the bell's badge.
+ */
+export async function inboxCounts(userId: string): Promise<InboxCounts> {
+  const [row] = await db().$queryRaw<InboxCounts[]>`
+    SELECT count(*)::int AS "unreadCount",
+           count(*) FILTER (WHERE u."notificationsSeenAt" IS NULL OR n."createdAt" > u."notificationsSeenAt")::int AS "unseenCount"
+    FROM "Notification" n JOIN "User" u ON u.id = n."recipientId"
+    WHERE n."recipientId" = ${userId} AND n."readAt" IS NULL`;
+  return row ?? { unreadCount: 0, unseenCount: 0 };
 }
 
 export async function listInbox(userId: string, opts: { limit: number; cursor: string | null }) {
   const cursor = decodeCursor(opts.cursor);
-  const [rows, unread] = await Promise.all([
+  const [rows, counts] = await Promise.all([
     db().notification.findMany({
       where: { recipientId: userId, ...olderThan(cursor) },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: opts.limit + 1,
       select: notificationSelect,
     }),
-    unreadCount(userId),
+    inboxCounts(userId),
   ]);
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
     items: page.map(toNotificationDto),
-    unreadCount: unread,
+    ...counts,
     nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
   };
 }
 
 /** Marks the user's own notifications read; ids that are not theirs are silently not matched. */
-export async function markRead(userId: string, which: { ids: string[] } | { all: true }): Promise<number> {
+export async function markRead(userId: string, which: { ids: string[] } | { all: true }): Promise<InboxCounts> {
   await db().notification.updateMany({
     where: { recipientId: userId, readAt: null, ...("ids" in which ? { id: { in: which.ids } } : {}) },
     data: { readAt: new Date() },
   });
-  return unreadCount(userId);
+  return inboxCounts(userId);
+}
+
+/** The user opened the inbox: the bell clears; every notification keeps its own read state. */
+export async function markSeen(userId: string): Promise<InboxCounts> {
+  // The database's clock, the one that stamps Notification.createdAt.
+  await db().$executeRaw`UPDATE "User" SET "notificationsSeenAt" = clock_timestamp() WHERE id = ${userId}`;
+  return inboxCounts(userId);
 }
 
 export type DeliveryOutcome =
-  | { kind: "push"; recipientId: string; notification: NotificationDto }
-  | { kind: "skip"; reason: "already_processed" | "unknown_event" | "already_notified" | "gone" };
+  | { kind: "push"; recipientId: string; actorId: string; notification: NotificationDto }
+  | { kind: "retract"; recipientId: string; notificationId: string }
+  | { kind: "skip"; reason: "already_processed" | "unknown_event" | "unchanged" | "superseded" | "gone" };
+
+type Recorded = { created?: string; retracted?: string };
 
 /**
- * Turns one outbox event into a Notification. Safe to run any number of times for one event:
- * - a processed event is skipped;
- * - the Notification is unique per (recipient, actor, post, type), so like → unlike → like
- *   notifies once;
- * - a retry after a crash between insert and push pushes again (same notification id; the
- *   browser drops ids it has already shown), so a push is at-least-once, never lost.
- * The caller pushes, then calls markProcessed().
+ * Brings the owner's inbox in line with one like event (a like or an unlike), and says what to
+ * push. Safe to run any number of times, for any event, in any order:
+ * - it decides from the state it finds, not from the event's kind: a like that still exists has
+ *   exactly one notification, a like that does not has none. So an old "like" job processed after
+ *   the unlike creates nothing, and an "unlike" job processed after a new like deletes nothing;
+ * - runs for the same (actor, post) are serialized by a transaction-scoped advisory lock, so two
+ *   workers cannot interleave a read of the Like row with the other's write of the Notification;
+ * - the decision is recorded on the event in the same transaction: a retry after a crash before
+ *   the push replays it (push at-least-once; the browser drops ids it has shown, and ignores a
+ *   notification it has seen retracted). A processed event is skipped.
+ * See docs/decisions/014-notifications-follow-likes.md. The caller pushes, then markProcessed().
  */
 export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome> {
   const event = await db().outboxEvent.findUnique({ where: { id: eventId } });
   if (!event) return { kind: "skip", reason: "unknown_event" };
   if (event.processedAt) return { kind: "skip", reason: "already_processed" };
-  if (event.type !== LIKE_EVENT) return { kind: "skip", reason: "unknown_event" };
-
+  if (!LIKE_EVENTS.includes(event.type)) return { kind: "skip", reason: "unknown_event" };
   const { postId, actorId, recipientId } = event.payload as LikeEventPayload;
-  try {
-    await db().notification.createMany({
-      data: [{ recipientId, actorId, postId, type: "like", sourceEventId: event.id }],
-      skipDuplicates: true,
-    });
-  } catch (error) {
-    // The post or a user was deleted since the like: nothing left to notify about.
-    if ((error as { code?: string }).code === "P2003") return { kind: "skip", reason: "gone" };
-    throw error;
+
+  let recorded = event.outcome as Recorded | null;
+  if (!recorded) {
+    try {
+      const [, rows] = await db().$transaction([
+        db().$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`like:${actorId}:${postId}`}, 0))`,
+        db().$queryRaw<{ created: string | null; retracted: string | null }[]>`
+          WITH live AS (
+            SELECT 1 FROM "Like" WHERE "userId" = ${actorId} AND "postId" = ${postId}
+          ), created AS (
+            INSERT INTO "Notification" (id, "recipientId", "actorId", "postId", type, "sourceEventId", "createdAt")
+            SELECT ${newId()}, ${recipientId}, ${actorId}, ${postId}, 'like', ${eventId}, clock_timestamp()
+            WHERE EXISTS (SELECT 1 FROM live)
+            ON CONFLICT ("recipientId", "actorId", "postId", type) DO NOTHING
+            RETURNING id
+          ), retracted AS (
+            DELETE FROM "Notification"
+            WHERE "recipientId" = ${recipientId} AND "actorId" = ${actorId} AND "postId" = ${postId} AND type = 'like'
+              AND NOT EXISTS (SELECT 1 FROM live)
+            RETURNING id
+          ), recorded AS (
+            UPDATE "OutboxEvent"
+            SET outcome = COALESCE((SELECT jsonb_build_object('created', id) FROM created),
+                                   (SELECT jsonb_build_object('retracted', id) FROM retracted),
+                                   '{}'::jsonb)
+            WHERE id = ${eventId}
+          )
+          SELECT (SELECT id FROM created) AS created, (SELECT id FROM retracted) AS retracted`,
+      ]);
+      const row = rows[0];
+      recorded = { ...(row?.created ? { created: row.created } : {}), ...(row?.retracted ? { retracted: row.retracted } : {}) };
+    } catch (error) {
+      // The post or a user was deleted since the like: nothing left to notify about.
+      if (isForeignKeyViolation(error)) return { kind: "skip", reason: "gone" };
+      throw error;
+    }
   }
-  const row = await db().notification.findUnique({
-    where: { recipientId_actorId_postId_type: { recipientId, actorId, postId, type: "like" } },
-    select: { ...notificationSelect, sourceEventId: true },
-  });
-  if (!row || row.sourceEventId !== event.id) return { kind: "skip", reason: "already_notified" };
-  return { kind: "push", recipientId, notification: toNotificationDto(row) };
+
+  if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted };
+  if (!recorded.created) return { kind: "skip", reason: "unchanged" };
+  const row = await db().notification.findUnique({ where: { id: recorded.created }, select: notificationSelect });
+  // Replaying a crashed attempt: a later unlike has already taken this one back.
+  if (!row) return { kind: "skip", reason: "superseded" };
+  return { kind: "push", recipientId, actorId, notification: toNotificationDto(row) };
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return error.code === "P2003" || (error.code === "P2010" && String((error.meta as { code?: unknown } | undefined)?.code) === "23503");
+  }
+  return /23503|foreign key/i.test(String((error as Error)?.message));
 }
 
 export async function markProcessed(eventId: string): Promise<void> {

@@ -2,7 +2,7 @@
 import { notFound } from "./api-errors";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
-import type { Post as PostDto, UserSummary as UserDto } from "../types/api";
+import type { Liker, LikerPage, Post as PostDto, UserSummary as UserDto } from "../types/api";
 
 export type { PostDto, UserDto };
 
@@ -68,4 +68,28 @@ export async function getPost(viewerId: string, postId: string): Promise<PostDto
 /** Ids are cuids: anything else cannot name a post, so answer 404 without asking the database. */
 export function isPlausibleId(id: string): boolean {
   return /^[a-z0-9]{1,40}$/i.test(id);
+}
+
+/** Who likes a post, newest like first, keyset-paged on (createdAt, userId). 404 for no such post. */
+export async function listLikers(postId: string, opts: { limit: number; cursor: string | null }): Promise<LikerPage> {
+  const cursor = decodeCursor(opts.cursor);
+  const [post, rows] = await Promise.all([
+    db().post.findUnique({ where: { id: postId }, select: { id: true } }),
+    db().like.findMany({
+      where: {
+        postId,
+        ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, userId: { lt: cursor.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { userId: "desc" }],
+      take: opts.limit + 1,
+      select: { createdAt: true, userId: true, user: { select: userSelect } },
+    }),
+  ]);
+  if (!post) throw notFound("Post");
+  const page = rows.slice(0, opts.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row): Liker => ({ user: row.user, likedAt: row.createdAt.toISOString() })),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.userId }) : null,
+  };
 }

@@ -9,7 +9,8 @@ import { Server } from "socket.io";
 import { env } from "./env";
 import { log } from "./log";
 import { createRedis } from "./redis";
-import { sessionRoom, socketIoKey, userRoom } from "./realtime-rooms";
+import { isPlausibleId } from "./posts";
+import { postRoom, sessionRoom, socketIoKey, UNWATCH_POST, userRoom, WATCH_POST } from "./realtime-rooms";
 import { sessionFromCookies } from "./session-token";
 
 function parseCookies(header: string | undefined): Record<string, string> {
@@ -26,6 +27,8 @@ function parseCookies(header: string | undefined): Record<string, string> {
   }
   return out;
 }
+
+const MAX_WATCHED_POSTS = 50;
 
 export function attachRealtime(httpServer: HttpServer) {
   const pub = createRedis("socket.io-pub");
@@ -76,6 +79,24 @@ export function attachRealtime(httpServer: HttpServer) {
     const userId = socket.data.userId as string;
     // The user's room gets their notifications; the session's room lets sign-out close it.
     void socket.join([userRoom(userId), sessionRoom(socket.data.sessionId as string)]);
+    // A page showing a post (its own page, its list of likers) hears its count change live.
+    // Posts are public to every signed-in user, so watching needs no further check; the number
+    // of posts one socket may watch is capped.
+    // An acknowledgement, when asked for, says whether it was done: {"ok":boolean}.
+    const watched = new Set<string>();
+    socket.on(WATCH_POST, (postId: unknown, ack?: unknown) => {
+      const ok = typeof postId === "string" && isPlausibleId(postId) && (watched.has(postId) || watched.size < MAX_WATCHED_POSTS);
+      if (ok) {
+        watched.add(postId);
+        void socket.join(postRoom(postId));
+      }
+      if (typeof ack === "function") ack({ ok });
+    });
+    socket.on(UNWATCH_POST, (postId: unknown, ack?: unknown) => {
+      const ok = typeof postId === "string" && watched.delete(postId);
+      if (ok) void socket.leave(postRoom(postId));
+      if (typeof ack === "function") ack({ ok });
+    });
     // Tells the client (and the two-instance test) which instance it reached.
     socket.emit("hello", { instance: env().INSTANCE_ID });
     log.debug({ userId, socket: socket.id }, "socket connected");

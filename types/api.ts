@@ -28,4 +28,24 @@ export type Notification = {
   readAt: string | null;
 };
 
-export type NotificationPage = { items: Notification[]; unreadCount: number; nextCursor: string | null };
+/**
+ * unreadCount: notifications not opened yet (they show as new in the inbox). unseenCount: the
+ * unread ones that arrived since the inbox was last opened (the bell's badge).
+ */
+export type InboxCounts = { unreadCount: number; unseenCount: number };
+
+export type NotificationPage = InboxCounts & { items: Notification[]; nextCursor: string | null };
+
+/** One person who likes a post, and since when. */
+export type Liker = { user: UserSummary; likedAt: string };
+
+export type LikerPage = { items: Liker[]; nextCursor: string | null };
+
+/** Socket.IO `post:likes`, to sockets watching a post: its count after a like or an unlike. */
+export type PostLikesEvent = { postId: string; likeCount: number };
+
+/** Socket.IO `notification`'s second argument: whether this arrival should interrupt with a toast. */
+export type NotificationDelivery = { toast: boolean };
+
+/** Socket.IO `notification:retracted`: the like behind this notification was undone. */
+export type NotificationRetraction = { id: string };

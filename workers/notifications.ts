@@ -1,5 +1,6 @@
 // The notifications worker (`npm run worker`): its own process, hop 6 of a like.
-// Consumes the queue: outbox event -> Notification row -> push to the owner's Socket.IO room.
+// Consumes the queue: outbox event -> the owner's inbox brought in line with the like (a new
+// Notification row, or one deleted after an unlike) -> a push to the owner's Socket.IO room.
 // Also runs the outbox relay, which enqueues events that never reached the queue.
 import { Worker, type ConnectionOptions } from "bullmq";
 import { loadEnvOrExit } from "../server/env";
@@ -10,7 +11,8 @@ const { log } = await import("../server/log");
 const { createRedis } = await import("../server/redis");
 const { NOTIFICATIONS_QUEUE, notificationJobSchema, notificationsQueue, queuePrefix, enqueueNotification } = await import("../server/queue");
 const { prepareDelivery, markProcessed, pendingEvents, pruneProcessed } = await import("../server/notifications");
-const { createEmitter, userRoom, NOTIFICATION_EVENT } = await import("../server/realtime-rooms");
+const { createEmitter, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } = await import("../server/realtime-rooms");
+const { claimToast } = await import("../server/toast-cooldown");
 const { pruneRevokedSessions } = await import("../server/session-revocation");
 const { db } = await import("../server/db");
 
@@ -22,10 +24,14 @@ const worker = new Worker(
     const { eventId } = notificationJobSchema.parse(job.data);
     const outcome = await prepareDelivery(eventId);
     if (outcome.kind === "push") {
-      emitter.to(userRoom(outcome.recipientId)).emit(NOTIFICATION_EVENT, outcome.notification);
+      // A like that comes back within the cooldown (a storm of toggles) updates the inbox quietly.
+      const toast = await claimToast(outcome.recipientId, outcome.actorId, outcome.notification.post.id);
+      emitter.to(userRoom(outcome.recipientId)).emit(NOTIFICATION_EVENT, outcome.notification, { toast });
+    } else if (outcome.kind === "retract") {
+      emitter.to(userRoom(outcome.recipientId)).emit(RETRACTION_EVENT, { id: outcome.notificationId });
     }
     await markProcessed(eventId);
-    return outcome.kind === "push" ? "pushed" : outcome.reason;
+    return outcome.kind === "push" ? "pushed" : outcome.kind === "retract" ? "retracted" : outcome.reason;
   },
   {
     // Blocking connection: BullMQ requires maxRetriesPerRequest null on workers.

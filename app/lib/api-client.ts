@@ -1,7 +1,7 @@
 // The browser's API client: same-origin fetch with the session cookie, JSON in and out, and one
 // error type that carries what the UI needs to explain a failure (status, stable code, message,
 // Retry-After). Every API error body is {"error":{"code","message"}}.
-import type { LikeResult, NotificationPage, Post, PostPage } from "@/types/api";
+import type { InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/types/api";
 
 export class ApiError extends Error {
   constructor(
@@ -24,7 +24,7 @@ export class NetworkError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -32,6 +32,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       // Relative URLs only: the cookie goes with every request, and only to this origin.
       credentials: "same-origin",
       cache: "no-store",
+      // Survives the page navigating away (opening a notification marks it read on the way out).
+      keepalive: opts.keepalive,
       headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -77,7 +79,14 @@ export const api = {
     request<NotificationPage>("GET", `/api/notifications${query({ limit: opts.limit, cursor: opts.cursor })}`),
 
   markNotificationsRead: (which: { all: true } | { ids: string[] }) =>
-    request<{ unreadCount: number }>("POST", "/api/notifications/read", which),
+    request<InboxCounts>("POST", "/api/notifications/read", which, { keepalive: true }),
+
+  /** The inbox is open: clears the bell's badge; every item keeps its own read state. */
+  markNotificationsSeen: () => request<InboxCounts>("POST", "/api/notifications/seen"),
+
+  /** Who likes a post, newest first. */
+  listLikers: (postId: string, opts: { cursor?: string | null; limit?: number } = {}) =>
+    request<LikerPage>("GET", `/api/posts/${encodeURIComponent(postId)}/likes${query({ limit: opts.limit, cursor: opts.cursor })}`),
 };
 
 /** One sentence for any failed request, for showing next to what failed. */

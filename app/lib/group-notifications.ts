@@ -1,4 +1,5 @@
-// The inbox shows one row per post: "alice and 2 others liked your photo".
+// The inbox shows one row per post ("alice and 2 others liked your photo"), under the headings
+// Today, This week and Earlier.
 import type { Notification, UserSummary } from "@/types/api";
 
 export type NotificationGroup = {
@@ -44,4 +45,21 @@ export function mergeNewestFirst(current: Notification[], added: Notification[])
   const byId = new Map<string, Notification>();
   for (const n of [...added, ...current]) if (!byId.has(n.id)) byId.set(n.id, n);
   return [...byId.values()].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+}
+
+export type InboxSection = "Today" | "This week" | "Earlier";
+export const INBOX_SECTIONS: readonly InboxSection[] = ["Today", "This week", "Earlier"];
+
+/** Today: the viewer's calendar day. This week: the six days before it. Earlier: the rest. */
+export function sectionOf(iso: string, now: Date): InboxSection {
+  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const at = new Date(iso).getTime();
+  if (at >= startOfToday) return "Today";
+  const sixDaysBefore = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 6).getTime();
+  return at >= sixDaysBefore ? "This week" : "Earlier";
+}
+
+/** Groups (newest first) split under their section headings, empty sections left out. */
+export function bySection(groups: NotificationGroup[], now: Date): { section: InboxSection; groups: NotificationGroup[] }[] {
+  return INBOX_SECTIONS.map((section) => ({ section, groups: groups.filter((g) => sectionOf(g.latestAt, now) === section) })).filter((s) => s.groups.length > 0);
 }

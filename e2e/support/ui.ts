@@ -97,35 +97,52 @@ export async function expectSteady<T>(read: () => Promise<T>, expected: T, ms = 
   }
 }
 
-export type NotificationFrame = { id: string; actor: string; postId: string };
+export type NotificationFrame = { id: string; actor: string; postId: string; toast: boolean };
 
-/**
- * Records the `notification` events the page's Socket.IO websocket receives: what the server
- * pushed, independent of what the UI made of it. Call before the page opens its socket.
- */
-export function recordNotificationFrames(page: Page): NotificationFrame[] {
-  const frames: NotificationFrame[] = [];
+/** Calls `onEvent` with the arguments of each Socket.IO `event` the page's websocket receives. */
+function onSocketEvent(page: Page, event: string, onEvent: (args: unknown[]) => void): void {
   page.on("websocket", (ws) => {
     if (!ws.url().includes("/socket.io/")) return;
     ws.on("framereceived", ({ payload }) => {
       const text = typeof payload === "string" ? payload : payload.toString("utf8");
-      // Engine.IO message (4) + Socket.IO event (2): 42["notification",{...}]
-      if (!text.startsWith('42["notification"')) return;
+      // Engine.IO message (4) + Socket.IO event (2): 42["notification",{...},{"toast":true}]
+      if (!text.startsWith(`42[${JSON.stringify(event)},`)) return;
       try {
-        const [, n] = JSON.parse(text.slice(2)) as [string, { id: string; actor: { username: string }; post: { id: string } }];
-        frames.push({ id: n.id, actor: n.actor.username, postId: n.post.id });
+        const [, ...args] = JSON.parse(text.slice(2)) as [string, ...unknown[]];
+        onEvent(args);
       } catch {
         // not ours
       }
     });
   });
+}
+
+/**
+ * Records the `notification` events the page's Socket.IO websocket receives: what the server
+ * pushed (and whether it asked for a toast), independent of what the UI made of it. Call before
+ * the page opens its socket. The array fills as frames arrive.
+ */
+export function recordNotificationFrames(page: Page): NotificationFrame[] {
+  const frames: NotificationFrame[] = [];
+  onSocketEvent(page, "notification", ([payload, delivery]) => {
+    const n = payload as { id: string; actor: { username: string }; post: { id: string } };
+    frames.push({ id: n.id, actor: n.actor.username, postId: n.post.id, toast: (delivery as { toast?: boolean } | undefined)?.toast === true });
+  });
   return frames;
+}
+
+/** Records the ids of the `notification:retracted` events the page's websocket receives. */
+export function recordRetractionFrames(page: Page): string[] {
+  const ids: string[] = [];
+  onSocketEvent(page, "notification:retracted", ([payload]) => ids.push((payload as { id: string }).id));
+  return ids;
 }
 
 export type PostJson = { id: string; likeCount: number; likedByMe: boolean };
 export type InboxJson = {
   items: { id: string; actor: { username: string }; post: { id: string }; readAt: string | null }[];
   unreadCount: number;
+  unseenCount: number;
 };
 
 /** GET /api/posts/:id as the request's user. */

@@ -178,7 +178,7 @@ describe("errors are JSON with stable codes", () => {
     assertError(await asAlice.post("/api/notifications/read", { ids: ["x".repeat(20)], padding: "x".repeat(20_000) }), 413, "payload_too_large");
     const ok = await asAlice.post("/api/notifications/read", { all: true });
     assert.equal(ok.status, 200);
-    assert.deepEqual(ok.body, { unreadCount: 0 });
+    assert.deepEqual(ok.body, { unreadCount: 0, unseenCount: 0 });
   });
 
   test("health reports both checks and the instance that answered", async () => {

@@ -12,6 +12,7 @@ import {
   createUser,
   eventually,
   notifications,
+  retractions,
   signedInClient,
   startTestStack,
   type TestStack,
@@ -100,17 +101,19 @@ describe("realtime delivery", () => {
     }
   });
 
-  test("like -> unlike -> like by the same person notifies once", async () => {
+  test("like -> unlike -> like: the unlike takes the notification back, the like again notifies again", async () => {
     const { bobPost, clients } = await party();
     const bobTab = await connectSocket(stack.url, clients.bob);
     try {
       const first = await likeAndAwait(clients.alice, bobPost.id, bobTab);
-      await clients.alice.delete(`/api/posts/${bobPost.id}/like`);
-      await clients.alice.put(`/api/posts/${bobPost.id}/like`);
-      const sentinel = await likeAndAwait(clients.carol, bobPost.id, bobTab);
-      assert.deepEqual(notifications(bobTab.received).map((n) => n.id), [first.id, sentinel.id]);
+      assert.equal((await clients.alice.delete(`/api/posts/${bobPost.id}/like`)).status, 200);
+      await eventually("the retraction", () => retractions(bobTab.received).includes(first.id));
+      assert.deepEqual((await clients.bob.get("/api/notifications")).body.items, []);
+      const again = await likeAndAwait(clients.alice, bobPost.id, bobTab);
+      assert.notEqual(again.id, first.id, "a new notification, not the old one back");
       const inbox = await clients.bob.get("/api/notifications");
-      assert.equal(inbox.body.items.length, 2);
+      assert.deepEqual(inbox.body.items.map((n: { id: string }) => n.id), [again.id]);
+      assert.equal(inbox.body.unreadCount, 1);
     } finally {
       bobTab.socket.close();
     }
@@ -122,9 +125,12 @@ describe("realtime delivery", () => {
     const connection = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix: `${stack.env.REDIS_PREFIX}:bull` });
     try {
-      // An outbox event written as the like route writes it, then enqueued twice (as a relay pass
-      // racing the route would).
-      const event = await stack.db.outboxEvent.create({ data: { type: "like.created", payload: { postId: bobPost.id, actorId: alice.id, recipientId: bob.id } } });
+      // A like and its outbox event written as the like route writes them, then enqueued twice
+      // (as a relay pass racing the route would).
+      const [, event] = await stack.db.$transaction([
+        stack.db.like.create({ data: { userId: alice.id, postId: bobPost.id } }),
+        stack.db.outboxEvent.create({ data: { type: "like.created", payload: { postId: bobPost.id, actorId: alice.id, recipientId: bob.id } } }),
+      ]);
       await Promise.all([enqueueNotification(event.id, queue), enqueueNotification(event.id, queue)]);
       await eventually("notification pushed", () => notifications(bobTab.received)[0]);
       await eventually("event processed", async () => (await stack.db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).processedAt);
@@ -171,11 +177,42 @@ describe("inbox", () => {
 
     // Marking someone else's ids does nothing; marking two of one's own leaves three.
     const stranger = await signedInClient(stack.url, await createUser(stack.db));
-    assert.deepEqual((await stranger.post("/api/notifications/read", { ids: all.map((n: any) => n.id) })).body, { unreadCount: 0 });
+    assert.deepEqual((await stranger.post("/api/notifications/read", { ids: all.map((n: any) => n.id) })).body, { unreadCount: 0, unseenCount: 0 });
     assert.equal((await asBob.get("/api/notifications")).body.unreadCount, 5);
-    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [all[0].id, all[1].id] })).body, { unreadCount: 3 });
+    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [all[0].id, all[1].id] })).body, { unreadCount: 3, unseenCount: 3 });
     const after = await asBob.get("/api/notifications");
     assert.ok(after.body.items.find((n: any) => n.id === all[0].id).readAt);
-    assert.deepEqual((await asBob.post("/api/notifications/read", { all: true })).body, { unreadCount: 0 });
+    assert.deepEqual((await asBob.post("/api/notifications/read", { all: true })).body, { unreadCount: 0, unseenCount: 0 });
+  });
+
+  test("opening the inbox clears the bell (unseen) while every item stays unread until opened", async () => {
+    const bob = await createUser(stack.db);
+    const posts = [await createPost(stack.db, bob.id), await createPost(stack.db, bob.id)];
+    const asBob = await signedInClient(stack.url, bob);
+    const [alice, carol] = [await signedInClient(stack.url, await createUser(stack.db)), await signedInClient(stack.url, await createUser(stack.db))];
+    const counts = async () => {
+      const inbox = (await asBob.get("/api/notifications")).body;
+      return [inbox.unreadCount, inbox.unseenCount];
+    };
+
+    await alice.put(`/api/posts/${posts[0]!.id}/like`);
+    await eventually("first arrives", async () => (await counts())[0] === 1);
+    assert.deepEqual(await counts(), [1, 1]);
+    assert.deepEqual((await asBob.post("/api/notifications/seen")).body, { unreadCount: 1, unseenCount: 0 });
+    assert.deepEqual(await counts(), [1, 0], "seen, not read");
+
+    await carol.put(`/api/posts/${posts[1]!.id}/like`);
+    await eventually("second arrives", async () => (await counts())[0] === 2);
+    assert.deepEqual(await counts(), [2, 1], "only the new one is unseen");
+
+    // Opening one item reads it: it leaves both counts.
+    const newest = (await asBob.get("/api/notifications")).body.items[0];
+    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [newest.id] })).body, { unreadCount: 1, unseenCount: 0 });
+    // Seen is the caller's own: a stranger's call changes nothing of bob's.
+    const stranger = await signedInClient(stack.url, await createUser(stack.db));
+    assert.deepEqual((await stranger.post("/api/notifications/seen")).body, { unreadCount: 0, unseenCount: 0 });
+    assert.deepEqual(await counts(), [1, 0]);
+    assert.equal((await new ApiClient(stack.url).post("/api/notifications/seen")).status, 401);
+    assert.equal((await asBob.get("/api/notifications/seen")).status, 405);
   });
 });

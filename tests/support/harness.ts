@@ -153,17 +153,36 @@ export async function signedInClient(baseUrl: string, user: TestUser): Promise<A
   return client;
 }
 
-export type Received = { event: string; payload: any; at: number };
+/** One event a socket received: its first argument as payload, the rest in `more` (a notification's delivery flags). */
+export type Received = { event: string; payload: any; more?: any[]; at: number };
 
-/** What a browser tab has shown: live pushes and catch-up reads, deduplicated by id as the UI does. */
+/**
+ * What a browser tab shows at the end: live pushes and catch-up reads, deduplicated by id, minus
+ * what was retracted (a retracted id never comes back), as the UI does (app/lib/notification-center.ts).
+ * A catch-up here reads up to 100 items, more than any test makes, so it lists the whole inbox.
+ */
 export function shownIds(received: Received[]): Set<string> {
   const ids = new Set<string>();
+  const retracted = new Set<string>();
   for (const r of received) {
-    if (r.event === "notification") ids.add(r.payload.id);
-    if (r.event === "catch-up") for (const item of r.payload) ids.add(item.id);
+    if (r.event === "notification" && !retracted.has(r.payload.id)) ids.add(r.payload.id);
+    if (r.event === "notification:retracted") {
+      retracted.add(r.payload.id);
+      ids.delete(r.payload.id);
+    }
+    if (r.event === "catch-up") {
+      const listed = new Set<string>(r.payload.map((item: { id: string }) => item.id));
+      for (const id of ids) if (!listed.has(id)) ids.delete(id);
+      for (const id of listed) if (!retracted.has(id)) ids.add(id);
+    }
   }
   return ids;
 }
+
+export const retractions = (received: Received[]) => received.filter((r) => r.event === "notification:retracted").map((r) => r.payload.id as string);
+
+/** Whether a `notification` event asked for a toast (its second argument). */
+export const toasted = (received: Received[]) => received.filter((r) => r.event === "notification" && r.more?.[0]?.toast === true).map((r) => r.payload.id as string);
 
 /** A Socket.IO client with the session cookie, as the browser opens it (WebSocket only). */
 export async function connectSocket(baseUrl: string, client: ApiClient | null, opts: { rejectUnauthorized?: boolean } = {}): Promise<{ socket: Socket; received: Received[]; hello: { instance: string } }> {
@@ -177,7 +196,7 @@ export async function connectSocket(baseUrl: string, client: ApiClient | null, o
     forceNew: true,
     rejectUnauthorized: opts.rejectUnauthorized ?? true,
   });
-  socket.onAny((event, payload) => received.push({ event, payload, at: performance.now() }));
+  socket.onAny((event, payload, ...more) => received.push({ event, payload, ...(more.length ? { more } : {}), at: performance.now() }));
   // As the browser does (app/components/realtime/RealtimeProvider.tsx): on "resync", re-read the inbox.
   socket.on("resync", async () => {
     if (!client) return;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { actorsPhrase, groupByPost, mergeNewestFirst } from "../../app/lib/group-notifications";
+import { actorsPhrase, bySection, groupByPost, mergeNewestFirst, sectionOf, type NotificationGroup } from "../../app/lib/group-notifications";
 import type { Notification } from "../../types/api";
 
 const user = (username: string) => ({ id: `id-${username}`, username, name: username, avatarUrl: "" });
@@ -38,4 +38,24 @@ test("merging pages and live arrivals keeps newest first and drops duplicates", 
   const b = note("b", "p", "2026-01-02T00:00:00Z");
   const c = note("c", "p", "2026-01-03T00:00:00Z");
   assert.deepEqual(mergeNewestFirst([b, a], [c, b]).map((x) => x.id), [c.id, b.id, a.id]);
+});
+
+test("sections: Today is the viewer's calendar day, This week the six days before, then Earlier", () => {
+  const now = new Date(2026, 10, 26, 9, 30); // local time, 09:30
+  const at = (days: number, hours = 0) => new Date(2026, 10, 26 - days, hours).toISOString();
+  assert.equal(sectionOf(at(0, 0), now), "Today");
+  assert.equal(sectionOf(at(1, 23), now), "This week");
+  assert.equal(sectionOf(at(6, 0), now), "This week");
+  assert.equal(sectionOf(at(7, 23), now), "Earlier");
+  assert.equal(sectionOf(at(400), now), "Earlier");
+});
+
+test("bySection keeps the groups' order and leaves empty sections out", () => {
+  const now = new Date(2026, 10, 26, 12);
+  const group = (id: string, latestAt: string) => ({ postId: id, latestAt }) as unknown as NotificationGroup;
+  const groups = [group("a", new Date(2026, 10, 26, 11).toISOString()), group("b", new Date(2026, 10, 1).toISOString()), group("c", new Date(2026, 9, 1).toISOString())];
+  assert.deepEqual(
+    bySection(groups, now).map((s) => [s.section, s.groups.map((g) => g.postId)]),
+    [["Today", ["a"]], ["Earlier", ["b", "c"]]],
+  );
 });

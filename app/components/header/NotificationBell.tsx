@@ -1,25 +1,27 @@
 "use client";
-// The bell in the header, with the live unread count.
+// The bell in the header. Its badge counts what arrived since the inbox was last opened (unread
+// notifications the user has not been shown); opening the inbox clears it, while each item stays
+// marked new until it is opened itself.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { BellIcon } from "../icons";
 import { useNotificationState } from "../realtime/RealtimeProvider";
 
 export function NotificationBell() {
-  const { unreadCount } = useNotificationState();
+  const { unseenCount } = useNotificationState();
   const onInbox = usePathname() === "/notifications";
   return (
     <Link
       href="/notifications"
       className="icon-button bell"
       data-testid="notification-bell"
-      aria-label={unreadCount > 0 ? `Notifications, ${unreadCount} unread` : "Notifications"}
+      aria-label={unseenCount > 0 ? `Notifications, ${unseenCount} new` : "Notifications"}
       aria-current={onInbox ? "page" : undefined}
     >
       <BellIcon />
-      {unreadCount > 0 && (
-        <span className="badge" data-testid="unread-badge" data-count={unreadCount} aria-hidden="true">
-          {unreadCount > 99 ? "99+" : unreadCount}
+      {unseenCount > 0 && (
+        <span className="badge" data-testid="unread-badge" data-count={unseenCount} aria-hidden="true">
+          {unseenCount > 99 ? "99+" : unseenCount}
         </span>
       )}
     </Link>

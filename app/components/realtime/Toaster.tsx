@@ -1,6 +1,7 @@
 "use client";
 // Toasts for new notifications, bottom right (top on phones). The region is aria-live="polite":
-// screen readers read each new toast once, without interrupting.
+// screen readers read each new toast once, without interrupting. A toast opens the photo it is
+// about, and so marks that notification read; the summary toast opens the inbox.
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { Toast } from "@/app/lib/notification-center";
@@ -23,6 +24,7 @@ export function Toaster() {
 }
 
 function ToastCard({ toast, dismiss }: { toast: Toast; dismiss: (id: string) => void }) {
+  const center = useNotificationCenter();
   // Hovering or focusing a toast holds it on screen; leaving restarts the full delay.
   const [held, setHeld] = useState(false);
   useEffect(() => {
@@ -45,7 +47,14 @@ function ToastCard({ toast, dismiss }: { toast: Toast; dismiss: (id: string) => 
       onBlur={() => setHeld(false)}
     >
       {toast.kind === "notification" ? (
-        <Link href="/notifications" className="toast__body" onClick={onDismiss}>
+        <Link
+          href={`/p/${encodeURIComponent(toast.notification.post.id)}`}
+          className="toast__body"
+          onClick={() => {
+            onDismiss();
+            center.markRead([toast.notification.id]).catch(() => undefined);
+          }}
+        >
           <Avatar user={toast.notification.actor} size={36} />
           <span className="toast__text">
             <strong>{toast.notification.actor.username}</strong> liked your photo

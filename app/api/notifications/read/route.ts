@@ -1,4 +1,4 @@
-// POST /api/notifications/read  {"ids":[...]} or {"all":true}  -> {"unreadCount":n}
+// POST /api/notifications/read  {"ids":[...]} or {"all":true}  -> {"unreadCount","unseenCount"}
 import { z } from "zod";
 import { authed, invalidRequest, json, methods, readJson } from "@/server/api";
 import { markRead } from "@/server/notifications";
@@ -12,6 +12,6 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: authed(async (req, { user }) => {
     const parsed = bodySchema.safeParse(await readJson(req));
     if (!parsed.success) throw invalidRequest('Send {"ids":["…"]} (1 to 500 ids) or {"all":true}.');
-    return json({ unreadCount: await markRead(user.id, parsed.data) });
+    return json(await markRead(user.id, parsed.data));
   }),
 });

@@ -1,0 +1,58 @@
+// Live like counts for the posts a page is showing in detail (a post's own page, its list of
+// likers). Components watch a post id; the first watcher makes the socket join the post's room
+// (`post:watch`), the last one leaving makes it leave (`post:unwatch`). The server sends
+// `post:likes` {"postId","likeCount"} after every like or unlike of a watched post.
+//
+// A socket's rooms do not survive a reconnect, so on every connect it watches again and tells each
+// watcher to re-read (likeCount null): what changed while it was away was not pushed.
+// Framework-free; RealtimeProvider binds it to the socket and hands it out through usePostLikes.
+import type { Socket } from "socket.io-client";
+import type { PostLikesEvent } from "@/types/api";
+import { REALTIME_EVENTS } from "@/types/realtime-events";
+
+export type PostLikesListener = (likeCount: number | null) => void;
+
+const { watchPost: WATCH_POST, unwatchPost: UNWATCH_POST, postLikes: POST_LIKES_EVENT } = REALTIME_EVENTS;
+
+export class PostWatchers {
+  private readonly listeners = new Map<string, Set<PostLikesListener>>();
+  private socket: Socket | null = null;
+
+  /** Starts using a socket; returns the function that stops. */
+  bind(socket: Socket): () => void {
+    this.socket = socket;
+    const onConnect = () => {
+      for (const [postId, set] of this.listeners) {
+        socket.emit(WATCH_POST, postId);
+        for (const listener of set) listener(null);
+      }
+    };
+    const onLikes = (event: PostLikesEvent) => {
+      if (typeof event?.postId !== "string" || typeof event.likeCount !== "number") return;
+      for (const listener of this.listeners.get(event.postId) ?? []) listener(event.likeCount);
+    };
+    socket.on("connect", onConnect);
+    socket.on(POST_LIKES_EVENT, onLikes);
+    return () => {
+      socket.off("connect", onConnect);
+      socket.off(POST_LIKES_EVENT, onLikes);
+      if (this.socket === socket) this.socket = null;
+    };
+  }
+
+  watch(postId: string, listener: PostLikesListener): () => void {
+    let set = this.listeners.get(postId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(postId, set);
+      if (this.socket?.connected) this.socket.emit(WATCH_POST, postId);
+    }
+    set.add(listener);
+    return () => {
+      const current = this.listeners.get(postId);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.listeners.delete(postId);
+      if (this.socket?.connected) this.socket.emit(UNWATCH_POST, postId);
+    };
+  }
+}

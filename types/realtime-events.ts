@@ -1,0 +1,18 @@
+// The Socket.IO event names, shared by the server (server/realtime.ts, the worker's emitter) and
+// the browser (app/components/realtime, app/lib). Constants only, so importing them brings no
+// server code into the client bundle. Payload types are in types/api.ts.
+export const REALTIME_EVENTS = {
+  /** Server -> browser on connect: {"instance"}, the app instance the socket reached. */
+  hello: "hello",
+  /** Server -> browser: a new inbox item (Notification), then {"toast": boolean}. */
+  notification: "notification",
+  /** Server -> browser: {"id"}; the like behind that notification was undone. No toast. */
+  retraction: "notification:retracted",
+  /** Server -> browser: the server's Redis link came back; pushes may have been missed. */
+  resync: "resync",
+  /** Server -> browsers watching a post: {"postId","likeCount"} after a like or an unlike. */
+  postLikes: "post:likes",
+  /** Browser -> server: a post id to start / stop watching. */
+  watchPost: "post:watch",
+  unwatchPost: "post:unwatch",
+} as const;
