@@ -1,8 +1,9 @@
-// The feed: posts newest first, each with its author and whether the viewer likes it.
+// Posts: the feed (newest first, each with its author and whether the viewer likes it), one post,
+// and who likes a post.
 import { notFound } from "./api-errors";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
-import type { Liker, LikerPage, Post as PostDto, UserSummary as UserDto } from "../types/api";
+import type { Liker, LikerPage, Post as PostDto, PostPage, UserSummary as UserDto } from "../types/api";
 
 export type { PostDto, UserDto };
 
@@ -43,10 +44,11 @@ function toPostDto(row: PostRow): PostDto {
   };
 }
 
-export async function listPosts(viewerId: string, opts: { limit: number; cursor: string | null }) {
+/** Newest first; `authorId` narrows it to one person's photos (their profile). */
+export async function listPosts(viewerId: string, opts: { limit: number; cursor: string | null; authorId?: string }): Promise<PostPage> {
   const cursor = decodeCursor(opts.cursor);
   const rows = await db().post.findMany({
-    where: olderThan(cursor),
+    where: { ...olderThan(cursor), ...(opts.authorId ? { authorId: opts.authorId } : {}) },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: opts.limit + 1, // one extra tells whether another page exists
     select: postSelect(viewerId),
@@ -59,10 +61,16 @@ export async function listPosts(viewerId: string, opts: { limit: number; cursor:
   };
 }
 
-export async function getPost(viewerId: string, postId: string): Promise<PostDto> {
+/** One post, or null when there is no such post (pages answer that with their 404). */
+export async function findPost(viewerId: string, postId: string): Promise<PostDto | null> {
   const row = await db().post.findUnique({ where: { id: postId }, select: postSelect(viewerId) });
-  if (!row) throw notFound("Post");
-  return toPostDto(row);
+  return row ? toPostDto(row) : null;
+}
+
+export async function getPost(viewerId: string, postId: string): Promise<PostDto> {
+  const post = await findPost(viewerId, postId);
+  if (!post) throw notFound("Post");
+  return post;
 }
 
 /** Ids are cuids: anything else cannot name a post, so answer 404 without asking the database. */
