@@ -49,6 +49,14 @@ export class LikeToggleQueue {
   };
 
   /**
+   * Like, never unlike (a double tap on the photo): flips the intent only if it is "not liked", so
+   * it shares the queue, and its collapsing of rapid clicks, with the heart.
+   */
+  like = (): void => {
+    if (!this.desired) this.toggle();
+  };
+
+  /**
    * The server's state learned another way (someone else liked the post: its owner re-reads it
    * when the notification arrives). Taken only while the queue is idle; otherwise the request in
    * flight brings a fresher answer anyway.
@@ -58,6 +66,14 @@ export class LikeToggleQueue {
     this.confirmed = { liked: server.liked, likeCount: server.likeCount };
     this.desired = server.liked;
     this.publish();
+  };
+
+  /**
+   * A pushed like count (post:likes: someone liked or unliked). It says nothing about this viewer's
+   * own like, so the heart keeps its confirmed state. Same rule as reconcile(): only while idle.
+   */
+  reconcileCount = (likeCount: number): void => {
+    this.reconcile({ liked: this.confirmed.liked, likeCount });
   };
 
   subscribe = (listener: () => void): (() => void) => {

@@ -6,7 +6,7 @@ import { LikeToggleQueue, type LikeSnapshot } from "./like-toggle-queue";
 
 export function useLikeToggle(
   post: { id: string; likedByMe: boolean; likeCount: number },
-): LikeSnapshot & { toggle: () => void; reconcile: LikeToggleQueue["reconcile"] } {
+): LikeSnapshot & Pick<LikeToggleQueue, "toggle" | "like" | "reconcile" | "reconcileCount"> {
   const [queue] = useState(
     () =>
       new LikeToggleQueue(
@@ -16,5 +16,5 @@ export function useLikeToggle(
       ),
   );
   const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
-  return { ...snapshot, toggle: queue.toggle, reconcile: queue.reconcile };
+  return { ...snapshot, toggle: queue.toggle, like: queue.like, reconcile: queue.reconcile, reconcileCount: queue.reconcileCount };
 }

@@ -111,3 +111,34 @@ test("reconcile takes a server state learned elsewhere while idle, and ignores i
   await answer();
   assert.equal(queue.getSnapshot().liked, true);
 });
+
+test("like() (a double tap) likes, never unlikes, and shares the queue with the heart", async () => {
+  const { queue, requests, answer, server } = harness({ liked: false, likeCount: 2 });
+  queue.like();
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 3, pending: true, error: null });
+  queue.like(); // already liked: nothing changes, nothing more is sent
+  assert.equal(queue.getSnapshot().liked, true);
+  assert.equal(requests.length, 1);
+  queue.toggle(); // the heart, mid-request: unlike
+  queue.like(); // and a double tap again: liked, so the in-flight like is all it takes
+  assert.equal(requests.length, 1);
+  await answer();
+  assert.equal(requests.length, 0, "desired equals confirmed: no follow-up");
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 3, pending: false, error: null });
+  queue.like();
+  assert.equal(requests.length, 0, "a double tap on a liked post sends nothing");
+  assert.deepEqual(server(), { liked: true, likeCount: 3 });
+});
+
+test("reconcileCount takes a pushed count and keeps the viewer's own like state; ignored mid-request", async () => {
+  const { queue, requests, answer } = harness({ liked: true, likeCount: 1 });
+  queue.reconcileCount(5); // four others liked it
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 5, pending: false, error: null });
+
+  queue.toggle(); // unlike, in flight
+  queue.reconcileCount(42);
+  assert.equal(queue.getSnapshot().likeCount, 4, "the optimistic count stands while a request runs");
+  assert.equal(requests.length, 1);
+  await answer();
+  assert.deepEqual(queue.getSnapshot(), { liked: false, likeCount: 0, pending: false, error: null });
+});
