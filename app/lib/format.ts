@@ -1,9 +1,13 @@
-// Small text formatters shared by the feed and the inbox.
+// Small text formatters shared by the feed, the inbox and profiles.
 
 const numberFormat = new Intl.NumberFormat("en-US");
 
+export function formatCount(count: number): string {
+  return numberFormat.format(count);
+}
+
 export function formatLikes(count: number): string {
-  return `${numberFormat.format(count)} ${count === 1 ? "like" : "likes"}`;
+  return `${formatCount(count)} ${count === 1 ? "like" : "likes"}`;
 }
 
 const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
