@@ -1,57 +1,93 @@
 "use client";
-// One photo in the feed. The like flow starts here: LikeButton -> useLikeToggle -> LikeToggleQueue
-// -> api.setLike -> PUT/DELETE /api/posts/:id/like.
-import { useEffect } from "react";
+// One photo, in the feed or large on its own page. The like flow starts here: LikeButton (or a
+// double tap on the photo) -> useLikeToggle -> LikeToggleQueue -> api.setLike -> PUT/DELETE
+// /api/posts/:id/like. The count opens the list of likers.
+//
+// Other people's likes reach the count two ways: the owner's notifications (any card), and the
+// post's live count (post:likes), which a card follows on the post's own page and while its
+// likers are open. Both go through the queue's reconcile, which never overrides the viewer's
+// own click in flight.
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/lib/api-client";
-import { formatLikes } from "@/app/lib/format";
-import type { Post } from "@/types/api";
+import { postPath, profilePath } from "@/app/lib/routes";
 import { useLikeToggle } from "@/app/lib/use-like-toggle";
-import { Avatar } from "../Avatar";
+import type { Post } from "@/types/api";
+import { LikersDialog } from "../likers/LikersDialog";
 import { RelativeTime } from "../RelativeTime";
 import { useNotificationCenter } from "../realtime/RealtimeProvider";
+import { UserLink } from "../UserLink";
 import { LikeButton } from "./LikeButton";
+import { LikeCount } from "./LikeCount";
+import { PostPhoto } from "./PostPhoto";
+import { WatchLikeCount } from "./WatchLikeCount";
 
-export function PostCard({ post, eager = false }: { post: Post; eager?: boolean }) {
+type Props = {
+  post: Post;
+  /** Load the photo at once (the first cards of the feed, the post page). */
+  eager?: boolean;
+  /** "page": the post's own page, larger and always following the live count. */
+  variant?: "feed" | "page";
+};
+
+export function PostCard({ post, eager = false, variant = "feed" }: Props) {
   const like = useLikeToggle(post);
   const center = useNotificationCenter();
-  const { reconcile } = like;
+  const { reconcile, reconcileCount } = like;
+  const [likersOpen, setLikersOpen] = useState(false);
+  const likersButtonRef = useRef<HTMLButtonElement>(null);
+  const likeButtonRef = useRef<HTMLButtonElement>(null);
+  const onPage = variant === "page";
+
+  const rereadPost = useCallback(() => {
+    api.getPost(post.id).then((fresh) => reconcile({ liked: fresh.likedByMe, likeCount: fresh.likeCount }), () => undefined);
+  }, [post.id, reconcile]);
+
   // Someone liked this photo (its owner is the one notified): re-read its count from the server.
   useEffect(
     () =>
       center.onNewItems((items) => {
-        if (!items.some((n) => n.post.id === post.id)) return;
-        api.getPost(post.id).then((fresh) => reconcile({ liked: fresh.likedByMe, likeCount: fresh.likeCount }), () => undefined);
+        if (items.some((n) => n.post.id === post.id)) rereadPost();
       }),
-    [center, post.id, reconcile],
+    [center, post.id, rereadPost],
   );
+
+  // A pushed count, or null after a reconnect: what changed meanwhile was missed, so re-read.
+  const followCount = useCallback(
+    (likeCount: number | null) => (likeCount === null ? rereadPost() : reconcileCount(likeCount)),
+    [rereadPost, reconcileCount],
+  );
+
+  const closeLikers = useCallback(() => {
+    setLikersOpen(false);
+    // Back to the control that opened it; if the likes dropped to zero meanwhile it is gone.
+    (likersButtonRef.current ?? likeButtonRef.current)?.focus();
+  }, []);
+
   return (
-    <article className="post-card" data-testid="post-card" data-post-id={post.id} aria-label={`Photo by ${post.author.name}`}>
+    <article
+      className={onPage ? "post-card post-card--page" : "post-card"}
+      data-testid="post-card"
+      data-post-id={post.id}
+      aria-label={`Photo by ${post.author.name}`}
+    >
       <header className="post-card__header">
-        <Avatar user={post.author} size={36} />
-        <div className="post-card__author">
-          <span className="post-card__name">{post.author.name}</span>
-          <span className="post-card__username">@{post.author.username}</span>
-        </div>
-        <RelativeTime iso={post.createdAt} className="post-card__time" />
+        <UserLink user={post.author} testId="author-link" />
+        {onPage ? (
+          <RelativeTime iso={post.createdAt} className="post-card__time" />
+        ) : (
+          <Link href={postPath(post.id)} className="post-card__time" data-testid="post-link">
+            <RelativeTime iso={post.createdAt} />
+          </Link>
+        )}
       </header>
 
-      {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs, nothing to optimise */}
-      <img
-        className="post-card__image"
-        src={post.imageUrl}
-        alt={post.caption}
-        width={1080}
-        height={1080}
-        loading={eager ? "eager" : "lazy"}
-        decoding="async"
-      />
+      <PostPhoto src={post.imageUrl} alt={post.caption} eager={eager} onDoubleTap={like.like} />
 
       <div className="post-card__body">
         <div className="post-card__actions">
-          <LikeButton liked={like.liked} onToggle={like.toggle} />
-          <span className="like-count" data-testid="like-count" data-count={like.likeCount}>
-            {formatLikes(like.likeCount)}
-          </span>
+          <LikeButton ref={likeButtonRef} liked={like.liked} onToggle={like.toggle} />
+          <LikeCount ref={likersButtonRef} count={like.likeCount} onOpenLikers={() => setLikersOpen(true)} />
         </div>
         {like.error && (
           <p className="like-error" data-testid="like-error" role="status">
@@ -59,9 +95,15 @@ export function PostCard({ post, eager = false }: { post: Post; eager?: boolean 
           </p>
         )}
         <p className="post-card__caption">
-          <span className="post-card__caption-author">{post.author.username}</span> {post.caption}
+          <Link href={profilePath(post.author.username)} className="post-card__caption-author">
+            {post.author.username}
+          </Link>{" "}
+          {post.caption}
         </p>
       </div>
+
+      {(onPage || likersOpen) && <WatchLikeCount postId={post.id} onChange={followCount} />}
+      {likersOpen && <LikersDialog postId={post.id} likeCount={like.likeCount} onClose={closeLikers} />}
     </article>
   );
 }

@@ -1,10 +1,11 @@
-// The top bar on every signed-in page: logo, live status, the bell, who is signed in, sign out.
+// The top bar on every signed-in page: logo, live status, the bell, who is signed in (a link to
+// their profile), sign out.
 import Link from "next/link";
 import type { UserSummary } from "@/types/api";
-import { Avatar } from "../Avatar";
 import { LogoMark } from "../icons";
 import { RealtimeStatus } from "../realtime/RealtimeStatus";
 import { NotificationBell } from "./NotificationBell";
+import { ProfileLink } from "./ProfileLink";
 import { SignOutButton } from "./SignOutButton";
 
 export function AppHeader({ user }: { user: UserSummary }) {
@@ -18,12 +19,7 @@ export function AppHeader({ user }: { user: UserSummary }) {
         <nav className="app-header__actions" aria-label="Account">
           <RealtimeStatus />
           <NotificationBell />
-          <span className="current-user" title={user.name}>
-            <Avatar user={user} size={28} />
-            <span data-testid="current-user" className="current-user__name">
-              {user.username}
-            </span>
-          </span>
+          <ProfileLink user={user} />
           <SignOutButton />
         </nav>
       </div>
