@@ -66,6 +66,9 @@ const query = (params: Record<string, string | number | null | undefined>) => {
   return text ? `?${text}` : "";
 };
 
+/** Photos per page on a profile (the server render uses it too). */
+export const USER_POSTS_PAGE_SIZE = 30;
+
 export const api = {
   /** PUT likes, DELETE unlikes; both are idempotent and answer the post's confirmed like state. */
   setLike: (postId: string, liked: boolean) =>
@@ -83,6 +86,10 @@ export const api = {
 
   /** The inbox is open: clears the bell's badge; every item keeps its own read state. */
   markNotificationsSeen: () => request<InboxCounts>("POST", "/api/notifications/seen"),
+
+  /** One person's photos, newest first (their profile's "Load more"). */
+  listUserPosts: (username: string, opts: { cursor?: string | null; limit?: number } = {}) =>
+    request<PostPage>("GET", `/api/users/${encodeURIComponent(username)}/posts${query({ limit: opts.limit, cursor: opts.cursor })}`),
 
   /** Who likes a post, newest first. */
   listLikers: (postId: string, opts: { cursor?: string | null; limit?: number } = {}) =>

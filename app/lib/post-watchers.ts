@@ -3,8 +3,9 @@
 // (`post:watch`), the last one leaving makes it leave (`post:unwatch`). The server sends
 // `post:likes` {"postId","likeCount"} after every like or unlike of a watched post.
 //
-// A socket's rooms do not survive a reconnect, so on every connect it watches again and tells each
-// watcher to re-read (likeCount null): what changed while it was away was not pushed.
+// A socket's rooms do not survive a reconnect, so on every connect it watches again. Each time the
+// server confirms a watch, the watchers re-read (likeCount null): what changed before the socket
+// was in the room was not pushed to it.
 // Framework-free; RealtimeProvider binds it to the socket and hands it out through usePostLikes.
 import type { Socket } from "socket.io-client";
 import type { PostLikesEvent } from "@/types/api";
@@ -21,11 +22,9 @@ export class PostWatchers {
   /** Starts using a socket; returns the function that stops. */
   bind(socket: Socket): () => void {
     this.socket = socket;
+    // Re-watch after every (re)connect; the acknowledgement tells the watchers to re-read.
     const onConnect = () => {
-      for (const [postId, set] of this.listeners) {
-        socket.emit(WATCH_POST, postId);
-        for (const listener of set) listener(null);
-      }
+      for (const postId of this.listeners.keys()) this.join(postId);
     };
     const onLikes = (event: PostLikesEvent) => {
       if (typeof event?.postId !== "string" || typeof event.likeCount !== "number") return;
@@ -40,12 +39,23 @@ export class PostWatchers {
     };
   }
 
+  /**
+   * Asks the server to join the post's room. A like made between a watcher's own read and the
+   * join would be missed, so once the server acknowledges, every watcher re-reads (null).
+   */
+  private join(postId: string): void {
+    if (!this.socket?.connected) return; // the next connect joins it
+    this.socket.emit(WATCH_POST, postId, () => {
+      for (const listener of this.listeners.get(postId) ?? []) listener(null);
+    });
+  }
+
   watch(postId: string, listener: PostLikesListener): () => void {
     let set = this.listeners.get(postId);
     if (!set) {
       set = new Set();
       this.listeners.set(postId, set);
-      if (this.socket?.connected) this.socket.emit(WATCH_POST, postId);
+      this.join(postId);
     }
     set.add(listener);
     return () => {

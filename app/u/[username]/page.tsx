@@ -7,7 +7,7 @@ import { ProfileGrid } from "@/app/components/profile/ProfileGrid";
 import { ProfileHeader } from "@/app/components/profile/ProfileHeader";
 import { NOT_FOUND_TITLE } from "@/app/lib/page-titles";
 import { profilePath } from "@/app/lib/routes";
-import { USER_POSTS_PAGE_SIZE } from "@/app/lib/user-posts-client";
+import { USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
 import { listPosts } from "@/server/posts";
 import { requireUser } from "@/server/session";
 import { findProfile } from "@/server/users";
