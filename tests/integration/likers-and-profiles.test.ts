@@ -1,5 +1,6 @@
-// Who liked a post: GET /api/posts/:id/likes (newest first, keyset pages, JSON errors), and the
-// live count a page showing the post hears over its socket (post:watch -> post:likes).
+// Who liked a post: GET /api/posts/:id/likes (newest first, keyset pages, JSON errors), the live
+// count a page showing the post hears over its socket (post:watch -> post:likes), and a person's
+// photos: GET /api/users/:username/posts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
@@ -15,7 +16,7 @@ import {
 
 let stack: TestStack;
 before(async () => {
-  stack = await startTestStack("likers");
+  stack = await startTestStack("social");
 });
 after(() => stack?.stop());
 
@@ -108,5 +109,32 @@ describe("a watched post's live count", () => {
       watching.socket.close();
       notWatching.socket.close();
     }
+  });
+});
+
+describe("GET /api/users/:username/posts", () => {
+  test("one person's photos, newest first, paged, with the viewer's hearts; bad input is a JSON error", async () => {
+    const author = await createUser(stack.db);
+    const posts = [];
+    for (let i = 0; i < 5; i++) posts.push(await createPost(stack.db, author.id, `photo ${i}`));
+    await createPost(stack.db, (await createUser(stack.db)).id, "someone else's"); // not listed
+    const viewer = await signedInClient(stack.url, await createUser(stack.db));
+    assert.equal((await viewer.put(`/api/posts/${posts[1]!.id}/like`)).status, 200);
+
+    const page1 = await viewer.get(`/api/users/${author.username}/posts?limit=3`);
+    assert.equal(page1.status, 200);
+    const page2 = await viewer.get(`/api/users/${author.username}/posts?limit=3&cursor=${page1.body.nextCursor}`);
+    assert.equal(page2.body.nextCursor, null);
+    const listed = [...page1.body.items, ...page2.body.items];
+    assert.deepEqual(listed.map((p: { id: string }) => p.id), posts.map((p) => p.id).reverse());
+    assert.ok(listed.every((p: { author: { id: string } }) => p.author.id === author.id));
+    assert.deepEqual(listed.filter((p: { likedByMe: boolean }) => p.likedByMe).map((p: { id: string }) => p.id), [posts[1]!.id]);
+
+    assertError(await viewer.get("/api/users/nobody_by_this_name/posts"), 404, "not_found");
+    assertError(await viewer.get(`/api/users/${"x".repeat(33)}/posts`), 404, "not_found");
+    assertError(await viewer.get(`/api/users/${author.username}/posts?limit=0`), 400, "invalid_request");
+    assertError(await viewer.get(`/api/users/${author.username}/posts?cursor=nope`), 400, "invalid_request");
+    assertError(await viewer.delete(`/api/users/${author.username}/posts`), 405, "method_not_allowed");
+    assertError(await new ApiClient(stack.url).get(`/api/users/${author.username}/posts`), 401, "unauthenticated");
   });
 });
