@@ -1,7 +1,7 @@
 // The HTTP API's contract (issue: sign in, feed, likes), against a real app, Postgres and Redis.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ApiClient, createPost, createUser, signedInClient, startTestStack, type TestStack, type TestUser } from "../support/harness";
+import { ApiClient, assertError, createPost, createUser, signedInClient, startTestStack, type TestStack, type TestUser } from "../support/harness";
 
 let stack: TestStack;
 let alice: TestUser;
@@ -18,14 +18,6 @@ before(async () => {
   asAlice = await signedInClient(stack.url, alice);
 });
 after(() => stack?.stop());
-
-function assertError(res: { status: number; body: any; headers: Headers }, status: number, code: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
-  assert.equal(res.body.error.code, code);
-  assert.equal(typeof res.body.error.message, "string");
-  assert.ok(res.body.error.message.length > 0);
-}
 
 describe("authentication", () => {
   test("every API route refuses an anonymous caller with 401 JSON", async () => {

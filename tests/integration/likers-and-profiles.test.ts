@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   ApiClient,
+  assertError,
   connectSocket,
   createPost,
   createUser,
@@ -19,12 +20,6 @@ before(async () => {
   stack = await startTestStack("social");
 });
 after(() => stack?.stop());
-
-function assertError(res: { status: number; body: any }, status: number, code: string) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body?.error?.code, code);
-  assert.equal(typeof res.body.error.message, "string");
-}
 
 describe("GET /api/posts/:id/likes", () => {
   test("newest first, paged with a cursor, each with the user and the time; unlikes leave the list", async () => {

@@ -56,6 +56,23 @@ function eventsOf(actorId: string, postId: string) {
   });
 }
 
+/** Runs one outbox event again, as a retry after a crash between its transaction and its push
+ * would (outcome recorded, processedAt not), and waits for the job's result. */
+async function replayAfterCrash(eventId: string): Promise<string> {
+  await stack.db.outboxEvent.update({ where: { id: eventId }, data: { processedAt: null } });
+  const job = await queue.add("notify", { eventId }, { jobId: `${eventId}-replay` });
+  // returnvalue is null until the job completes.
+  return eventually("the replay", async () => ((await queue.getJob(job.id!))?.returnvalue as string | null) ?? undefined);
+}
+
+/** Stops the stack's worker (SIGTERM, or SIGKILL for a crash); returns the function that starts another. */
+async function stopWorker(signal: NodeJS.Signals = "SIGTERM"): Promise<(name: string) => Promise<unknown>> {
+  const worker = stack.workers[0]!;
+  await worker.stop(signal);
+  stack.workers.splice(stack.workers.indexOf(worker), 1);
+  return (name) => stack.startWorker(name);
+}
+
 async function allProcessed(actorId: string, postId: string, count: number) {
   return eventually(`${count} events processed`, async () => {
     const events = await eventsOf(actorId, postId);
@@ -115,8 +132,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
   test("a like's job processed after its unlike's creates nothing", async () => {
     const { alice, bob, post, asAlice, asBob } = await scene();
     const tab = await connectSocket(stack.url, asBob);
-    const worker = stack.workers[0]!;
-    await worker.stop();
+    const startWorker = await stopWorker();
     try {
       await like(asAlice, post.id);
       await unlike(asAlice, post.id);
@@ -125,8 +141,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       // Take the like's job out: the worker sees the unlike first, and the outbox relay brings
       // the like back afterwards (it re-enqueues unprocessed events after a grace period).
       assert.equal(await queue.remove(likeEvent!.id), 1);
-      stack.workers.splice(stack.workers.indexOf(worker), 1);
-      await stack.startWorker("worker-after-unlike");
+      await startWorker("worker-after-unlike");
       const events = await allProcessed(alice.id, post.id, 2);
       assert.deepEqual(events.map((e) => e.outcome), [{}, {}], "neither event changed the inbox");
       assert.ok(events[0]!.processedAt! > events[1]!.processedAt!, "the like was processed last");
@@ -141,16 +156,14 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
   test("an unlike's job processed after a newer like's keeps the current notification", async () => {
     const { alice, bob, post, asAlice, asBob } = await scene();
     const tab = await connectSocket(stack.url, asBob);
-    const worker = stack.workers[0]!;
-    await worker.stop();
+    const startWorker = await stopWorker();
     try {
       await like(asAlice, post.id);
       await unlike(asAlice, post.id);
       await like(asAlice, post.id);
       const [, unlikeEvent] = await eventsOf(alice.id, post.id);
       assert.equal(await queue.remove(unlikeEvent!.id), 1);
-      stack.workers.splice(stack.workers.indexOf(worker), 1);
-      await stack.startWorker("worker-after-like");
+      await startWorker("worker-after-like");
       const events = await allProcessed(alice.id, post.id, 3);
       const rows = await notificationRows(bob.id);
       assert.equal(rows.length, 1, "the like exists, so exactly one notification");
@@ -176,11 +189,9 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       // A second job for a processed event: skipped.
       const duplicate = await queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-dup` });
       await eventually("duplicate done", async () => (await queue.getJob(duplicate.id!))?.returnvalue === "already_processed");
-      // A crash after the transaction, before the push (the outcome is recorded, processedAt is
-      // not): the retry pushes the same notification again, and creates nothing.
-      await stack.db.outboxEvent.update({ where: { id: likeEvent!.id }, data: { processedAt: null } });
-      const replay = await queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-replay` });
-      await eventually("replay done", async () => (await queue.getJob(replay.id!))?.returnvalue === "pushed");
+      // A crash after the transaction, before the push: the retry pushes the same notification
+      // again, and creates nothing.
+      assert.equal(await replayAfterCrash(likeEvent!.id), "pushed");
       // The job is done once it has published; the socket hears it a moment later.
       await eventually("the replayed push", () => notifications(tab.received).length === 2);
       assert.deepEqual(notifications(tab.received).map((n) => n.id), [pushed.id, pushed.id], "the same id twice: the browser shows it once");
@@ -190,9 +201,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       await unlike(asAlice, post.id);
       const [, unlikeEvent] = await allProcessed(alice.id, post.id, 2);
       assert.deepEqual(unlikeEvent!.outcome, { retracted: pushed.id });
-      await stack.db.outboxEvent.update({ where: { id: unlikeEvent!.id }, data: { processedAt: null } });
-      const replayed = await queue.add("notify", { eventId: unlikeEvent!.id }, { jobId: `${unlikeEvent!.id}-replay` });
-      await eventually("retraction replay done", async () => (await queue.getJob(replayed.id!))?.returnvalue === "retracted");
+      assert.equal(await replayAfterCrash(unlikeEvent!.id), "retracted");
       await eventually("the replayed retraction", () => retractions(tab.received).length === 2);
       assert.deepEqual(retractions(tab.received), [pushed.id, pushed.id]);
       assert.deepEqual(shownIds(tab.received), new Set());
@@ -208,12 +217,10 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
     try {
       await like(asAlice, post.id);
       const pushed = await eventually("pushed", () => notifications(tab.received)[0]);
-      const worker = stack.workers[0]!;
-      await worker.stop("SIGKILL");
-      stack.workers.splice(stack.workers.indexOf(worker), 1);
+      const startWorker = await stopWorker("SIGKILL");
       await unlike(asAlice, post.id);
       assert.deepEqual(retractions(tab.received), [], "no worker, no retraction yet");
-      await stack.startWorker("worker-restarted");
+      await startWorker("worker-restarted");
       await eventually("retraction after the restart", () => retractions(tab.received).includes(pushed.id), 30_000);
       await allProcessed(alice.id, post.id, 2);
       assert.deepEqual(await notificationRows(bob.id), []);

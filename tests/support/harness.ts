@@ -1,5 +1,6 @@
 // What the integration tests share: a private stack per test file, users created straight in
 // its database, an HTTP client that signs in the way a browser does, and a Socket.IO client.
+import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
@@ -144,6 +145,15 @@ export class ApiClient {
   isSignedIn(): boolean {
     return [...this.cookies.keys()].some((k) => k.endsWith("next-auth.session-token"));
   }
+}
+
+/** The API's error shape: JSON {"error":{"code","message"}} with this status and stable code. */
+export function assertError(res: ApiResponse, status: number, code: string): void {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.match(res.headers.get("content-type") ?? "", /application\/json/);
+  assert.equal(res.body?.error?.code, code);
+  assert.equal(typeof res.body.error.message, "string");
+  assert.ok(res.body.error.message.length > 0);
 }
 
 export async function signedInClient(baseUrl: string, user: TestUser): Promise<ApiClient> {
