@@ -9,10 +9,14 @@
 //   5. Every file `next build` type-checks inside the image (next.config.js names the tsconfig),
 //      with every file those import, is in the image's build context (.dockerignore), or is made
 //      inside the image by the build (the Prisma client, Next's own types).
+//   6. Every project file the image's processes load at run time (the .ts files its CMD, its
+//      HEALTHCHECK and the compose commands start, and all they import) is copied into the
+//      runtime stage (Dockerfile, COPY --from=build).
 // One line per check; exit status 1 if any failed. CI needs: nginx-light, docker-compose
 // (which brings python3-yaml, used here to read the YAML), openssl.
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isExcluded, parseDockerignore } from "./lib/dockerignore";
@@ -178,9 +182,48 @@ async function checkImageTypeCheckContext(): Promise<void> {
   } else ok(`the ${files.length} files next build type-checks (${tsconfig}) are all in the image's build context`);
 }
 
+/** The .ts files the containers start: named in the Dockerfile and compose commands, or behind an `npm run X` there. */
+async function runtimeEntryPoints(): Promise<string[]> {
+  const text = [await readFile(path.join(ROOT, "Dockerfile"), "utf8"), await readFile(COMPOSE_FILE, "utf8")].join("\n");
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const scripts = [...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => pkg.scripts?.[m[1] as string] ?? "");
+  const files = [...`${text}\n${scripts.join("\n")}`.matchAll(/(?:^|[\s"'])((?:[\w-]+\/)*[\w-]+\.ts)\b/g)].map((m) => m[1] as string);
+  return [...new Set(files)].filter((f) => existsSync(path.join(ROOT, f))).sort();
+}
+
+async function checkRuntimeImage(): Promise<void> {
+  const dockerfile = await readFile(path.join(ROOT, "Dockerfile"), "utf8");
+  // COPY --from=build /app/a /app/b ./  or  COPY --from=build /app/server ./server
+  const copied = [...dockerfile.matchAll(/^COPY --from=build ((?:\/app\/\S+\s+)+)\S+$/gm)].flatMap((m) => (m[1] as string).trim().split(/\s+/).map((p) => p.replace(/^\/app\//, "")));
+  const entries = await runtimeEntryPoints();
+  if (!entries.length) {
+    fail("found no .ts entry points in the Dockerfile or docker-compose.yml");
+    return;
+  }
+  // tsc's module graph from those entry points: every file they import, type-only imports included
+  // (stricter than needed, and cheap: such a file is small).
+  const dir = await mkdtemp(path.join(ROOT, ".check-runtime-"));
+  try {
+    const config = path.join(dir, "tsconfig.json");
+    await writeFile(config, JSON.stringify({ extends: "../tsconfig.json", files: entries.map((f) => `../${f}`), include: [] }));
+    const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", config, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
+    if (tsc.status !== 0) {
+      fail(`tsc --listFilesOnly on the runtime entry points failed:\n${(tsc.stdout + tsc.stderr).trim()}`);
+      return;
+    }
+    const loaded = tsc.stdout.split("\n").map((f) => f.trim()).filter((f) => f && !f.includes("/node_modules/")).map((f) => path.relative(ROOT, f));
+    const missing = loaded.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
+    if (missing.length) fail(`the image runs ${entries.join(", ")}; they load files its runtime stage does not copy (add a COPY --from=build to the Dockerfile): ${missing.join(", ")}`);
+    else ok(`the runtime stage copies all ${loaded.length} files that ${entries.join(", ")} load`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 await checkNginx();
 await checkCompose();
 await checkRuntimeDependencies();
 await checkImageTypeCheckContext();
+await checkRuntimeImage();
 console.log(failures ? `\n${failures} check(s) failed` : "\nall configuration checks passed");
 process.exit(failures ? 1 : 0);
