@@ -19,6 +19,7 @@
 // Framework-free: the React provider (components/realtime/RealtimeProvider.tsx) wires the socket to
 // it and reads it through useSyncExternalStore.
 import type { InboxCounts, Notification, NotificationPage } from "@/types/api";
+import { coalesced } from "./coalesced";
 
 export type ConnectionState = "connected" | "disconnected";
 
@@ -58,11 +59,14 @@ export class NotificationCenter {
   /** How many inbox views are mounted: while one is, arrivals appear in place, not as toasts. */
   private inboxViews = 0;
 
-  // Catch-up runs one at a time; a request made while one runs schedules exactly one more.
-  private catchUpRunning = false;
-  private catchUpAgain = false;
   /** Whether the pending catch-up should toast what it finds (see catchUp). */
   private catchUpToasts = false;
+  // Catch-up runs one at a time; a request made while one runs schedules exactly one more.
+  private readonly runCatchUp = coalesced(async () => {
+    const toasts = this.catchUpToasts;
+    this.catchUpToasts = false;
+    await this.catchUpOnce(toasts);
+  });
   /** Live events that arrive while a catch-up request is in flight (its answer may predate them). */
   private liveDuringCatchUp: Notification[] | null = null;
   /** Bumped by every count change made here, so an older catch-up answer cannot restore a count. */
@@ -170,23 +174,9 @@ export class NotificationCenter {
    * toastMissed: toast the unread items found (after a reconnect, or coming back to the tab: they
    * were missed). Off when the socket stayed connected: the server decides those toasts.
    */
-  async catchUp({ toastMissed = true }: { toastMissed?: boolean } = {}): Promise<void> {
+  catchUp({ toastMissed = true }: { toastMissed?: boolean } = {}): Promise<void> {
     this.catchUpToasts ||= toastMissed;
-    if (this.catchUpRunning) {
-      this.catchUpAgain = true;
-      return;
-    }
-    this.catchUpRunning = true;
-    try {
-      do {
-        this.catchUpAgain = false;
-        const toasts = this.catchUpToasts;
-        this.catchUpToasts = false;
-        await this.catchUpOnce(toasts);
-      } while (this.catchUpAgain);
-    } finally {
-      this.catchUpRunning = false;
-    }
+    return this.runCatchUp();
   }
 
   private async catchUpOnce(toastMissed: boolean): Promise<void> {
@@ -226,7 +216,7 @@ export class NotificationCenter {
       patch.unreadCount = page.unreadCount + newer;
       patch.unseenCount = this.inboxOpen ? 0 : page.unseenCount + newer;
     } else {
-      this.catchUpAgain = true; // counts changed here meanwhile: this answer is stale
+      void this.runCatchUp(); // counts changed here meanwhile: this answer is stale, read again
     }
     if (gone.length > 0) patch.toasts = this.state.toasts.filter((t) => !gone.includes(t.id));
 
@@ -256,24 +246,11 @@ export class NotificationCenter {
   }
 
   // One POST /api/notifications/seen at a time; arrivals during it ask for exactly one more.
-  private seenRunning = false;
-  private seenAgain = false;
+  private readonly postSeen = coalesced(() => this.applyCounts(this.server.markSeen()).catch(() => undefined)); // the next catch-up corrects the badge
 
   private async markSeen(): Promise<void> {
     this.update({ unseenCount: 0 });
-    if (this.seenRunning) {
-      this.seenAgain = true;
-      return;
-    }
-    this.seenRunning = true;
-    try {
-      do {
-        this.seenAgain = false;
-        await this.applyCounts(this.server.markSeen()).catch(() => undefined); // the next catch-up corrects the badge
-      } while (this.seenAgain);
-    } finally {
-      this.seenRunning = false;
-    }
+    await this.postSeen();
   }
 
   private async applyCounts(request: Promise<InboxCounts>): Promise<void> {

@@ -1,9 +1,11 @@
 "use client";
 // Who likes a post, for the likers dialog: the first page, "Load more", and refresh() for live
-// changes. Refreshes are serialised like the notification catch-up: one request at a time, and
-// any asked for while one runs become exactly one more, so an older answer never lands last.
-import { useCallback, useRef, useState } from "react";
+// changes. Refreshes are coalesced like the notification catch-up (lib/coalesced.ts): one request
+// at a time, and any asked for while one runs become exactly one more, so an older answer never
+// lands last.
+import { useCallback, useMemo, useState } from "react";
 import { api, describeApiError } from "./api-client";
+import { coalesced } from "./coalesced";
 import { appendPage, mergeFirstPage, type LikerList } from "./likers-list";
 
 export const LIKERS_PAGE_SIZE = 20;
@@ -22,30 +24,18 @@ export function useLikers(postId: string): Likers {
   const [list, setList] = useState<LikerList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  const refreshing = useRef({ running: false, again: false });
-
+  const readFirstPage = useMemo(
+    () =>
+      coalesced(async () => {
+        const fresh = await api.listLikers(postId, { limit: LIKERS_PAGE_SIZE });
+        setList((current) => (current ? mergeFirstPage(current, fresh) : fresh));
+        setError(null);
+      }),
+    [postId],
+  );
   const refresh = useCallback(() => {
-    const state = refreshing.current;
-    if (state.running) {
-      state.again = true;
-      return;
-    }
-    state.running = true;
-    void (async () => {
-      try {
-        do {
-          state.again = false;
-          const fresh = await api.listLikers(postId, { limit: LIKERS_PAGE_SIZE });
-          setList((current) => (current ? mergeFirstPage(current, fresh) : fresh));
-          setError(null);
-        } while (state.again);
-      } catch (e) {
-        setError(describeApiError(e));
-      } finally {
-        state.running = false;
-      }
-    })();
-  }, [postId]);
+    readFirstPage().catch((e: unknown) => setError(describeApiError(e)));
+  }, [readFirstPage]);
 
   const cursor = list?.nextCursor ?? null;
   const loadMore = useCallback(() => {
