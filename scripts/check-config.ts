@@ -162,12 +162,19 @@ async function checkRuntimeDependencies(): Promise<void> {
   else ok(`packages the image needs at run time are dependencies: ${list.join(", ")}`);
 }
 
+/** The repository's files (not node_modules) that a tsconfig's program reads, relative to ROOT; a string on failure. */
+function projectFilesOf(tsconfig: string): string[] | string {
+  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
+  if (tsc.status !== 0) return (tsc.stdout + tsc.stderr).trim();
+  return tsc.stdout.split("\n").map((f) => f.trim()).filter((f) => f && !f.includes("/node_modules/")).map((f) => path.relative(ROOT, f));
+}
+
 async function checkImageTypeCheckContext(): Promise<void> {
   const { default: nextConfig } = (await import(path.join(ROOT, "next.config.js"))) as { default: { typescript?: { tsconfigPath?: string } } };
   const tsconfig = nextConfig.typescript?.tsconfigPath ?? "tsconfig.json";
-  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
-  if (tsc.status !== 0) {
-    fail(`tsc -p ${tsconfig} --listFilesOnly failed:\n${(tsc.stdout + tsc.stderr).trim()}`);
+  const files = projectFilesOf(tsconfig);
+  if (typeof files === "string") {
+    fail(`tsc -p ${tsconfig} --listFilesOnly failed:\n${files}`);
     return;
   }
   const schema = await readFile(path.join(ROOT, "prisma", "schema.prisma"), "utf8");
@@ -175,7 +182,6 @@ async function checkImageTypeCheckContext(): Promise<void> {
   // Made by the image's build stage (prisma generate, next build), so absent from the context.
   const madeInImage = [prismaOutput && path.relative(ROOT, path.resolve(ROOT, "prisma", prismaOutput)), "next-env.d.ts", ".next"].filter(Boolean) as string[];
   const rules = parseDockerignore(await readFile(path.join(ROOT, ".dockerignore"), "utf8"));
-  const files = tsc.stdout.split("\n").map((f) => f.trim()).filter((f) => f && !f.includes("/node_modules/")).map((f) => path.relative(ROOT, f));
   const outside = files.filter((f) => !madeInImage.some((m) => f === m || f.startsWith(`${m}/`)) && isExcluded(rules, f));
   if (outside.length) {
     fail(`next build type-checks ${tsconfig}, and these files are left out of the image's build context by .dockerignore, so the image cannot build: ${outside.join(", ")} (keep them out of ${tsconfig}, or let them into the context)`);
@@ -206,12 +212,11 @@ async function checkRuntimeImage(): Promise<void> {
   try {
     const config = path.join(dir, "tsconfig.json");
     await writeFile(config, JSON.stringify({ extends: "../tsconfig.json", files: entries.map((f) => `../${f}`), include: [] }));
-    const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", config, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
-    if (tsc.status !== 0) {
-      fail(`tsc --listFilesOnly on the runtime entry points failed:\n${(tsc.stdout + tsc.stderr).trim()}`);
+    const loaded = projectFilesOf(config);
+    if (typeof loaded === "string") {
+      fail(`tsc --listFilesOnly on the runtime entry points failed:\n${loaded}`);
       return;
     }
-    const loaded = tsc.stdout.split("\n").map((f) => f.trim()).filter((f) => f && !f.includes("/node_modules/")).map((f) => path.relative(ROOT, f));
     const missing = loaded.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
     if (missing.length) fail(`the image runs ${entries.join(", ")}; they load files its runtime stage does not copy (add a COPY --from=build to the Dockerfile): ${missing.join(", ")}`);
     else ok(`the runtime stage copies all ${loaded.length} files that ${entries.join(", ")} load`);

@@ -10,6 +10,7 @@ import { env } from "./env";
 import { log } from "./log";
 import { createRedis } from "./redis";
 import { isPlausibleId } from "./posts";
+import { REALTIME_EVENTS } from "../types/realtime-events";
 import { postRoom, sessionRoom, socketIoKey, UNWATCH_POST, userRoom, WATCH_POST } from "./realtime-rooms";
 import { sessionFromCookies } from "./session-token";
 
@@ -50,7 +51,7 @@ export function attachRealtime(httpServer: HttpServer) {
         .ping()
         .then(() => {
           log.info("redis subscriber back: asking local sockets to resync");
-          io.local.emit("resync");
+          io.local.emit(REALTIME_EVENTS.resync);
         })
         .catch(() => undefined);
     });
@@ -98,7 +99,7 @@ export function attachRealtime(httpServer: HttpServer) {
       if (typeof ack === "function") ack({ ok });
     });
     // Tells the client (and the two-instance test) which instance it reached.
-    socket.emit("hello", { instance: env().INSTANCE_ID });
+    socket.emit(REALTIME_EVENTS.hello, { instance: env().INSTANCE_ID });
     log.debug({ userId, socket: socket.id }, "socket connected");
   });
 
