@@ -5,6 +5,7 @@
 // span it covers: likers in that span missing from it have unliked, new ones appear on top. Rows
 // older than it (loaded with "Load more") are kept; an unlike down there shows on the next open.
 import type { Liker, LikerPage } from "@/types/api";
+import { appendUnique } from "./append-unique";
 
 export type LikerList = { items: Liker[]; nextCursor: string | null };
 
@@ -16,8 +17,7 @@ function isOlder(a: Liker, b: Liker): boolean {
 
 /** "Load more": the next page goes below; anyone already listed is not listed twice. */
 export function appendPage(list: LikerList, page: LikerPage): LikerList {
-  const known = new Set(list.items.map((l) => l.user.id));
-  return { items: [...list.items, ...page.items.filter((l) => !known.has(l.user.id))], nextCursor: page.nextCursor };
+  return { items: appendUnique(list.items, page.items, (l) => l.user.id), nextCursor: page.nextCursor };
 }
 
 /** A fresh first page merged into what is listed (see the top of this file). */

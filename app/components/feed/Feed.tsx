@@ -2,6 +2,7 @@
 // The feed: the first page comes rendered from the server, later pages load as the reader nears the
 // end (IntersectionObserver on a sentinel), with a "Load more" button for when that cannot fire.
 import { useCallback, useEffect, useRef, useState } from "react";
+import { appendUnique } from "@/app/lib/append-unique";
 import { api, describeApiError } from "@/app/lib/api-client";
 import type { Post, PostPage } from "@/types/api";
 import { PostCard } from "./PostCard";
@@ -23,10 +24,7 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
     setLoadError(null);
     try {
       const page = await api.listPosts(cursor, PAGE_SIZE);
-      setPosts((current) => {
-        const known = new Set(current.map((p) => p.id));
-        return [...current, ...page.items.filter((p) => !known.has(p.id))];
-      });
+      setPosts((current) => appendUnique(current, page.items, (p) => p.id));
       setCursor(page.nextCursor);
     } catch (error) {
       setLoadError(describeApiError(error));

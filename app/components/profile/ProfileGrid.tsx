@@ -3,9 +3,10 @@
 // photo's page. The first 30 come rendered from the server; "Load more" fetches the next ones.
 import Link from "next/link";
 import { useState } from "react";
+import { appendUnique } from "@/app/lib/append-unique";
+import { api, describeApiError, USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
 import { formatCount, formatLikes } from "@/app/lib/format";
 import { postPath } from "@/app/lib/routes";
-import { api, describeApiError, USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
 import type { Post, PostPage } from "@/types/api";
 import { HeartIcon } from "../icons";
 import "../social.css";
@@ -22,10 +23,7 @@ export function ProfileGrid({ username, initialPage }: { username: string; initi
     setError(null);
     try {
       const page = await api.listUserPosts(username, { cursor, limit: USER_POSTS_PAGE_SIZE });
-      setPosts((current) => {
-        const known = new Set(current.map((p) => p.id));
-        return [...current, ...page.items.filter((p) => !known.has(p.id))];
-      });
+      setPosts((current) => appendUnique(current, page.items, (p) => p.id));
       setCursor(page.nextCursor);
     } catch (e) {
       setError(describeApiError(e));
