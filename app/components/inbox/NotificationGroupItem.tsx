@@ -2,6 +2,7 @@
 // link stretches over the whole row); the names inside lead to each person's profile.
 import Link from "next/link";
 import { actorsPhrase, type NotificationGroup } from "@/app/lib/group-notifications";
+import { postPath, profilePath } from "@/app/lib/routes";
 import { Avatar } from "../Avatar";
 import { RelativeTime } from "../RelativeTime";
 
@@ -25,7 +26,7 @@ export function NotificationGroupItem({ group, onOpen }: { group: NotificationGr
       </span>
       <p className="notification-item__text">
         {first ? (
-          <Link href={`/u/${encodeURIComponent(first.username)}`} className="notification-item__actor">
+          <Link href={profilePath(first.username)} className="notification-item__actor">
             {lead}
           </Link>
         ) : (
@@ -35,7 +36,7 @@ export function NotificationGroupItem({ group, onOpen }: { group: NotificationGr
           <>
             {" and "}
             {group.actors.length === 2 && second ? (
-              <Link href={`/u/${encodeURIComponent(second.username)}`} className="notification-item__actor">
+              <Link href={profilePath(second.username)} className="notification-item__actor">
                 {rest}
               </Link>
             ) : (
@@ -48,7 +49,7 @@ export function NotificationGroupItem({ group, onOpen }: { group: NotificationGr
       </p>
       {group.unread && <span className="unread-dot" aria-label="Unread" role="img" />}
       <Link
-        href={`/p/${encodeURIComponent(group.postId)}`}
+        href={postPath(group.postId)}
         className="notification-item__open"
         data-testid="notification-open"
         aria-label={`Open the photo ${lead}${rest ? ` and ${rest}` : ""} liked`}

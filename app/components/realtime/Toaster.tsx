@@ -4,6 +4,7 @@
 // about, and so marks that notification read; the summary toast opens the inbox.
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { postPath } from "@/app/lib/routes";
 import type { Toast } from "@/app/lib/notification-center";
 import { Avatar } from "../Avatar";
 import { BellIcon, CloseIcon } from "../icons";
@@ -48,7 +49,7 @@ function ToastCard({ toast, dismiss }: { toast: Toast; dismiss: (id: string) => 
     >
       {toast.kind === "notification" ? (
         <Link
-          href={`/p/${encodeURIComponent(toast.notification.post.id)}`}
+          href={postPath(toast.notification.post.id)}
           className="toast__body"
           onClick={() => {
             onDismiss();
