@@ -3,22 +3,24 @@
 // the ${NGINX_*} variables of nginx/defaults.env. Only the listen addresses, the upstream list,
 // file paths and the rates a caller asks for differ from compose (docs/decisions/012-...).
 //
-// Each instance lives in its own run directory: it is nginx's prefix (pid, temp paths), holds the
-// rendered config, the logs and, unless told otherwise, the self-signed certificate. A system
-// nginx (its config, pid file or logs) is never touched.
+// Each instance lives in its own run directory: it holds the rendered config, the logs and, unless
+// told otherwise, the self-signed certificate, and is nginx's prefix (pid, temp paths) unless run
+// as root (see prefixFor). A system nginx (its config, pid file or logs) is never touched.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { accessSync, constants as fsConstants, existsSync, statSync } from "node:fs";
-import { chmod, copyFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 /** The repository's nginx/ directory. */
 export const NGINX_DIR = path.resolve(import.meta.dirname, "../../nginx");
 
 export type NginxOptions = {
-  /** nginx's prefix and working directory; created if missing. */
+  /** nginx's working directory (config, logs, and its prefix unless run as root); created if missing. */
   runDir: string;
   httpPort: number;
   httpsPort: number;
@@ -160,19 +162,25 @@ export async function localTemplateVariables(opts: NginxOptions, certificate: { 
 }
 
 /**
- * When the master runs as root its workers run as an unprivileged user (nginx.conf explains why),
- * and they write request bodies and large responses under the prefix's temp directories. Those are
- * created and chowned by nginx, but the workers must be able to reach them.
+ * nginx's prefix: where its pid file and temp directories go (nginx.conf names them relative to
+ * it). Started as root, the master runs its workers as an unprivileged user (nginx.conf explains
+ * why), and they write request bodies and large responses under those temp directories, so every
+ * directory above them must be searchable by anyone. A checkout can sit under a 0700 directory (a
+ * `mktemp -d`), so as root the prefix is a directory of its own under the system's temp directory,
+ * named after the run directory; otherwise it is the run directory itself.
  */
-async function makeRunDirReachable(runDir: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  await chmod(runDir, 0o755);
-  for (let dir = path.dirname(runDir); ; dir = path.dirname(dir)) {
+async function prefixFor(runDir: string): Promise<string> {
+  if (process.getuid?.() !== 0) return runDir;
+  const prefix = path.join(tmpdir(), `likes-nginx-${createHash("sha256").update(runDir).digest("hex").slice(0, 16)}`);
+  await mkdir(prefix, { recursive: true });
+  await chmod(prefix, 0o755);
+  for (let dir = path.dirname(prefix); ; dir = path.dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`nginx's workers (an unprivileged user) cannot traverse ${dir}: chmod o+x it, or choose a runDir whose parents are all world-searchable (mkdtemp makes 0700 directories)`);
+      throw new Error(`nginx's workers (an unprivileged user) cannot traverse ${dir}, the temp directory: chmod o+x it, or set TMPDIR to one they can`);
     }
     if (dir === path.dirname(dir)) break;
   }
+  return prefix;
 }
 
 /**
@@ -183,7 +191,6 @@ export async function renderNginxConfig(opts: NginxOptions): Promise<string> {
   const runDir = path.resolve(opts.runDir);
   await mkdir(path.join(runDir, "conf.d"), { recursive: true });
   await mkdir(path.join(runDir, "snippets"), { recursive: true });
-  await makeRunDirReachable(runDir);
 
   const certificate = await ensureCertificate(path.resolve(opts.certDir ?? path.join(runDir, "certs")));
   const variables = await localTemplateVariables(opts, certificate);
@@ -201,16 +208,22 @@ export async function renderNginxConfig(opts: NginxOptions): Promise<string> {
   return mainConf;
 }
 
-function nginxArgs(runDir: string, mainConf: string): string[] {
+function nginxArgs(runDir: string, prefix: string, mainConf: string): string[] {
   // The trailing slash matters: nginx joins the prefix and relative paths without adding one.
-  return ["-p", `${runDir}/`, "-e", path.join(runDir, "error.log"), "-c", mainConf, "-g", "daemon off;"];
+  return ["-p", `${prefix}/`, "-e", path.join(runDir, "error.log"), "-c", mainConf, "-g", "daemon off;"];
+}
+
+/** A prefix of its own (see prefixFor) goes once nginx has stopped. */
+async function removePrefix(runDir: string, prefix: string): Promise<void> {
+  if (prefix !== runDir) await rm(prefix, { recursive: true, force: true });
 }
 
 /** `nginx -t` on the rendered config; throws with nginx's own output when it is rejected. */
 export async function testNginxConfig(opts: NginxOptions): Promise<void> {
   const runDir = path.resolve(opts.runDir);
   const mainConf = await renderNginxConfig(opts);
-  const { code, output } = await run(findNginx(), ["-t", ...nginxArgs(runDir, mainConf)]);
+  const prefix = await prefixFor(runDir);
+  const { code, output } = await run(findNginx(), ["-t", ...nginxArgs(runDir, prefix, mainConf)]).finally(() => removePrefix(runDir, prefix));
   opts.log?.(output.trim());
   if (code !== 0) throw new Error(`nginx -t rejected ${mainConf}:\n${output.trim()}`);
 }
@@ -272,7 +285,8 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   await assertPortFree(probeHost, opts.httpsPort);
 
   // detached: a process group of its own, so a forced stop reaches the workers too.
-  const child = spawn(nginx, nginxArgs(runDir, mainConf), { cwd: runDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = await prefixFor(runDir);
+  const child = spawn(nginx, nginxArgs(runDir, prefix, mainConf), { cwd: runDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${nginx}`);
   child.stdout?.on("data", (chunk: Buffer) => log(`nginx: ${chunk.toString().trimEnd()}`));
@@ -289,13 +303,14 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
 
   const stop = async (): Promise<void> => {
     process.removeListener("exit", killOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) return removePrefix(runDir, prefix);
     child.kill("SIGQUIT");
     const timer = setTimeout(killOnExit, 15_000);
     await exited(child);
     clearTimeout(timer);
     // The master waits for its workers; this only catches a stray one (e.g. after the SIGKILL).
     killOnExit();
+    await removePrefix(runDir, prefix);
     log(`nginx ${pid} stopped`);
   };
 
@@ -303,6 +318,7 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       process.removeListener("exit", killOnExit);
+      await removePrefix(runDir, prefix);
       throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}) while starting:\n${await tail(errorLog)}`);
     }
     const [httpUp, httpsUp] = await Promise.all([

@@ -2,7 +2,6 @@
 // seed, N app servers, M workers, and (optionally) nginx in front. Used by `npm run stack`, by the
 // integration tests (each test file starts its own) and by the Playwright suite.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import pg from "pg";
@@ -254,7 +253,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       httpUrl,
       httpsUrl,
       startWorker,
-      stop: () => (stopped ??= stopAll().then(() => rm(path.join(opts.runDir, "nginx", "temp"), { recursive: true, force: true }))),
+      stop: () => (stopped ??= stopAll()),
     };
   } catch (error) {
     await stopAll();

@@ -3,7 +3,7 @@
 // ids, security headers, caching, gzip, WebSocket upgrade, balancing, and the JSON errors /api
 // gets for 413, 429 and a missing app. Needs nginx (apt-get install nginx-light) and nothing else.
 import assert from "node:assert/strict";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -100,8 +100,8 @@ describe("nginx in front of two app instances", () => {
   let httpsUrl = "";
 
   before(async () => {
+    // A 0700 directory (mkdtemp), as a checkout may sit in: nginx's workers never need to enter it.
     runDir = await mkdtemp(path.join(tmpdir(), "likes-nginx-proxy-"));
-    await chmod(runDir, 0o755); // nginx's workers (an unprivileged user when run as root) must reach the run dirs inside
     const a = await startStub("a", seen);
     const b = await startStub("b", seen);
     stubs.push(a.server, b.server);
