@@ -217,6 +217,9 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
     try {
       await like(asAlice, post.id);
       const pushed = await eventually("pushed", () => notifications(tab.received)[0]);
+      // The like's job is finished (pushed, then marked processed) before the worker dies; a kill
+      // between the two would leave it to BullMQ's stalled-job check, 30 s later.
+      await allProcessed(alice.id, post.id, 1);
       const startWorker = await stopWorker("SIGKILL");
       await unlike(asAlice, post.id);
       assert.deepEqual(retractions(tab.received), [], "no worker, no retraction yet");
