@@ -1,58 +1,45 @@
 // Container health checks (Dockerfile HEALTHCHECK, docker-compose.yml). Exit 0 healthy, 1 not.
-//   node --import tsx scripts/healthcheck.ts app      GET /api/health on this container's own port:
-//                                                     the app answers, and reaches Postgres and Redis.
-//   node --import tsx scripts/healthcheck.ts worker   this container's notifications worker is
-//                                                     connected to Redis and waiting for jobs.
-// The worker has no HTTP port to ask. BullMQ names the Redis connections of its workers, and
-// Queue.getWorkers() lists them with their client addresses: one coming from an address of this
-// container proves the worker process is alive and connected, even with several worker replicas.
-import { networkInterfaces } from "node:os";
+//   node --import tsx scripts/healthcheck.ts app      GET /api/health?scope=instance on this
+//                                                     container's own port: the app answers, and
+//                                                     reaches Postgres and Redis. (The full
+//                                                     /api/health also fails for a dead worker or a
+//                                                     backlog, which restarting this app would not fix.)
+//   node --import tsx scripts/healthcheck.ts worker   this container's notifications worker beat
+//                                                     its heart in Redis within the last 15 s.
+// The worker has no HTTP port to ask. It writes a heartbeat under its instance id
+// (server/worker-heartbeat.ts); in compose that id is worker-<container hostname>, the same name
+// this check computes, so each replica is judged by its own heartbeat. A process that died, or
+// whose event loop is stuck, stops beating even while its Redis connections stay open.
+import { hostname } from "node:os";
 
 const TIMEOUT_MS = 4000;
 
 async function checkApp(): Promise<string> {
   const port = process.env.PORT ?? "3000";
-  const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/health?scope=instance`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   const body = await res.text();
   if (!res.ok) throw new Error(`/api/health answered ${res.status}: ${body}`);
   return body;
 }
 
-function ownAddresses(): Set<string> {
-  const addresses = new Set<string>();
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) addresses.add(info.address.replace(/^::ffff:/, ""));
-  }
-  return addresses;
-}
-
-/** "10.0.0.5:41234" or "[::1]:41234" (Redis CLIENT LIST addr) -> the address part. */
-function hostOf(addr: string): string {
-  const host = addr.slice(0, addr.lastIndexOf(":"));
-  return host.replace(/^\[|\]$/g, "").replace(/^::ffff:/, "");
-}
-
 async function checkWorker(): Promise<string> {
   const { loadEnvOrExit } = await import("../server/env");
   loadEnvOrExit();
-  const { Queue } = await import("bullmq");
   const { Redis } = await import("ioredis");
-  const { NOTIFICATIONS_QUEUE, queuePrefix } = await import("../server/queue");
   const { env } = await import("../server/env");
+  const { workerBeats } = await import("../server/worker-heartbeat");
 
+  const instance = process.env.INSTANCE_ID || `worker-${hostname()}`;
   // One attempt, no reconnecting: a health check reports, it does not wait for Redis to return.
   const connection = new Redis(env().REDIS_URL, { connectTimeout: TIMEOUT_MS, maxRetriesPerRequest: 1, retryStrategy: () => null });
   connection.on("error", () => {}); // reported by the failing command below
-  const queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix: queuePrefix() });
-  queue.on("error", () => {}); // same
   try {
-    const workers = await queue.getWorkers();
-    const mine = ownAddresses();
-    const local = workers.filter((w) => typeof w.addr === "string" && mine.has(hostOf(w.addr)));
-    if (!local.length) throw new Error(`no worker of queue "${NOTIFICATIONS_QUEUE}" is connected from this container (${workers.length} elsewhere)`);
-    return `${local.length} worker connection(s) from this container`;
+    const { live, stale } = await workerBeats(connection);
+    const mine = live.find((b) => b.instance === instance);
+    if (mine) return `${instance} beat ${mine.lastBeatMsAgo} ms ago`;
+    const old = stale.find((b) => b.instance === instance);
+    throw new Error(old ? `${instance} last beat ${Math.round(old.lastBeatMsAgo / 1000)} s ago` : `no heartbeat from ${instance} (live: ${live.map((b) => b.instance).join(", ") || "none"})`);
   } finally {
-    await queue.close().catch(() => {});
     connection.disconnect();
   }
 }

@@ -4,9 +4,13 @@
 //   the compose file uses (only the upstream addresses differ).
 //   npm run stack -- --scale     two app instances and two workers behind nginx
 //   Ctrl-C stops everything.
+// An app or worker that exits on its own is reported (exit code or signal, its last log lines) and
+// restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
+// a crash loop, and the stack stops with that reason (scripts/lib/supervisor.ts).
 import path from "node:path";
 import { startNginx } from "./lib/nginx";
-import { buildIfNeeded, ROOT, startStack, type NginxStarter } from "./lib/stack";
+import { buildIfNeeded, ROOT, startStack, type NginxStarter, type Stack } from "./lib/stack";
+import type { SupervisorEvent } from "./lib/supervisor";
 
 const scaled = process.argv.includes("--scale");
 const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
@@ -21,9 +25,42 @@ const nginx: NginxStarter = async (upstreams, runDir) => {
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()}  ${line}`);
 
+let stack: Stack | undefined;
+let stopping = false;
+const stop = async (reason: string, exitCode = 0) => {
+  if (stopping) return;
+  stopping = true;
+  say(`${reason}: stopping nginx, apps, workers…`);
+  await stack?.stop();
+  say("stopped");
+  process.exit(exitCode);
+};
+
+function onSupervisorEvent(event: SupervisorEvent) {
+  const indent = (lines: string[]) => lines.map((l) => `             | ${l}`).join("\n");
+  switch (event.kind) {
+    case "exited":
+      say(`${event.name.padEnd(9)} EXITED (${event.how}); its last lines:\n${indent(event.lastLines)}`);
+      break;
+    case "restarting":
+      say(`${event.name.padEnd(9)} restarting in ${event.delayMs} ms (restart ${event.attempt})`);
+      break;
+    case "restarted":
+      say(`${event.name.padEnd(9)} ready again`);
+      break;
+    case "restart-failed":
+      say(`${event.name.padEnd(9)} failed to start: ${event.error.split("\n")[0]}`);
+      break;
+    case "crash-loop":
+      say(`${event.name.padEnd(9)} is in a crash loop: it exited ${event.exits} times within ${event.windowMs / 1000} s. Not restarting it; read .stack/local/${event.name}.log.`);
+      void stop(`crash loop in ${event.name}`, 1);
+      break;
+  }
+}
+
 try {
   buildIfNeeded(say);
-  const stack = await startStack({
+  stack = await startStack({
     runDir: path.join(ROOT, ".stack", "local"),
     databaseUrl, // kept between runs: this is the developer's database, not a test's
     redis: "system",
@@ -34,6 +71,7 @@ try {
     nginx,
     env: { REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes", NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000" },
     report: say,
+    supervise: { onEvent: onSupervisorEvent },
     // Warnings and errors from any process; everything else is in .stack/local/<name>.log.
     onLine: (name, line) => {
       if (/"level":(40|50|60)/.test(line) || !line.startsWith("{")) console.log(`${stamp()}  ${name.padEnd(9)} ${line}`);
@@ -42,15 +80,6 @@ try {
   say(`open ${stack.httpUrl} (or ${stack.httpsUrl}, self-signed) and sign in as alice, bob or carol / ${process.env.SEED_PASSWORD ?? "demo1234"}`);
   say(`logs in .stack/local/; Ctrl-C to stop`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`${signal}: stopping nginx, apps, workers…`);
-    await stack.stop();
-    say("stopped");
-    process.exit(0);
-  };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 } catch (error) {

@@ -3,6 +3,16 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionUserFromCookies, type SessionUser } from "./session-token";
 import { log } from "./log";
+import {
+  clickMsFromTracestate,
+  continueTrace,
+  currentScope,
+  formatTraceparent,
+  nginxMsFromRequestStart,
+  runInTrace,
+  serverTimingHeader,
+  timed,
+} from "./trace";
 
 export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
 import { ApiError, type ErrorCode, invalidRequest } from "./api-errors";
@@ -47,7 +57,17 @@ type Handler<P> = (req: NextRequest, ctx: { params: P; user: SessionUser }) => P
 type PublicHandler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
 
 async function run(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
-  const started = performance.now();
+  // The trace nginx (or the browser) started; every log line below names it (server/trace.ts).
+  const trace = continueTrace(req.headers.get("traceparent"));
+  const hops = {
+    click: clickMsFromTracestate(req.headers.get("tracestate")),
+    nginx: nginxMsFromRequestStart(req.headers.get("x-request-start")),
+  };
+  return runInTrace(trace, () => handle(req, fn), hops);
+}
+
+async function handle(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
+  const scope = currentScope()!;
   // nginx generates X-Request-Id; every log line about this request carries it.
   const requestId = req.headers.get("x-request-id") ?? undefined;
   let response: Response;
@@ -65,10 +85,12 @@ async function run(req: NextRequest, fn: () => Promise<Response>): Promise<Respo
       response = errorResponse(500, "internal_error", "Something went wrong on our side.");
     }
   }
-  log.info(
-    { requestId, method: req.method, path: req.nextUrl.pathname, status: response.status, ms: Math.round((performance.now() - started) * 10) / 10 },
-    "api request",
-  );
+  const ms = performance.now() - scope.startedAt;
+  // The hops this request played, for the browser's journey panel and its network panel; and the
+  // trace id back to the caller (W3C Trace Context Level 2's traceresponse).
+  response.headers.set("Server-Timing", serverTimingHeader(scope, ms));
+  response.headers.set("traceresponse", formatTraceparent(scope.trace));
+  log.info({ requestId, method: req.method, path: req.nextUrl.pathname, status: response.status, ms: Math.round(ms * 10) / 10 }, "api request");
   return response;
 }
 
@@ -77,7 +99,7 @@ export function authed<P = Record<string, never>>(handler: Handler<P>) {
   return (req: NextRequest, ctx: { params: Promise<P> }) =>
     run(req, async () => {
       const cookies = Object.fromEntries(req.cookies.getAll().map((c) => [c.name, c.value]));
-      const user = await sessionUserFromCookies(cookies);
+      const user = await timed("session", () => sessionUserFromCookies(cookies));
       if (!user) return errorResponse(401, "unauthenticated", "Sign in first.");
       return handler(req, { params: await ctx.params, user });
     });

@@ -35,6 +35,9 @@ const schema = z
     // After a like's notification toasts, the same liker's next likes of the same photo within
     // this window reach the owner's inbox without a toast (server/toast-cooldown.ts).
     NOTIFICATION_TOAST_COOLDOWN_MS: z.coerce.number().int().nonnegative().default(5000),
+    // /api/health fails the backlog check when a like's notification has waited longer than this
+    // (the oldest unprocessed outbox event): the worker is down, stuck or far behind.
+    HEALTH_BACKLOG_MAX_AGE_MS: z.coerce.number().int().positive().default(30_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     LOG_PRETTY: bool.default(false),
   })

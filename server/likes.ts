@@ -14,12 +14,14 @@
 // round trip instead of four or five, and needs no transaction slot to wait for: under the
 // 50-users test the interactive version ran out of time starting transactions (Prisma P2028).
 import { randomUUID } from "node:crypto";
+import { Prisma } from "./generated/prisma/client";
 import type { LikeResult as LikeState } from "../types/api";
 import { notFound } from "./api-errors";
 import { db } from "./db";
 import { log } from "./log";
 import { enqueueNotification } from "./queue";
 import { publishPostLikes } from "./realtime-publish";
+import { currentScope, formatTraceparent, recordRouteHop, sqlTraceComment, timed, traceToStore } from "./trace";
 
 export const LIKE_EVENT = "like.created";
 export const UNLIKE_EVENT = "like.removed";
@@ -28,9 +30,13 @@ export type LikeEventPayload = { postId: string; actorId: string; recipientId: s
 
 type Outcome = { postExists: boolean; changed: boolean; likeCount: number | null; eventId: string | null };
 
+// Each statement starts with a comment naming the trace (sqlcommenter style, server/trace.ts), and
+// the outbox row keeps the trace so the worker can continue it.
 async function like(userId: string, postId: string): Promise<Outcome> {
   const eventId = randomUUID();
-  const [row] = await db().$queryRaw<Outcome[]>`
+  const stored = traceToStore();
+  const trace = stored ? JSON.stringify(stored) : null;
+  const [row] = await db().$queryRaw<Outcome[]>`${Prisma.raw(sqlTraceComment())}
     WITH inserted AS (
       INSERT INTO "Like" ("userId", "postId")
       SELECT ${userId}, id FROM "Post" WHERE id = ${postId}
@@ -41,9 +47,10 @@ async function like(userId: string, postId: string): Promise<Outcome> {
       WHERE id IN (SELECT "postId" FROM inserted)
       RETURNING "likeCount", "authorId"
     ), event AS (
-      INSERT INTO "OutboxEvent" (id, type, payload)
+      INSERT INTO "OutboxEvent" (id, type, payload, trace)
       SELECT ${eventId}, ${LIKE_EVENT},
-             jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId")
+             jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId"),
+             ${trace}::jsonb
       FROM counted WHERE "authorId" <> ${userId}
       RETURNING id
     )
@@ -56,7 +63,9 @@ async function like(userId: string, postId: string): Promise<Outcome> {
 
 async function unlike(userId: string, postId: string): Promise<Outcome> {
   const eventId = randomUUID();
-  const [row] = await db().$queryRaw<Outcome[]>`
+  const stored = traceToStore();
+  const trace = stored ? JSON.stringify(stored) : null;
+  const [row] = await db().$queryRaw<Outcome[]>`${Prisma.raw(sqlTraceComment())}
     WITH deleted AS (
       DELETE FROM "Like" WHERE "userId" = ${userId} AND "postId" = ${postId}
       RETURNING "postId"
@@ -65,9 +74,10 @@ async function unlike(userId: string, postId: string): Promise<Outcome> {
       WHERE id IN (SELECT "postId" FROM deleted)
       RETURNING "likeCount", "authorId"
     ), event AS (
-      INSERT INTO "OutboxEvent" (id, type, payload)
+      INSERT INTO "OutboxEvent" (id, type, payload, trace)
       SELECT ${eventId}, ${UNLIKE_EVENT},
-             jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId")
+             jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId"),
+             ${trace}::jsonb
       FROM counted WHERE "authorId" <> ${userId}
       RETURNING id
     )
@@ -78,18 +88,26 @@ async function unlike(userId: string, postId: string): Promise<Outcome> {
   return row!;
 }
 
+/** What the job carries of this request's trace (server/queue.ts). */
+function jobTrace(committedAt: number) {
+  const scope = currentScope();
+  return scope ? { traceparent: formatTraceparent(scope.trace), committedAt, postgres: scope.hops.postgres ?? null } : undefined;
+}
+
 /**
  * Sets the user's like on a post; idempotent. A change owes the post's author an inbox update
  * (a notification, or its retraction), unless the author is the user; and it tells everyone
  * watching the post (its page, its list of likers) the new count.
  */
 export async function setLike(userId: string, postId: string, liked: boolean): Promise<LikeState> {
-  const outcome = liked ? await like(userId, postId) : await unlike(userId, postId);
+  recordRouteHop();
+  const outcome = await timed("postgres", () => (liked ? like(userId, postId) : unlike(userId, postId)));
+  const committedAt = Date.now();
   if (!outcome.postExists || outcome.likeCount === null) throw notFound("Post");
 
   if (outcome.eventId) {
     try {
-      await enqueueNotification(outcome.eventId);
+      await timed({ metric: "enqueue" }, () => enqueueNotification(outcome.eventId!, jobTrace(committedAt)));
     } catch (error) {
       // The like is committed and its event is in the outbox: the relay will enqueue it.
       log.warn({ err: error, eventId: outcome.eventId }, "enqueue failed; left to the outbox relay");

@@ -7,6 +7,7 @@ import { loadEnvOrExit } from "./env";
 const config = loadEnvOrExit();
 const { log } = await import("./log");
 const { attachRealtime } = await import("./realtime");
+const { rejectMalformed } = await import("./request-guard");
 
 const dev = process.argv.includes("--dev");
 const app = next({ dev, hostname: config.HOST, port: config.PORT });
@@ -14,6 +15,8 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 const server = createServer((req, res) => {
+  // A path Next cannot decode would be its bare 500; it is the client's error: 400.
+  if (rejectMalformed(req, res)) return;
   void handle(req, res);
 });
 // Keep idle keep-alive sockets open longer than nginx's upstream keepalive_timeout (60 s), so nginx

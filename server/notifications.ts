@@ -4,7 +4,8 @@ import { Prisma } from "./generated/prisma/client";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
 import { newId } from "./ids";
-import { LIKE_EVENTS, type LikeEventPayload } from "./likes";
+import { LIKE_EVENT, LIKE_EVENTS, type LikeEventPayload } from "./likes";
+import type { StoredTrace } from "./trace";
 import { userSelect, type UserDto } from "./posts";
 import type { Notification as NotificationDto } from "../types/api";
 
@@ -91,9 +92,12 @@ export async function markSeen(userId: string): Promise<InboxCounts> {
   return inboxCounts(userId);
 }
 
+/** Where an event came from: who did what to which post, and the request's trace (server/trace.ts). */
+export type EventOrigin = { actorId: string; postId: string; liked: boolean; trace: StoredTrace | null; createdAt: Date };
+
 export type DeliveryOutcome =
-  | { kind: "push"; recipientId: string; actorId: string; notification: NotificationDto }
-  | { kind: "retract"; recipientId: string; notificationId: string }
+  | { kind: "push"; recipientId: string; actorId: string; notification: NotificationDto; origin: EventOrigin }
+  | { kind: "retract"; recipientId: string; notificationId: string; origin: EventOrigin }
   | { kind: "skip"; reason: "already_processed" | "unknown_event" | "unchanged" | "superseded" | "gone" };
 
 type Recorded = { created?: string; retracted?: string };
@@ -106,9 +110,10 @@ type Recorded = { created?: string; retracted?: string };
  *   the unlike creates nothing, and an "unlike" job processed after a new like deletes nothing;
  * - runs for the same (actor, post) are serialized by a transaction-scoped advisory lock, so two
  *   workers cannot interleave a read of the Like row with the other's write of the Notification;
- * - the decision is recorded on the event in the same transaction: a retry after a crash before
- *   the push replays it (push at-least-once; the browser drops ids it has shown, and ignores a
- *   notification it has seen retracted). A processed event is skipped.
+ * - the decision is recorded on the event in the same transaction: a retry after a crash replays
+ *   it rather than deciding anew. The worker publishes each event's push at most once
+ *   (emitOnce, docs/decisions/016-exactly-once-push.md), so with retries the owner's sockets hear
+ *   it exactly once. A processed event is skipped.
  * See docs/decisions/014-notifications-follow-likes.md. The caller pushes, then markProcessed().
  */
 export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome> {
@@ -117,6 +122,7 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
   if (event.processedAt) return { kind: "skip", reason: "already_processed" };
   if (!LIKE_EVENTS.includes(event.type)) return { kind: "skip", reason: "unknown_event" };
   const { postId, actorId, recipientId } = event.payload as LikeEventPayload;
+  const origin: EventOrigin = { actorId, postId, liked: event.type === LIKE_EVENT, trace: event.trace as StoredTrace | null, createdAt: event.createdAt };
 
   let recorded = event.outcome as Recorded | null;
   if (!recorded) {
@@ -155,12 +161,12 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
     }
   }
 
-  if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted };
+  if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted, origin };
   if (!recorded.created) return { kind: "skip", reason: "unchanged" };
   const row = await db().notification.findUnique({ where: { id: recorded.created }, select: notificationSelect });
   // Replaying a crashed attempt: a later unlike has already taken this one back.
   if (!row) return { kind: "skip", reason: "superseded" };
-  return { kind: "push", recipientId, actorId, notification: toNotificationDto(row) };
+  return { kind: "push", recipientId, actorId, notification: toNotificationDto(row), origin };
 }
 
 function isForeignKeyViolation(error: unknown): boolean {
@@ -174,15 +180,18 @@ export async function markProcessed(eventId: string): Promise<void> {
   await db().outboxEvent.updateMany({ where: { id: eventId, processedAt: null }, data: { processedAt: new Date() } });
 }
 
-/** Events the route did not manage to enqueue (or whose job vanished): the relay's work list. */
-export async function pendingEvents(olderThanMs: number, limit = 500): Promise<string[]> {
+/**
+ * Events the route did not manage to enqueue (or whose job vanished): the relay's work list, with
+ * the trace each request stored, so the job continues it.
+ */
+export async function pendingEvents(olderThanMs: number, limit = 500): Promise<{ id: string; traceparent: string | null; createdAt: Date }[]> {
   const rows = await db().outboxEvent.findMany({
     where: { processedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
     orderBy: { createdAt: "asc" },
     take: limit,
-    select: { id: true },
+    select: { id: true, trace: true, createdAt: true },
   });
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, traceparent: (r.trace as StoredTrace | null)?.traceparent ?? null, createdAt: r.createdAt }));
 }
 
 /** Processed events are kept a day for inspection, then deleted. */

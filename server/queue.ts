@@ -7,8 +7,18 @@ import { createRedis } from "./redis";
 
 export const NOTIFICATIONS_QUEUE = "notifications";
 
-/** A job carries only the outbox event id; the worker reads the facts from Postgres. */
-export const notificationJobSchema = z.object({ eventId: z.string().min(1) });
+/**
+ * A job carries the outbox event id; the worker reads the facts from Postgres. `trace` is
+ * telemetry, not fact: the trace to continue (the request's span as parent), when the statement
+ * committed (epoch ms), and the Postgres hop. The outbox relay knows only what the row kept: its
+ * traceparent and its creation time (server/trace.ts, server/journey.ts).
+ */
+export const notificationJobSchema = z.object({
+  eventId: z.string().min(1),
+  trace: z
+    .object({ traceparent: z.string().max(128), committedAt: z.number(), postgres: z.number().nullable().optional() })
+    .optional(),
+});
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
 export function queuePrefix(): string {
@@ -37,6 +47,10 @@ export function notificationsQueue(): Queue<NotificationJob> {
 }
 
 /** Idempotent: the job id is the outbox event id, so enqueueing twice yields one job. */
-export async function enqueueNotification(eventId: string, queue = notificationsQueue()): Promise<void> {
-  await queue.add("notify", { eventId }, { ...notificationJobOptions, jobId: eventId });
+export async function enqueueNotification(
+  eventId: string,
+  trace?: NotificationJob["trace"],
+  queue = notificationsQueue(),
+): Promise<void> {
+  await queue.add("notify", trace ? { eventId, trace } : { eventId }, { ...notificationJobOptions, jobId: eventId });
 }

@@ -8,7 +8,9 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { env } from "./env";
 import { log } from "./log";
-import { createRedis } from "./redis";
+import { createRedis, redis } from "./redis";
+import { claimDeliveryReport, parseDeliveryReport } from "./journey";
+import type { ClockAnswer, JourneyHopsEvent } from "../types/journey";
 import { isPlausibleId } from "./posts";
 import { REALTIME_EVENTS } from "../types/realtime-events";
 import { postRoom, sessionRoom, socketIoKey, UNWATCH_POST, userRoom, WATCH_POST } from "./realtime-rooms";
@@ -97,6 +99,25 @@ export function attachRealtime(httpServer: HttpServer) {
       const ok = typeof postId === "string" && watched.delete(postId);
       if (ok) void socket.leave(postRoom(postId));
       if (typeof ack === "function") ack({ ok });
+    });
+    // The journey panel's clock: the browser times the socket hop (the worker's emit -> its
+    // receipt) across two clocks, and estimates the offset from this round trip.
+    socket.on(REALTIME_EVENTS.clock, (ack?: unknown) => {
+      if (typeof ack === "function") ack({ now: Date.now() } satisfies ClockAnswer);
+    });
+    // The owner's browser reports a like's last two hops; relayed to the liker's sockets, once,
+    // and only when this socket's user is the owner the worker named (server/journey.ts).
+    socket.on(REALTIME_EVENTS.journeyDelivered, (payload: unknown) => {
+      const report = parseDeliveryReport(payload);
+      if (!report) return;
+      claimDeliveryReport(redis(), userId, report.traceId).then(
+        (pending) => {
+          if (!pending) return;
+          const hops = { socket: report.socket, render: report.render };
+          io.to(userRoom(pending.actorId)).emit(REALTIME_EVENTS.journeyHops, { traceId: report.traceId, postId: pending.postId, liked: pending.liked, hops } satisfies JourneyHopsEvent);
+        },
+        (error: unknown) => log.debug({ err: error }, "journey report dropped"),
+      );
     });
     // Tells the client (and the two-instance test) which instance it reached.
     socket.emit(REALTIME_EVENTS.hello, { instance: env().INSTANCE_ID });

@@ -1,6 +1,7 @@
 // The HTTP API's JSON shapes: the contract between the route handlers (server/posts.ts,
 // server/notifications.ts produce them) and the browser (app/lib consumes them). Types only, so
 // importing them brings no server code into the client bundle.
+import type { DeliveredJourney } from "./journey";
 
 export type UserSummary = { id: string; username: string; name: string; avatarUrl: string };
 
@@ -44,8 +45,11 @@ export type LikerPage = { items: Liker[]; nextCursor: string | null };
 /** Socket.IO `post:likes`, to sockets watching a post: its count after a like or an unlike. */
 export type PostLikesEvent = { postId: string; likeCount: number };
 
-/** Socket.IO `notification`'s second argument: whether this arrival should interrupt with a toast. */
-export type NotificationDelivery = { toast: boolean };
+/**
+ * Socket.IO `notification`'s second argument (and `notification:retracted`'s): whether this
+ * arrival should interrupt with a toast, and the journey of the like behind it (types/journey.ts).
+ */
+export type NotificationDelivery = { toast: boolean; journey?: DeliveredJourney };
 
 /** Socket.IO `notification:retracted`: the like behind this notification was undone. */
 export type NotificationRetraction = { id: string };

@@ -15,4 +15,10 @@ export const REALTIME_EVENTS = {
   /** Browser -> server: a post id to start / stop watching. */
   watchPost: "post:watch",
   unwatchPost: "post:unwatch",
+  /** Server -> the liker's sockets: JourneyHopsEvent, more hops of a like they made (types/journey.ts). */
+  journeyHops: "journey:hops",
+  /** Browser -> server: JourneyDeliveredReport, the owner's socket and render times for a trace. */
+  journeyDelivered: "journey:delivered",
+  /** Browser -> server, acknowledged with ClockAnswer: the server's clock, to time the socket hop. */
+  clock: "clock",
 } as const;

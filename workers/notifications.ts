@@ -8,30 +8,65 @@ import { loadEnvOrExit } from "../server/env";
 const config = loadEnvOrExit();
 process.env.SERVICE_NAME ??= "worker";
 const { log } = await import("../server/log");
-const { createRedis } = await import("../server/redis");
+const { createRedis, redis, redisKey, whenReady } = await import("../server/redis");
 const { NOTIFICATIONS_QUEUE, notificationJobSchema, notificationsQueue, queuePrefix, enqueueNotification } = await import("../server/queue");
 const { prepareDelivery, markProcessed, pendingEvents, pruneProcessed } = await import("../server/notifications");
-const { createEmitter, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } = await import("../server/realtime-rooms");
+const { createEmitter, emitOnce, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } = await import("../server/realtime-rooms");
 const { claimToast } = await import("../server/toast-cooldown");
 const { pruneRevokedSessions } = await import("../server/session-revocation");
 const { db } = await import("../server/db");
+const { continueTrace, currentTrace, runInTrace } = await import("../server/trace");
+const { hopsUpToWorker, deliveredJourney, expectDeliveryReport } = await import("../server/journey");
+const { REALTIME_EVENTS } = await import("../types/realtime-events");
+const { beat, forget, HEARTBEAT_INTERVAL_MS } = await import("../server/worker-heartbeat");
 
-const emitter = createEmitter(createRedis("emitter"));
+// Pushes wait for Redis (offline queue on): a push the job awaited has reached Redis.
+const pushConnection = createRedis("emitter");
+const emitter = createEmitter(pushConnection);
 
 const worker = new Worker(
   NOTIFICATIONS_QUEUE,
   async (job) => {
-    const { eventId } = notificationJobSchema.parse(job.data);
-    const outcome = await prepareDelivery(eventId);
-    if (outcome.kind === "push") {
-      // A like that comes back within the cooldown (a storm of toggles) updates the inbox quietly.
-      const toast = await claimToast(outcome.recipientId, outcome.actorId, outcome.notification.post.id);
-      emitter.to(userRoom(outcome.recipientId)).emit(NOTIFICATION_EVENT, outcome.notification, { toast });
-    } else if (outcome.kind === "retract") {
-      emitter.to(userRoom(outcome.recipientId)).emit(RETRACTION_EVENT, { id: outcome.notificationId });
-    }
-    await markProcessed(eventId);
-    return outcome.kind === "push" ? "pushed" : outcome.kind === "retract" ? "retracted" : outcome.reason;
+    const { eventId, trace: measured } = notificationJobSchema.parse(job.data);
+    // The like's trace goes on here: this job's log lines carry the liker's trace id.
+    return runInTrace(continueTrace(measured?.traceparent), async () => {
+      const started = performance.now();
+      const outcome = await prepareDelivery(eventId);
+      let hops;
+      let published = true;
+      if (outcome.kind === "push" || outcome.kind === "retract") {
+        const { origin, recipientId } = outcome;
+        // A like that comes back within the cooldown (a storm of toggles) updates the inbox quietly.
+        const toast = outcome.kind === "push" ? await claimToast(recipientId, origin.actorId, origin.postId) : false;
+        const traceId = currentTrace()!.traceId;
+        // The owner's browser reports the last two hops; only the owner may, within 5 minutes.
+        await expectDeliveryReport(redis(), traceId, { recipientId, actorId: origin.actorId, postId: origin.postId, liked: origin.liked }).catch(
+          (error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable"),
+        );
+        hops = hopsUpToWorker({
+          stored: origin.trace,
+          measured,
+          eventCreatedAt: origin.createdAt,
+          jobAddedAt: job.timestamp,
+          jobTakenAt: job.processedOn ?? Date.now(),
+          workerMs: performance.now() - started,
+        });
+        const journey = deliveredJourney(traceId, hops);
+        // Exactly once per event: a retry after a crash that already pushed does not push again.
+        const onceKey = redisKey("pushed", eventId);
+        published =
+          outcome.kind === "push"
+            ? await emitOnce(pushConnection, onceKey, userRoom(recipientId), NOTIFICATION_EVENT, outcome.notification, { toast, journey })
+            : await emitOnce(pushConnection, onceKey, userRoom(recipientId), RETRACTION_EVENT, { id: outcome.notificationId }, { toast: false, journey });
+        if (!published) log.info({ eventId }, "already pushed by an earlier attempt; not pushing again");
+        // The liker's own panel: the hops their request could not see.
+        emitter.to(userRoom(origin.actorId)).emit(REALTIME_EVENTS.journeyHops, { traceId, postId: origin.postId, liked: origin.liked, hops });
+      }
+      await markProcessed(eventId);
+      const result = outcome.kind === "skip" ? outcome.reason : !published ? "already_pushed" : outcome.kind === "push" ? "pushed" : "retracted";
+      log.info({ eventId, jobId: job.id, attempt: job.attemptsMade + 1, result, hops }, "notification job done");
+      return result;
+    });
   },
   {
     // Blocking connection: BullMQ requires maxRetriesPerRequest null on workers.
@@ -53,9 +88,13 @@ async function relayOnce() {
   if (relayRunning) return;
   relayRunning = true;
   try {
-    const ids = await pendingEvents(config.OUTBOX_RELAY_GRACE_MS);
-    for (const id of ids) await enqueueNotification(id);
-    if (ids.length) log.info({ count: ids.length }, "outbox relay enqueued events");
+    const events = await pendingEvents(config.OUTBOX_RELAY_GRACE_MS);
+    for (const event of events) {
+      // The job continues the request's trace; its outbox hop will show the relay's delay.
+      const trace = event.traceparent ? { traceparent: event.traceparent, committedAt: event.createdAt.getTime() } : undefined;
+      await enqueueNotification(event.id, trace);
+    }
+    if (events.length) log.info({ count: events.length }, "outbox relay enqueued events");
   } catch (error) {
     log.debug({ err: error }, "outbox relay pass failed; will retry");
   } finally {
@@ -77,6 +116,12 @@ const pruneTimer = setInterval(() => {
 }, 3600_000);
 
 await worker.waitUntilReady();
+// The heartbeat /api/health and the container healthcheck look for: this process's event loop runs.
+const instance = config.INSTANCE_ID;
+const heartbeat = () =>
+  beat(redis(), instance).catch((error: unknown) => log.debug({ err: error }, "heartbeat not written; redis unavailable"));
+await whenReady(redis(), 5000).then(heartbeat, () => undefined);
+const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_INTERVAL_MS);
 log.info({ queue: NOTIFICATIONS_QUEUE, concurrency: config.WORKER_CONCURRENCY }, "worker ready");
 // A supervisor that started us with an IPC channel (npm run stack, the tests) waits for this.
 process.send?.({ type: "ready" });
@@ -88,12 +133,14 @@ async function shutdown(signal: string) {
   log.info({ signal }, "worker stopping: finishing jobs in hand");
   clearInterval(relayTimer);
   clearInterval(pruneTimer);
+  clearInterval(heartbeatTimer);
   const force = setTimeout(() => {
     log.error("worker did not stop within 20 s; exiting");
     process.exit(1);
   }, 20_000);
   force.unref();
   await worker.close(); // waits for running jobs
+  await forget(redis(), instance).catch(() => undefined);
   await notificationsQueue().close();
   await db().$disconnect();
   log.info("worker stopped");

@@ -24,7 +24,14 @@ export class NetworkError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown, opts: { keepalive?: boolean } = {}): Promise<T> {
+type RequestOptions = { keepalive?: boolean; headers?: Record<string, string> };
+
+async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  return (await requestWithResponse<T>(method, path, body, opts)).body;
+}
+
+/** request(), also handing back the response, whose headers some callers read. */
+async function requestWithResponse<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<{ body: T; response: Response }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -34,14 +41,17 @@ async function request<T>(method: string, path: string, body?: unknown, opts: { 
       cache: "no-store",
       // Survives the page navigating away (opening a notification marks it read on the way out).
       keepalive: opts.keepalive,
-      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+      headers: {
+        ...opts.headers,
+        ...(body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {
     throw new NetworkError(error);
   }
   if (!response.ok) throw await toApiError(response);
-  return (await response.json()) as T;
+  return { body: (await response.json()) as T, response };
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -66,6 +76,9 @@ const query = (params: Record<string, string | number | null | undefined>) => {
   return text ? `?${text}` : "";
 };
 
+/** A like's answer, and the response headers that tell its journey (raw: journey-trace.ts parses them). */
+export type TracedLikeResult = { result: LikeResult; serverTiming: string | null; traceresponse: string | null };
+
 /** Photos per page on a profile (the server render uses it too). */
 export const USER_POSTS_PAGE_SIZE = 30;
 
@@ -73,6 +86,17 @@ export const api = {
   /** PUT likes, DELETE unlikes; both are idempotent and answer the post's confirmed like state. */
   setLike: (postId: string, liked: boolean) =>
     request<LikeResult>(liked ? "PUT" : "DELETE", `/api/posts/${encodeURIComponent(postId)}/like`),
+
+  /**
+   * setLike() carrying a trace (W3C traceparent and tracestate, app/lib/journey-trace.ts), for the
+   * journey panel: also answers the response's Server-Timing and traceresponse headers.
+   */
+  setLikeTraced: async (postId: string, liked: boolean, trace: { traceparent: string; tracestate: string }): Promise<TracedLikeResult> => {
+    const { body, response } = await requestWithResponse<LikeResult>(liked ? "PUT" : "DELETE", `/api/posts/${encodeURIComponent(postId)}/like`, undefined, {
+      headers: { traceparent: trace.traceparent, tracestate: trace.tracestate },
+    });
+    return { result: body, serverTiming: response.headers.get("Server-Timing"), traceresponse: response.headers.get("traceresponse") };
+  },
 
   getPost: (postId: string) => request<Post>("GET", `/api/posts/${encodeURIComponent(postId)}`),
 

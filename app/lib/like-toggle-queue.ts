@@ -9,6 +9,8 @@
 //     always settles on the server's answer.
 //   - A failed request rolls the heart back to the last confirmed state and keeps the reason,
 //     which stays on screen until a later request succeeds.
+//   - Each request is told when the latest click before it happened (the journey panel's click
+//     hop: click -> request sent, which includes waiting for the request before it).
 //
 // Framework-free on purpose: React reads it through useSyncExternalStore (see use-like-toggle.ts).
 
@@ -21,13 +23,15 @@ export type LikeSnapshot = LikeState & {
   error: string | null;
 };
 
-export type SendLike = (liked: boolean) => Promise<LikeState>;
+/** clickedAt: the latest click (or double tap) before this request, by the queue's clock. */
+export type SendLike = (liked: boolean, request: { clickedAt: number }) => Promise<LikeState>;
 
 export class LikeToggleQueue {
   private confirmed: LikeState;
   private desired: boolean;
   private inFlight = false;
   private error: string | null = null;
+  private lastClickAt: number;
   private snapshot: LikeSnapshot;
   private readonly listeners = new Set<() => void>();
 
@@ -35,7 +39,10 @@ export class LikeToggleQueue {
     initial: LikeState,
     private readonly send: SendLike,
     private readonly describeError: (error: unknown) => string,
+    /** A monotonic clock in ms: performance.now() in the browser, a fake in tests. */
+    private readonly now: () => number = () => performance.now(),
   ) {
+    this.lastClickAt = now();
     this.confirmed = initial;
     this.desired = initial.liked;
     this.snapshot = this.computeSnapshot();
@@ -43,6 +50,7 @@ export class LikeToggleQueue {
 
   /** The click handler: flip the intent now, let the queue reconcile with the server. */
   toggle = (): void => {
+    this.lastClickAt = this.now();
     this.desired = !this.desired;
     this.publish();
     void this.drain();
@@ -91,7 +99,7 @@ export class LikeToggleQueue {
       this.inFlight = true;
       this.publish();
       try {
-        const result = await this.send(target);
+        const result = await this.send(target, { clickedAt: this.lastClickAt });
         this.confirmed = { liked: result.liked, likeCount: result.likeCount };
         this.error = null;
       } catch (error) {

@@ -137,7 +137,11 @@ function checkPort(name: string, value: number): number {
 }
 
 /** The template variables for a local instance: nginx/defaults.env, with the local differences. */
-export async function localTemplateVariables(opts: NginxOptions, certificate: { cert: string; key: string }): Promise<Record<string, string>> {
+export async function localTemplateVariables(
+  opts: NginxOptions,
+  certificate: { cert: string; key: string },
+  errorPagesDir = path.join(path.resolve(opts.runDir), "error-pages"),
+): Promise<Record<string, string>> {
   if (!opts.upstreams.length) throw new Error("at least one upstream (host:port) is needed");
   for (const upstream of opts.upstreams) {
     // A strict shape: the value lands inside nginx syntax.
@@ -153,6 +157,7 @@ export async function localTemplateVariables(opts: NginxOptions, certificate: { 
     NGINX_SSL_CERTIFICATE: certificate.cert,
     NGINX_SSL_CERTIFICATE_KEY: certificate.key,
     NGINX_ACCESS_LOG: path.join(path.resolve(opts.runDir), "access.log"),
+    NGINX_ERROR_PAGES: errorPagesDir,
   };
   if (opts.apiRatePerSecond !== undefined) variables.NGINX_API_RATE = `${positiveInteger("apiRatePerSecond", opts.apiRatePerSecond)}r/s`;
   if (opts.apiBurst !== undefined) variables.NGINX_API_BURST = String(positiveInteger("apiBurst", opts.apiBurst));
@@ -185,15 +190,26 @@ async function prefixFor(runDir: string): Promise<string> {
 
 /**
  * Writes runDir/nginx.conf (nginx/nginx.conf as is), runDir/snippets/ and runDir/conf.d/ (the
- * rendered templates), creating the certificate if needed. Returns the main config's path.
+ * rendered templates), creating the certificate if needed, and copies nginx/html/ (the error
+ * pages) under the prefix nginx will run with (default: the run directory). Returns the main
+ * config's path.
  */
-export async function renderNginxConfig(opts: NginxOptions): Promise<string> {
+export async function renderNginxConfig(opts: NginxOptions, prefix = path.resolve(opts.runDir)): Promise<string> {
   const runDir = path.resolve(opts.runDir);
   await mkdir(path.join(runDir, "conf.d"), { recursive: true });
   await mkdir(path.join(runDir, "snippets"), { recursive: true });
 
   const certificate = await ensureCertificate(path.resolve(opts.certDir ?? path.join(runDir, "certs")));
-  const variables = await localTemplateVariables(opts, certificate);
+  // nginx's workers read the error pages at run time, so they go under the prefix, which they can
+  // reach even when the checkout cannot be (see prefixFor).
+  const errorPagesDir = path.join(prefix, "error-pages");
+  await mkdir(errorPagesDir, { recursive: true });
+  await chmod(errorPagesDir, 0o755);
+  for (const name of await readdir(path.join(NGINX_DIR, "html"))) {
+    await copyFile(path.join(NGINX_DIR, "html", name), path.join(errorPagesDir, name));
+    await chmod(path.join(errorPagesDir, name), 0o644);
+  }
+  const variables = await localTemplateVariables(opts, certificate, errorPagesDir);
 
   const mainConf = path.join(runDir, "nginx.conf");
   await copyFile(path.join(NGINX_DIR, "nginx.conf"), mainConf);
@@ -221,8 +237,8 @@ async function removePrefix(runDir: string, prefix: string): Promise<void> {
 /** `nginx -t` on the rendered config; throws with nginx's own output when it is rejected. */
 export async function testNginxConfig(opts: NginxOptions): Promise<void> {
   const runDir = path.resolve(opts.runDir);
-  const mainConf = await renderNginxConfig(opts);
   const prefix = await prefixFor(runDir);
+  const mainConf = await renderNginxConfig(opts, prefix);
   const { code, output } = await run(findNginx(), ["-t", ...nginxArgs(runDir, prefix, mainConf)]).finally(() => removePrefix(runDir, prefix));
   opts.log?.(output.trim());
   if (code !== 0) throw new Error(`nginx -t rejected ${mainConf}:\n${output.trim()}`);
@@ -269,7 +285,6 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   const runDir = path.resolve(opts.runDir);
   const log = opts.log ?? (() => {});
-  const mainConf = await renderNginxConfig(opts);
   const errorLog = path.join(runDir, "error.log");
   const nginx = findNginx();
   // Probe over loopback whatever the listeners bind to; hand out "localhost" URLs for loopback,
@@ -283,9 +298,13 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   // Otherwise a server already on the port would answer the /healthz probe in nginx's place.
   await assertPortFree(probeHost, opts.httpPort);
   await assertPortFree(probeHost, opts.httpsPort);
+  const prefix = await prefixFor(runDir);
+  const mainConf = await renderNginxConfig(opts, prefix).catch(async (error: unknown) => {
+    await removePrefix(runDir, prefix);
+    throw error;
+  });
 
   // detached: a process group of its own, so a forced stop reaches the workers too.
-  const prefix = await prefixFor(runDir);
   const child = spawn(nginx, nginxArgs(runDir, prefix, mainConf), { cwd: runDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${nginx}`);

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { applyMigrations } from "./migrations";
 import { canConnect, freePort, spawnProc, waitFor, type Proc } from "./processes";
+import { Supervisor, type SupervisorOptions } from "./supervisor";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_TSX = ["--import", "tsx"];
@@ -33,6 +34,11 @@ export type StackOptions = {
   report?: (line: string) => void;
   /** Called with every output line of every process, prefixed by its name. */
   onLine?: (name: string, line: string) => void;
+  /**
+   * Restart apps and workers that exit unexpectedly, with backoff, and report it
+   * (scripts/lib/supervisor.ts). Off by default: tests stop and kill processes on purpose.
+   */
+  supervise?: Omit<SupervisorOptions, "onEvent"> & { onEvent: SupervisorOptions["onEvent"] };
 };
 
 export type Stack = {
@@ -44,6 +50,8 @@ export type Stack = {
   httpUrl: string | null;
   httpsUrl: string | null;
   startWorker(name?: string): Promise<Proc>;
+  /** The supervisor, when the stack was started with `supervise`. */
+  supervisor: Supervisor | null;
   stop(): Promise<void>;
 };
 
@@ -130,7 +138,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const report = opts.report ?? (() => undefined);
   mkdirSync(opts.runDir, { recursive: true });
   const cleanups: (() => Promise<void>)[] = [];
+  // Stopped first on the way down, so the exits that follow are not taken for crashes.
+  const supervisor = opts.supervise ? new Supervisor(opts.supervise) : null;
   const stopAll = async () => {
+    supervisor?.stop();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
 
@@ -191,7 +202,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const onLine = (name: string) => (line: string) => opts.onLine?.(name, line);
 
     const workers: Proc[] = [];
-    const startWorker = async (name = `worker-${workers.length + 1}`) => {
+    /** Starts a worker and waits until it is ready; stops it if it never gets there. */
+    const launchWorker = async (name: string, track: (proc: Proc) => void) => {
       const proc = spawnProc(name, process.execPath, [...NODE_TSX, "workers/notifications.ts"], {
         cwd: ROOT,
         env: childEnv({ INSTANCE_ID: name, SERVICE_NAME: "worker" }),
@@ -199,9 +211,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         onLine: onLine(name),
         ipc: true,
       });
-      workers.push(proc); // before waiting, so a worker that never gets ready is still stopped
+      track(proc); // before waiting, so a worker that never gets ready is still stopped
       // The worker reports readiness over IPC, whatever its log level.
       await waitFor(`${name} ready`, async () => proc.messages.some((m) => (m as { type?: string }).type === "ready"), { proc, timeoutMs: 30_000 });
+      return proc;
+    };
+    const startWorker = async (name = `worker-${workers.length + 1}`) => {
+      const proc = await launchWorker(name, (p) => workers.push(p));
+      supervisor?.watch(name, proc, () => launchWorker(name, (p) => workers.push(p)), (replacement) => {
+        // The dead process leaves the list; its replacement is already in it.
+        const alive = workers.filter((w) => w === replacement || w.name !== name || (w.child.exitCode === null && w.child.signalCode === null));
+        workers.splice(0, workers.length, ...alive);
+      });
       return proc;
     };
     cleanups.push(async () => {
@@ -212,19 +233,29 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     cleanups.push(async () => {
       await Promise.all(apps.map((a) => a.proc.stop()));
     });
-    const appCount = opts.apps ?? 1;
-    for (let i = 0; i < appCount; i++) {
-      const port = opts.appPorts?.[i] ?? (await freePort());
-      const name = `app-${i + 1}`;
+    /** Starts app instance `name` on `port` and waits for it to answer; stops it if it never does. */
+    const launchApp = async (name: string, port: number, track: (proc: Proc) => void) => {
       const proc = spawnProc(name, process.execPath, [...NODE_TSX, "server/main.ts"], {
         cwd: ROOT,
         env: childEnv({ PORT: String(port), INSTANCE_ID: name, SERVICE_NAME: "app" }),
         logFile: path.join(opts.runDir, `${name}.log`),
         onLine: onLine(name),
       });
+      track(proc); // before waiting, so an app that never gets ready is still stopped
       const url = `http://127.0.0.1:${port}`;
-      apps.push({ name, url, port, proc }); // before waiting, so an app that never gets ready is still stopped
-      await waitFor(`${name} health`, async () => (await fetch(`${url}/api/health`)).ok, { proc, timeoutMs: 60_000, intervalMs: 200 });
+      await waitFor(`${name} health`, async () => (await fetch(`${url}/api/health?scope=instance`)).ok, { proc, timeoutMs: 60_000, intervalMs: 200 });
+      return proc;
+    };
+    const appCount = opts.apps ?? 1;
+    for (let i = 0; i < appCount; i++) {
+      const port = opts.appPorts?.[i] ?? (await freePort());
+      const name = `app-${i + 1}`;
+      const url = `http://127.0.0.1:${port}`;
+      const entry = { name, url, port, proc: undefined as unknown as Proc };
+      apps.push(entry);
+      const proc = await launchApp(name, port, (p) => (entry.proc = p));
+      // A restarted instance comes back on the same port: nginx's upstream list does not change.
+      supervisor?.watch(name, proc, () => launchApp(name, port, (p) => (entry.proc = p)));
       report(`${name.padEnd(9)} ready  ${url}`);
     }
 
@@ -253,6 +284,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       httpUrl,
       httpsUrl,
       startWorker,
+      supervisor,
       stop: () => (stopped ??= stopAll()),
     };
   } catch (error) {

@@ -173,9 +173,27 @@ describe("errors are JSON with stable codes", () => {
     assert.deepEqual(ok.body, { unreadCount: 0, unseenCount: 0 });
   });
 
-  test("health reports both checks and the instance that answered", async () => {
+  test("a path that cannot be decoded is the client's error: 400 JSON under /api, a page elsewhere", async () => {
+    // Straight to the app, as without nginx (nginx refuses most of these itself, tests/unit/nginx-proxy.test.ts).
+    const client = new ApiClient(stack.apps[0]!.url);
+    for (const path of ["/api/posts/%C0%AF", "/api/posts/%ZZ", "/api/posts/a%00b/like", "/api/users/%E0%A4%A/posts"]) {
+      assertError(await client.get(path), 400, "invalid_request");
+    }
+    const page = await client.raw("GET", "/p/%C0%AF");
+    assert.equal(page.status, 400);
+    assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  });
+
+  test("health reports every check and the instance that answered; its scope is validated", async () => {
     const res = await new ApiClient(stack.url).get("/api/health");
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { status: "ok", instance: "app-1", checks: { db: "ok", redis: "ok" } });
+    assert.equal(res.body.status, "ok");
+    assert.equal(res.body.instance, "app-1");
+    assert.deepEqual(Object.keys(res.body.checks).sort(), ["backlog", "db", "redis", "worker"]);
+    assert.deepEqual(res.body.checks.worker.instances, ["worker-1"]);
+    const instance = await new ApiClient(stack.url).get("/api/health?scope=instance");
+    assert.equal(instance.status, 200);
+    assert.deepEqual(instance.body, { status: "ok", scope: "instance", instance: "app-1", checks: { db: { status: "ok" }, redis: { status: "ok" } } });
+    assertError(await new ApiClient(stack.url).get("/api/health?scope=everything"), 400, "invalid_request");
   });
 });

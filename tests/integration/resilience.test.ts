@@ -52,8 +52,8 @@ test("Redis stops mid-stream and comes back: every like still notifies, once", a
   try {
     for (const p of bobPosts.slice(0, 3)) assert.equal((await asAlice.put(`/api/posts/${p.id}/like`)).status, 200);
     await eventually("first three pushed", () => notifications(bobTab.received).length === 3);
-    // The worker pushes first and marks the event processed after (so a failed mark means a retry
-    // and a duplicate push the client drops, never a lost one): wait for the marks too.
+    // The worker pushes first and marks the event processed after (so a failed mark means a retry,
+    // which finds the push recorded and does not repeat it, never a lost one): wait for the marks too.
     await eventually("first three marked processed", async () => (await unprocessedEvents()) === 0);
 
     await stack.redis.stop();
@@ -67,7 +67,11 @@ test("Redis stops mid-stream and comes back: every like still notifies, once", a
     // Health names the failing dependency.
     const health = await asBob.get("/api/health");
     assert.equal(health.status, 503);
-    assert.deepEqual(health.body, { status: "fail", instance: "app-1", checks: { db: "ok", redis: "fail" }, error: { code: "unavailable", message: "Failing: redis" } });
+    assert.equal(health.body.status, "fail");
+    assert.equal(health.body.error.code, "unavailable");
+    assert.equal(health.body.checks.db.status, "ok");
+    assert.equal(health.body.checks.redis.status, "fail");
+    assert.match(health.body.error.message, /^Failing: .*redis/);
 
     await stack.redis.start(); // same port, empty: the queue's jobs are gone, the outbox is not
     for (const p of bobPosts.slice(6, 9)) assert.equal((await asAlice.put(`/api/posts/${p.id}/like`)).status, 200);

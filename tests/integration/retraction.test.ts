@@ -58,9 +58,11 @@ function eventsOf(actorId: string, postId: string) {
 
 /** Runs one outbox event again, as a retry after a crash between its transaction and its push
  * would (outcome recorded, processedAt not), and waits for the job's result. */
+let replays = 0;
 async function replayAfterCrash(eventId: string): Promise<string> {
   await stack.db.outboxEvent.update({ where: { id: eventId }, data: { processedAt: null } });
-  const job = await queue.add("notify", { eventId }, { jobId: `${eventId}-replay` });
+  // A job id of its own each time: a second replay of the same event is another job.
+  const job = await queue.add("notify", { eventId }, { jobId: `${eventId}-replay-${++replays}` });
   // returnvalue is null until the job completes.
   return eventually("the replay", async () => ((await queue.getJob(job.id!))?.returnvalue as string | null) ?? undefined);
 }
@@ -189,18 +191,25 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       // A second job for a processed event: skipped.
       const duplicate = await queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-dup` });
       await eventually("duplicate done", async () => (await queue.getJob(duplicate.id!))?.returnvalue === "already_processed");
-      // A crash after the transaction, before the push: the retry pushes the same notification
-      // again, and creates nothing.
+      // A crash after the push, before the event was marked processed: the retry finds the push
+      // recorded in Redis (server/realtime-rooms.ts, emitOnce) and does not push again.
+      assert.equal(await replayAfterCrash(likeEvent!.id), "already_pushed");
+      // A crash after the transaction, before the push (no record of it): the retry pushes the
+      // same notification, and creates nothing.
+      await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${likeEvent!.id}`);
       assert.equal(await replayAfterCrash(likeEvent!.id), "pushed");
       // The job is done once it has published; the socket hears it a moment later.
       await eventually("the replayed push", () => notifications(tab.received).length === 2);
-      assert.deepEqual(notifications(tab.received).map((n) => n.id), [pushed.id, pushed.id], "the same id twice: the browser shows it once");
+      assert.deepEqual(notifications(tab.received).map((n) => n.id), [pushed.id, pushed.id], "only the unrecorded replay pushed");
       assert.equal((await notificationRows(bob.id)).length, 1);
 
       // The same for a retraction.
       await unlike(asAlice, post.id);
       const [, unlikeEvent] = await allProcessed(alice.id, post.id, 2);
       assert.deepEqual(unlikeEvent!.outcome, { retracted: pushed.id });
+      await eventually("the retraction", () => retractions(tab.received).length === 1);
+      assert.equal(await replayAfterCrash(unlikeEvent!.id), "already_pushed");
+      await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${unlikeEvent!.id}`);
       assert.equal(await replayAfterCrash(unlikeEvent!.id), "retracted");
       await eventually("the replayed retraction", () => retractions(tab.received).length === 2);
       assert.deepEqual(retractions(tab.received), [pushed.id, pushed.id]);

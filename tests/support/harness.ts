@@ -13,7 +13,7 @@ import { ROOT, startStack, type NginxStarter, type StackOptions, type Stack } fr
 export const PASSWORD = "correct horse battery";
 let passwordHash: Promise<string> | undefined;
 
-export type TestStack = Stack & { db: Db; url: string };
+export type TestStack = Stack & { db: Db; url: string; /** Its logs: <name>.log per process, nginx/access.log. */ runDir: string };
 
 /** A stack of its own: a fresh database, a private redis-server, the app and a worker. */
 export async function startTestStack(name: string, opts: Partial<StackOptions> = {}): Promise<TestStack> {
@@ -30,6 +30,7 @@ export async function startTestStack(name: string, opts: Partial<StackOptions> =
   const stop = stack.stop;
   return Object.assign(stack, {
     db,
+    runDir,
     url: stack.httpUrl ?? stack.apps[0]!.url,
     stop: async () => {
       await db.$disconnect();

@@ -142,3 +142,30 @@ test("reconcileCount takes a pushed count and keeps the viewer's own like state;
   await answer();
   assert.deepEqual(queue.getSnapshot(), { liked: false, likeCount: 0, pending: false, error: null });
 });
+
+test("each request is told the time of the latest click before it was sent", async () => {
+  let now = 100;
+  const sent: { target: boolean; clickedAt: number; resolve: (s: LikeState) => void }[] = [];
+  const queue = new LikeToggleQueue(
+    { liked: false, likeCount: 0 },
+    (target, { clickedAt }) => new Promise<LikeState>((resolve) => sent.push({ target, clickedAt, resolve })),
+    String,
+    () => now,
+  );
+  queue.toggle(); // at 100: sent at once
+  assert.deepEqual(sent.map(({ target, clickedAt }) => ({ target, clickedAt })), [{ target: true, clickedAt: 100 }]);
+  now = 150;
+  queue.toggle(); // unlike, while the like is in flight
+  now = 170;
+  queue.toggle(); // like
+  now = 190;
+  queue.toggle(); // unlike: the follow-up request comes from this click
+  sent.shift()!.resolve({ liked: true, likeCount: 1 });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(sent.map(({ target, clickedAt }) => ({ target, clickedAt })), [{ target: false, clickedAt: 190 }]);
+  now = 300;
+  sent.shift()!.resolve({ liked: false, likeCount: 0 });
+  await new Promise((r) => setImmediate(r));
+  queue.like(); // a double tap counts as a click too
+  assert.equal(sent[0]!.clickedAt, 300);
+});

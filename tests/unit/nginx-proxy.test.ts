@@ -3,7 +3,7 @@
 // ids, security headers, caching, gzip, WebSocket upgrade, balancing, and the JSON errors /api
 // gets for 413, 429 and a missing app. Needs nginx (apt-get install nginx-light) and nothing else.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -167,6 +167,45 @@ describe("nginx in front of two app instances", () => {
     assert.equal(reply.headers["x-request-id"], headers["x-request-id"]);
   });
 
+  test("a browser's traceparent: nginx keeps its trace id and names its own span as the parent", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const reply = await request(`${httpUrl}/api/echo`, {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: "likes=click:12", "X-Request-Start": "t=1" },
+    });
+    const { headers } = json(reply) as { headers: Record<string, string> };
+    const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(headers.traceparent ?? "");
+    assert.ok(match, `traceparent forwarded: ${headers.traceparent}`);
+    assert.equal(match[1], traceId);
+    assert.notEqual(match[2], "00f067aa0ba902b7", "nginx's span, not the browser's");
+    assert.equal(headers.tracestate, "likes=click:12");
+    // When nginx handed the request on, in epoch seconds: the client's own value is replaced.
+    const sent = Number(/^t=(\d+\.\d{3})$/.exec(headers["x-request-start"] ?? "")?.[1]);
+    assert.ok(Math.abs(sent * 1000 - Date.now()) < 5000, `X-Request-Start: ${headers["x-request-start"]}`);
+  });
+
+  test("no traceparent, or an invalid one: nginx starts a trace whose id is its request id", async () => {
+    for (const traceparent of [undefined, "garbage", `00-${"0".repeat(32)}-00f067aa0ba902b7-01`, `00-4bf92f3577b34da6a3ce929d0e0e4736-${"0".repeat(16)}-01`]) {
+      const reply = await request(`${httpUrl}/api/echo`, { headers: traceparent ? { traceparent } : {} });
+      const { headers } = json(reply) as { headers: Record<string, string> };
+      const requestId = String(reply.headers["x-request-id"]);
+      assert.match(requestId, /^[0-9a-f]{32}$/);
+      assert.equal(headers.traceparent, `00-${requestId}-${requestId.slice(16)}-01`, `for ${traceparent}`);
+    }
+  });
+
+  test("the access log names each request's trace id", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    await request(`${httpUrl}/api/echo?log-check`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
+    // nginx writes the line as the request ends, which may be a moment after the reply reached us.
+    let line: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 40 && !line; attempt++) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, 50));
+      const lines = (await readFile(path.join(runDir, "main", "access.log"), "utf8")).trim().split("\n");
+      line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.uri === "/api/echo?log-check");
+    }
+    assert.equal(line?.trace_id, traceId);
+  });
+
   test("HSTS on the HTTPS listener only", async () => {
     assert.equal((await request(`${httpUrl}/healthz`)).headers["strict-transport-security"], undefined);
     assert.match(String((await request(`${httpsUrl}/healthz`)).headers["strict-transport-security"]), /^max-age=\d+$/);
@@ -264,15 +303,59 @@ describe("nginx in front of two app instances", () => {
     assert.equal((await request(`${strictSignin.httpsUrl}/api/echo`)).status, 200);
   });
 
-  test("app down: /api answers 503 JSON, never an HTML page", async () => {
+  test("what nginx refuses itself: /api gets the JSON shape, pages get our page, each with its status", async () => {
+    const before = seen.length;
+    const cases: { what: string; path: string; init?: Parameters<typeof request>[1]; status: number; code: string }[] = [
+      { what: "NUL in the path", path: "/api/posts/a%00b", status: 400, code: "invalid_request" },
+      { what: "invalid percent-encoding", path: "/api/posts/%ZZ", status: 400, code: "invalid_request" },
+      { what: "a URL over nginx's buffers", path: `/api/posts/${"a".repeat(9000)}`, status: 414, code: "invalid_request" },
+      { what: "a header over nginx's buffers", path: "/api/posts", init: { headers: { "X-Big": "a".repeat(9000) } }, status: 431, code: "invalid_request" },
+      { what: "a cookie over nginx's buffers", path: "/api/posts", init: { headers: { Cookie: `c=${"a".repeat(9000)}` } }, status: 431, code: "invalid_request" },
+      { what: "TRACE", path: "/api/posts", init: { method: "TRACE" }, status: 405, code: "method_not_allowed" },
+    ];
+    for (const c of cases) {
+      const api = await request(`${httpUrl}${c.path}`, c.init);
+      assert.equal(api.status, c.status, c.what);
+      assert.match(String(api.headers["content-type"]), /^application\/json/, c.what);
+      assert.equal((json(api).error as { code: string }).code, c.code, c.what);
+      assert.equal(api.headers["cache-control"], "no-store", c.what);
+      assertSecurityHeaders(api);
+      const page = await request(`${httpUrl}${c.path.replace("/api/posts", "/p")}`, c.init);
+      assert.equal(page.status, c.status, `${c.what}, page`);
+      assert.match(String(page.headers["content-type"]), /^text\/html/, c.what);
+      assert.match(page.body.toString(), /That request did not work/, c.what);
+    }
+    // A raw request line nginx cannot parse.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(new URL(httpUrl).port), "127.0.0.1", () => socket.end("GET /api/posts/a b c HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+      let text = "";
+      socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, /"code":"invalid_request"/);
+    assert.equal(seen.length, before, "none of them reached the app");
+    // The error locations are internal: a client cannot ask for them.
+    assert.equal((await request(`${httpUrl}/_errors/api/400`)).status, 404);
+  });
+
+  test("app down: /api answers JSON with Retry-After, pages get 'back in a moment'; never nginx's own page", async () => {
     for (const s of stubs) s.closeAllConnections();
     await Promise.all(stubs.map((s) => new Promise((resolve) => s.close(resolve))));
     const api = await request(`${httpUrl}/api/posts`);
-    assert.equal(api.status, 503);
+    assert.equal(api.status, 502);
     assert.equal(api.headers["retry-after"], "5");
     assert.deepEqual(json(api).error, { code: "unavailable", message: "The service is temporarily unavailable; try again shortly." });
     assertSecurityHeaders(api);
-    const page = await request(`${httpUrl}/`);
-    assert.equal(page.status, 502);
+    for (const url of [`${httpUrl}/`, `${httpsUrl}/p/abc`]) {
+      const page = await request(url);
+      assert.equal(page.status, 502);
+      assert.match(String(page.headers["content-type"]), /^text\/html/);
+      assert.equal(page.headers["cache-control"], "no-store");
+      assert.match(page.body.toString(), /<title>Back in a moment · Likes<\/title>/);
+      assert.match(page.body.toString(), /http-equiv="refresh"/);
+      assertSecurityHeaders(page);
+    }
   });
 });

@@ -1,7 +1,7 @@
 "use client";
 // One photo, in the feed or large on its own page. The like flow starts here: LikeButton (or a
-// double tap on the photo) -> useLikeToggle -> LikeToggleQueue -> api.setLike -> PUT/DELETE
-// /api/posts/:id/like. The count opens the list of likers.
+// double tap on the photo) -> useLikeToggle -> LikeToggleQueue -> sendTracedLike (a trace for the
+// journey panel) -> api.setLikeTraced -> PUT/DELETE /api/posts/:id/like. The count opens the list of likers.
 //
 // Other people's likes reach the count two ways: the owner's notifications (any card), and the
 // post's live count (post:likes), which a card follows on the post's own page and while its

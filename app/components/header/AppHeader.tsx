@@ -1,8 +1,9 @@
-// The top bar on every signed-in page: logo, live status, the bell, who is signed in (a link to
-// their profile), sign out.
+// The top bar on every signed-in page: logo, live status, the journey panel's button, the bell, who
+// is signed in (a link to their profile), sign out.
 import Link from "next/link";
 import type { UserSummary } from "@/types/api";
 import { LogoMark } from "../icons";
+import { JourneyControl } from "../journey/JourneyPanel";
 import { RealtimeStatus } from "../realtime/RealtimeStatus";
 import { NotificationBell } from "./NotificationBell";
 import { ProfileLink } from "./ProfileLink";
@@ -18,6 +19,7 @@ export function AppHeader({ user }: { user: UserSummary }) {
         </Link>
         <nav className="app-header__actions" aria-label="Account">
           <RealtimeStatus />
+          <JourneyControl viewer={user.username} />
           <NotificationBell />
           <ProfileLink user={user} />
           <SignOutButton />

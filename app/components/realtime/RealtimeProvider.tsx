@@ -7,20 +7,35 @@
 //   notification:retracted -> its like was undone: the item leaves the inbox and the counts drop
 //   post:likes             -> a watched post's count (PostWatchers, usePostLikes)
 //   resync                 -> the server's Redis link came back after an outage: catch up
+//   journey:hops           -> more hops of a like this user sent, for the journey panel
+//   connect                -> also asks the server's clock (`clock`), to time the socket hop
 //   disconnect             -> disconnected; socket.io-client reconnects by itself, and the next
 //                             hello catches up on whatever was pushed meanwhile. Closed by the
 //                             server: the session was signed out, so off to sign-in
 // Returning to the tab also catches up: browsers throttle or drop sockets in background tabs.
+// A notification or retraction carries its like's journey: this browser adds the socket and render
+// hops, shows them in the journey panel, and reports them (`journey:delivered`) for the liker's.
 // Event names: types/realtime-events.ts.
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { io } from "socket.io-client";
 import { api } from "@/app/lib/api-client";
 import { signInUrl } from "@/app/lib/callback-url";
+import { ClockOffset, clockSample, socketHopMs } from "@/app/lib/journey-clock";
+import { JourneyStoreContext } from "@/app/lib/journey-context";
+import { JourneyStore } from "@/app/lib/journey-store";
+import { parseDeliveredJourney, parseJourneyHopsEvent } from "@/app/lib/journey-trace";
 import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
 import { PostWatchers, type PostLikesListener } from "@/app/lib/post-watchers";
 import type { InboxCounts, Notification, NotificationDelivery, NotificationRetraction } from "@/types/api";
+import type { ClockAnswer, DeliveredJourney, JourneyDeliveredReport } from "@/types/journey";
 import { REALTIME_EVENTS } from "@/types/realtime-events";
+
+/** Clock questions per connection; the one with the shortest round trip is kept. */
+const CLOCK_SAMPLES = 3;
+const CLOCK_TIMEOUT_MS = 5000;
+/** Who liked what, by notification id, for naming a retraction's journey (it carries only the id). */
+const REMEMBERED_ACTORS = 200;
 
 const NotificationCenterContext = createContext<NotificationCenter | null>(null);
 const PostWatchersContext = createContext<PostWatchers | null>(null);
@@ -42,6 +57,8 @@ export function RealtimeProvider({ initial, children }: Props) {
   );
 
   const [postWatchers] = useState(() => new PostWatchers());
+  const [journeys] = useState(() => new JourneyStore());
+  const [clock] = useState(() => new ClockOffset());
   const router = useRouter();
 
   useEffect(() => {
@@ -57,6 +74,50 @@ export function RealtimeProvider({ initial, children }: Props) {
     const socket = io({ transports: ["websocket"], withCredentials: true });
     const unbindPostWatchers = postWatchers.bind(socket);
 
+    // Each connection may reach another server: ask its clock again.
+    const syncClock = async () => {
+      clock.reset();
+      for (let i = 0; i < CLOCK_SAMPLES && socket.connected; i++) {
+        const t0 = Date.now();
+        try {
+          const answer = (await socket.timeout(CLOCK_TIMEOUT_MS).emitWithAck(REALTIME_EVENTS.clock)) as Partial<ClockAnswer> | null;
+          if (typeof answer?.now === "number") clock.add(clockSample(t0, answer.now, Date.now()));
+        } catch {
+          return; // no answer in time: the socket hop falls back to comparing the clocks as they are
+        }
+      }
+    };
+    socket.on("connect", () => void syncClock());
+
+    const actors = new Map<string, { actor: string; postId: string }>();
+    const rememberActors = (items: Notification[]) => {
+      for (const n of items) actors.set(n.id, { actor: n.actor.username, postId: n.post.id });
+      for (const id of actors.keys()) {
+        if (actors.size <= REMEMBERED_ACTORS) break;
+        actors.delete(id);
+      }
+    };
+    const stopRememberingActors = center.onNewItems(rememberActors);
+
+    /**
+     * The owner's side of a journey: the socket hop (the worker's emit to now, across the two
+     * clocks) and the render hop (the event to the screen updated: the frame after React applied
+     * it), shown here and reported once for the liker's panel. receivedAt: performance.now().
+     */
+    const journeyArrived = (journey: DeliveredJourney, about: { liked: boolean; postId: string | null; actor: string | null }, receivedAt: number, receivedAtWall: number) => {
+      const { traceId } = journey;
+      const socketMs = socketHopMs(journey.emittedAt, receivedAtWall, clock);
+      const isNew = journeys.delivered({ traceId, liked: about.liked, postId: about.postId, counterpart: about.actor, hops: journey.hops });
+      if (!isNew) return; // a second copy of the event: the first one was measured
+      journeys.measured(traceId, { socket: socketMs });
+      afterNextPaint(() => {
+        const render = performance.now() - receivedAt;
+        journeys.measured(traceId, { render });
+        const report: JourneyDeliveredReport = { traceId, socket: socketMs, render };
+        socket.emit(REALTIME_EVENTS.journeyDelivered, report);
+      });
+    };
+
     // Every connect, the first one included: the first closes the gap between this page's server
     // render and the socket joining the user's room; later ones fill what was missed while offline.
     socket.on(REALTIME_EVENTS.hello, (hello: { instance?: unknown }) => {
@@ -64,10 +125,27 @@ export function RealtimeProvider({ initial, children }: Props) {
       void center.catchUp();
     });
     socket.on(REALTIME_EVENTS.notification, (payload: unknown, delivery?: Partial<NotificationDelivery>) => {
-      if (isNotification(payload)) center.receive(payload, { toast: delivery?.toast !== false });
+      const receivedAt = performance.now();
+      const receivedAtWall = Date.now();
+      if (!isNotification(payload)) return;
+      rememberActors([payload]);
+      center.receive(payload, { toast: delivery?.toast !== false });
+      const journey = parseDeliveredJourney(delivery?.journey);
+      if (journey) journeyArrived(journey, { liked: true, postId: payload.post.id, actor: payload.actor.username }, receivedAt, receivedAtWall);
     });
-    socket.on(REALTIME_EVENTS.retraction, (payload: Partial<NotificationRetraction> | null) => {
-      if (typeof payload?.id === "string") center.retract(payload.id);
+    socket.on(REALTIME_EVENTS.retraction, (payload: Partial<NotificationRetraction> | null, delivery?: Partial<NotificationDelivery>) => {
+      const receivedAt = performance.now();
+      const receivedAtWall = Date.now();
+      if (typeof payload?.id !== "string") return;
+      const about = actors.get(payload.id);
+      center.retract(payload.id);
+      const journey = parseDeliveredJourney(delivery?.journey);
+      if (journey) journeyArrived(journey, { liked: false, postId: about?.postId ?? null, actor: about?.actor ?? null }, receivedAt, receivedAtWall);
+    });
+    // More hops of a like this user sent (from this tab or another).
+    socket.on(REALTIME_EVENTS.journeyHops, (payload: unknown) => {
+      const event = parseJourneyHopsEvent(payload);
+      if (event) journeys.hopsArrived(event);
     });
     // The server lost Redis for a while: pushes may have been missed even though this socket
     // stayed connected, so read the inbox again.
@@ -91,15 +169,18 @@ export function RealtimeProvider({ initial, children }: Props) {
 
     return () => {
       document.removeEventListener("visibilitychange", onVisibilityChange);
+      stopRememberingActors();
       unbindPostWatchers();
       socket.disconnect();
       center.disconnected();
     };
-  }, [center, postWatchers, router]);
+  }, [center, postWatchers, journeys, clock, router]);
 
   return (
     <NotificationCenterContext value={center}>
-      <PostWatchersContext value={postWatchers}>{children}</PostWatchersContext>
+      <PostWatchersContext value={postWatchers}>
+        <JourneyStoreContext value={journeys}>{children}</JourneyStoreContext>
+      </PostWatchersContext>
     </NotificationCenterContext>
   );
 }
@@ -112,6 +193,15 @@ export function RealtimeProvider({ initial, children }: Props) {
 export function usePostLikes(postId: string, onChange: PostLikesListener): void {
   const watchers = use(PostWatchersContext);
   useEffect(() => watchers?.watch(postId, onChange), [watchers, postId, onChange]);
+}
+
+/**
+ * Runs `fn` once the next frame has been painted: requestAnimationFrame fires just before the
+ * paint, and a task queued from it runs just after. In a hidden tab frames wait until it is shown,
+ * which is when the update really reaches the screen.
+ */
+function afterNextPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
 }
 
 function isNotification(value: unknown): value is Notification {

@@ -1,0 +1,13 @@
+"use client";
+// Where components and hooks find the tab's JourneyStore: RealtimeProvider creates it (the socket
+// feeds it) and provides it here. Kept in app/lib so use-like-toggle.ts can reach it without
+// importing a component.
+import { createContext, use } from "react";
+import type { JourneyStore } from "./journey-store";
+
+export const JourneyStoreContext = createContext<JourneyStore | null>(null);
+
+/** The tab's journeys, or null outside a signed-in page (nothing draws them there). */
+export function useJourneyStore(): JourneyStore | null {
+  return use(JourneyStoreContext);
+}
