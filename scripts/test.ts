@@ -2,9 +2,12 @@
 // file), e2e (Playwright, Chromium, through nginx). Ends with one line "N passed, N failed".
 //   npm test                  unit, integration and e2e
 //   npm test -- unit          one or more suites by name
+//   npm run test:faults       the fault suite: traffic while one thing at a time goes wrong (worker
+//                             and app killed, Redis stopped, Postgres connections cut, hostile
+//                             input); rewrites docs/reliability.md. Bounded to 10 minutes.
 //   npm run test:compose      the compose suite: docker-compose.yml built and run on a container
 //                             engine (Docker, or podman through .ci/compose/with-podman); opt-in,
-//                             since it needs an engine and a few minutes. .ci/run runs all four.
+//                             since it needs an engine and a few minutes. .ci/run runs all five.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -12,7 +15,7 @@ import { buildIfNeeded, ROOT } from "./lib/stack";
 
 type Result = { suite: string; passed: number; failed: number; skipped: number; exitCode: number; seconds?: number };
 
-const ALL = ["unit", "integration", "e2e", "compose"] as const;
+const ALL = ["unit", "integration", "e2e", "faults", "compose"] as const;
 const DEFAULT = ["unit", "integration", "e2e"];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const suites = ALL.filter((s) => (requested.length ? requested : DEFAULT).includes(s));
@@ -81,7 +84,7 @@ const results: Result[] = [];
 // Logs of the previous run's stacks; this run's stay afterwards for reading.
 rmSync(path.join(ROOT, ".test-stacks"), { recursive: true, force: true });
 // The local stacks run the local build; the compose suite builds its own image.
-if (suites.some((s) => s === "integration" || s === "e2e")) buildIfNeeded((line) => console.log(line));
+if (suites.some((s) => s === "integration" || s === "e2e" || s === "faults")) buildIfNeeded((line) => console.log(line));
 for (const suite of suites) {
   console.log(`\n=== ${suite} ===`);
   const suiteStarted = Date.now();
@@ -90,6 +93,8 @@ for (const suite of suites) {
   // Each integration file starts its own stack (app, worker, Redis): two at a time on two cores.
   else if (suite === "integration") result = await nodeSuite("integration", "tests/integration", 2);
   else if (suite === "e2e") result = await e2eSuite();
+  // One stack, one case at a time (each injects its fault into it); 10 minutes at most.
+  else if (suite === "faults") result = await nodeSuite("faults", "tests/faults", 1, 10 * 60_000);
   // One compose project at a time: it publishes fixed ports (8080, 8443). A cold image build alone
   // takes about 5 minutes on two cores.
   else result = await nodeSuite("compose", "tests/compose", 1, 30 * 60_000);

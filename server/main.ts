@@ -7,7 +7,7 @@ import { loadEnvOrExit } from "./env";
 const config = loadEnvOrExit();
 const { log } = await import("./log");
 const { attachRealtime } = await import("./realtime");
-const { rejectMalformed } = await import("./request-guard");
+const { answerClientError, rejectMalformed } = await import("./request-guard");
 
 const dev = process.argv.includes("--dev");
 const app = next({ dev, hostname: config.HOST, port: config.PORT });
@@ -19,6 +19,7 @@ const server = createServer((req, res) => {
   if (rejectMalformed(req, res)) return;
   void handle(req, res);
 });
+server.on("clientError", answerClientError);
 // Keep idle keep-alive sockets open longer than nginx's upstream keepalive_timeout (60 s), so nginx
 // never reuses a connection the app is closing.
 server.keepAliveTimeout = 65_000;
@@ -35,10 +36,17 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "app stopping");
-  const force = setTimeout(() => process.exit(1), 10_000);
+  const force = setTimeout(() => {
+    log.error("app did not stop within 10 s; exiting");
+    process.exit(1);
+  }, 10_000);
   force.unref();
-  await realtime.close(); // also closes the HTTP server
-  server.closeAllConnections();
+  // Requests in flight are answered; a keep-alive connection (nginx keeps up to 32 open) is closed
+  // as soon as it is idle, which server.close() alone does only once, when it is called.
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  await realtime.close(); // closes the sockets, stops accepting, resolves once every connection is gone
+  clearInterval(sweep);
+  log.info("app stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -34,6 +34,19 @@ export const notificationJobOptions = {
   removeOnFail: false,
 } as const;
 
+/**
+ * How the worker holds its jobs. A worker that dies mid-job (SIGKILL, a lost machine) leaves its
+ * jobs active under a lock it no longer renews; once the lock expires, any worker's stalled-job
+ * check puts them back in the queue. BullMQ's defaults (30 s lock, 30 s check) would leave a
+ * crashed worker's notifications waiting up to a minute; these jobs take milliseconds, so 10 s and
+ * 5 s get them back within about 15 s while a busy worker still renews its locks (every 5 s) with
+ * plenty of margin. A job may stall a few times (repeated crashes) before it is parked as failed.
+ * After losing Redis, the worker's loop waits runRetryDelay before trying again: BullMQ's 15 s
+ * default delayed every notification that long after Redis returned (fault suite, R2); 1 s keeps
+ * the retries cheap and the delay short.
+ */
+export const notificationWorkerLocking = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5, runRetryDelay: 1_000 } as const;
+
 const globalForQueue = globalThis as unknown as { __likesQueue?: Queue<NotificationJob> };
 
 export function notificationsQueue(): Queue<NotificationJob> {

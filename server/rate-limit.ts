@@ -13,7 +13,7 @@ return { n, redis.call('PTTL', KEYS[1]) }
 export type RateDecision = { allowed: boolean; count: number; retryAfterSeconds: number };
 
 export async function hit(key: string, limit: number, windowMs: number, client: Redis = redis()): Promise<RateDecision> {
-  await whenReady(client, 1000); // only waits on the first call after start or during an outage
+  await whenReady(client, 1000); // only waits on the first call after start
   const [count, ttl] = (await client.eval(INCREMENT, 1, redisKey("rl", key), windowMs)) as [number, number];
   return { allowed: count <= limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
 }

@@ -35,9 +35,17 @@ export function redis(): Redis {
   return globalForRedis.__likesRedis;
 }
 
-/** Resolves once the client is connected (immediately if it is), rejects after timeoutMs. */
+/**
+ * Resolves once the client is connected (immediately if it is), rejects after timeoutMs. Waits
+ * only for a first connection under way; a client that lost Redis and is retrying rejects at once,
+ * so an outage costs a request nothing but the fallback (the fault suite's R2 saw every like wait
+ * the full timeout on the rate limiter).
+ */
 export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
+  if (client.status === "reconnecting" || client.status === "end" || client.status === "close") {
+    return Promise.reject(new Error(`redis unavailable (${client.status})`));
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off("ready", onReady);

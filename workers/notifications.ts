@@ -9,7 +9,7 @@ const config = loadEnvOrExit();
 process.env.SERVICE_NAME ??= "worker";
 const { log } = await import("../server/log");
 const { createRedis, redis, redisKey, whenReady } = await import("../server/redis");
-const { NOTIFICATIONS_QUEUE, notificationJobSchema, notificationsQueue, queuePrefix, enqueueNotification } = await import("../server/queue");
+const { NOTIFICATIONS_QUEUE, notificationJobSchema, notificationsQueue, notificationWorkerLocking, queuePrefix, enqueueNotification } = await import("../server/queue");
 const { prepareDelivery, markProcessed, pendingEvents, pruneProcessed } = await import("../server/notifications");
 const { createEmitter, emitOnce, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } = await import("../server/realtime-rooms");
 const { claimToast } = await import("../server/toast-cooldown");
@@ -73,6 +73,7 @@ const worker = new Worker(
     connection: createRedis("worker", { maxRetriesPerRequest: null }) as ConnectionOptions,
     prefix: queuePrefix(),
     concurrency: config.WORKER_CONCURRENCY,
+    ...notificationWorkerLocking,
   },
 );
 

@@ -1,5 +1,6 @@
 // The HTTP API's contract (issue: sign in, feed, likes), against a real app, Postgres and Redis.
 import assert from "node:assert/strict";
+import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { ApiClient, assertError, createPost, createUser, signedInClient, startTestStack, type TestStack, type TestUser } from "../support/harness";
 
@@ -182,6 +183,19 @@ describe("errors are JSON with stable codes", () => {
     const page = await client.raw("GET", "/p/%C0%AF");
     assert.equal(page.status, 400);
     assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  });
+
+  test("a method Node's parser does not know is a 405 in the JSON shape under /api", async () => {
+    const { port } = new URL(stack.apps[0]!.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), "127.0.0.1", () => socket.write("FOO /api/posts HTTP/1.1\r\nHost: x\r\n\r\n"));
+      let text = "";
+      socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 405 /);
+    assert.match(raw, /\r\n\r\n\{"error":\{"code":"method_not_allowed"/);
   });
 
   test("health reports every check and the instance that answered; its scope is validated", async () => {

@@ -173,21 +173,25 @@ export type Received = { event: string; payload: any; more?: any[]; at: number }
  * A catch-up here reads up to 100 items, more than any test makes, so it lists the whole inbox.
  */
 export function shownIds(received: Received[]): Set<string> {
-  const ids = new Set<string>();
+  // id -> when this tab got it (performance.now())
+  const ids = new Map<string, number>();
   const retracted = new Set<string>();
   for (const r of received) {
-    if (r.event === "notification" && !retracted.has(r.payload.id)) ids.add(r.payload.id);
+    if (r.event === "notification" && !retracted.has(r.payload.id) && !ids.has(r.payload.id)) ids.set(r.payload.id, r.at);
     if (r.event === "notification:retracted") {
       retracted.add(r.payload.id);
       ids.delete(r.payload.id);
     }
     if (r.event === "catch-up") {
+      // A push that arrived while the read was under way may be newer than the read's answer:
+      // it stays, as in the UI (app/lib/notification-center.ts).
+      const startedAt: number = r.more?.[0]?.startedAt ?? r.at;
       const listed = new Set<string>(r.payload.map((item: { id: string }) => item.id));
-      for (const id of ids) if (!listed.has(id)) ids.delete(id);
-      for (const id of listed) if (!retracted.has(id)) ids.add(id);
+      for (const [id, at] of ids) if (!listed.has(id) && at < startedAt) ids.delete(id);
+      for (const id of listed) if (!retracted.has(id) && !ids.has(id)) ids.set(id, r.at);
     }
   }
-  return ids;
+  return new Set(ids.keys());
 }
 
 export const retractions = (received: Received[]) => received.filter((r) => r.event === "notification:retracted").map((r) => r.payload.id as string);
@@ -196,7 +200,11 @@ export const retractions = (received: Received[]) => received.filter((r) => r.ev
 export const toasted = (received: Received[]) => received.filter((r) => r.event === "notification" && r.more?.[0]?.toast === true).map((r) => r.payload.id as string);
 
 /** A Socket.IO client with the session cookie, as the browser opens it (WebSocket only). */
-export async function connectSocket(baseUrl: string, client: ApiClient | null, opts: { rejectUnauthorized?: boolean } = {}): Promise<{ socket: Socket; received: Received[]; hello: { instance: string } }> {
+export async function connectSocket(
+  baseUrl: string,
+  client: ApiClient | null,
+  opts: { rejectUnauthorized?: boolean; /** Re-read the inbox on every reconnect, as the browser does. */ catchUpOnReconnect?: boolean } = {},
+): Promise<{ socket: Socket; received: Received[]; hello: { instance: string } }> {
   const received: Received[] = [];
   const socket = io(baseUrl, {
     transports: ["websocket"],
@@ -208,23 +216,43 @@ export async function connectSocket(baseUrl: string, client: ApiClient | null, o
     rejectUnauthorized: opts.rejectUnauthorized ?? true,
   });
   socket.onAny((event, payload, ...more) => received.push({ event, payload, ...(more.length ? { more } : {}), at: performance.now() }));
-  // As the browser does (app/components/realtime/RealtimeProvider.tsx): on "resync", re-read the inbox.
-  socket.on("resync", async () => {
+  // As the browser does (app/components/realtime/RealtimeProvider.tsx): on "resync", re-read the
+  // inbox; and, when asked, on every hello after the first (a reconnect).
+  // The whole inbox, page by page (the UI reads the newest page and pages on as the user scrolls).
+  const catchUp = async () => {
     if (!client) return;
-    const inbox = await client.get("/api/notifications?limit=100");
-    received.push({ event: "catch-up", payload: inbox.body.items, at: performance.now() });
+    const startedAt = performance.now();
+    const items: unknown[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const inbox: ApiResponse = await client.get(`/api/notifications?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      if (inbox.status !== 200) return;
+      items.push(...inbox.body.items);
+      cursor = inbox.body.nextCursor;
+      if (!cursor) break;
+    }
+    received.push({ event: "catch-up", payload: items, more: [{ startedAt }], at: performance.now() });
+  };
+  socket.on("resync", () => void catchUp());
+  let hellos = 0;
+  socket.on("hello", () => {
+    if (++hellos > 1 && opts.catchUpOnReconnect) void catchUp();
   });
   const hello = await new Promise<{ instance: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("socket did not connect in 10 s")), 10_000);
-    socket.once("hello", (h) => {
-      clearTimeout(timer);
-      resolve(h);
-    });
-    socket.once("connect_error", (error) => {
+    // Only the first connection's failure fails the call: later ones are reconnections, which
+    // socket.io-client keeps trying (a test may stop the app and expect the socket back).
+    const onConnectError = (error: Error) => {
       clearTimeout(timer);
       socket.close();
       reject(error);
+    };
+    socket.once("hello", (h) => {
+      clearTimeout(timer);
+      socket.off("connect_error", onConnectError);
+      resolve(h);
     });
+    socket.once("connect_error", onConnectError);
   });
   return { socket, received, hello };
 }

@@ -320,10 +320,17 @@ describe("nginx in front of two app instances", () => {
       assert.equal((json(api).error as { code: string }).code, c.code, c.what);
       assert.equal(api.headers["cache-control"], "no-store", c.what);
       assertSecurityHeaders(api);
-      const page = await request(`${httpUrl}${c.path.replace("/api/posts", "/p")}`, c.init);
+      // A browser asks for pages with Accept: text/html.
+      const page = await request(`${httpUrl}${c.path.replace("/api/posts", "/p")}`, { ...c.init, headers: { ...c.init?.headers, Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
       assert.equal(page.status, c.status, `${c.what}, page`);
       assert.match(String(page.headers["content-type"]), /^text\/html/, c.what);
       assert.match(page.body.toString(), /That request did not work/, c.what);
+    }
+    // A method the API does not have is refused at the edge (pages pass it on to the app).
+    for (const method of ["PROPFIND", "FOO"]) {
+      const api = await request(`${httpUrl}/api/posts`, { method });
+      assert.equal(api.status, 405, method);
+      assert.equal((json(api).error as { code: string }).code, "method_not_allowed");
     }
     // A raw request line nginx cannot parse.
     const raw = await new Promise<string>((resolve, reject) => {
@@ -349,7 +356,7 @@ describe("nginx in front of two app instances", () => {
     assert.deepEqual(json(api).error, { code: "unavailable", message: "The service is temporarily unavailable; try again shortly." });
     assertSecurityHeaders(api);
     for (const url of [`${httpUrl}/`, `${httpsUrl}/p/abc`]) {
-      const page = await request(url);
+      const page = await request(url, { headers: { Accept: "text/html" } });
       assert.equal(page.status, 502);
       assert.match(String(page.headers["content-type"]), /^text\/html/);
       assert.equal(page.headers["cache-control"], "no-store");

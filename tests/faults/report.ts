@@ -1,0 +1,80 @@
+// docs/reliability.md, written by the fault suite (tests/faults/faults.test.ts) at the end of every
+// run: one row per case with what it sent, what came back, what was lost or doubled, and how long
+// recovery took, on this machine.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { nginxVersion } from "../../scripts/lib/nginx";
+
+export type CaseResult = {
+  id: string;
+  title: string;
+  load: string;
+  fault: string;
+  sent: number;
+  /** 2xx answers. */
+  ok: number;
+  /** Non-2xx answers, all in the API's JSON shape (the suite fails on any other). */
+  refused: number;
+  lost: number;
+  duplicated: number;
+  recovery: string;
+  notes: string[];
+  passed: boolean;
+  seconds: number;
+};
+
+function version(command: string, args: string[], pattern: RegExp): string {
+  try {
+    const out = execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return pattern.exec(out)?.[1] ?? out.trim().split("\n")[0]!;
+  } catch (error) {
+    // nginx prints its version on stderr.
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "");
+    return pattern.exec(stderr)?.[1] ?? "unknown";
+  }
+}
+
+
+export function machine(): string[] {
+  const cpus = os.cpus();
+  return [
+    `${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
+    `Node ${process.version}, Postgres ${version("psql", ["--version"], /(\d+\.\d+)/)}, Redis ${version("redis-server", ["--version"], /v=(\S+)/)}, ${nginxVersion()}`,
+  ];
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function writeReliabilityReport(file: string, results: CaseResult[], startedAt: Date): void {
+  const passed = results.filter((r) => r.passed).length;
+  const lines = [
+    "# Reliability: the fault suite's last run",
+    "",
+    "Written by `npm run test:faults` (`tests/faults/faults.test.ts`) on every run; do not edit by hand.",
+    "Each case starts traffic against a stack of its own (a fresh database, its own `redis-server`, the",
+    "app, a worker, nginx in front; `npm run stack`'s supervisor restarts what dies), injects one fault,",
+    "then counts. **Lost**: a request answered 2xx whose effect (the like, its notification, its push",
+    "to the online owner) never arrived. **Duplicated**: a push the owner's socket received twice.",
+    "**Refused**: non-2xx answers, every one of them in the API's JSON error shape.",
+    "",
+    `Run ${startedAt.toISOString()}: ${passed} of ${results.length} cases passed.`,
+    "",
+    ...machine().map((m) => `- ${m}`),
+    "",
+    "| case | load | fault injected | sent | 2xx | refused (JSON) | lost | duplicated | recovery | result |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ...results.map(
+      (r) =>
+        `| ${r.id} ${cell(r.title)} | ${cell(r.load)} | ${cell(r.fault)} | ${r.sent} | ${r.ok} | ${r.refused} | ${r.lost} | ${r.duplicated} | ${cell(r.recovery)} | ${r.passed ? "pass" : "**FAIL**"} (${r.seconds.toFixed(1)} s) |`,
+    ),
+    "",
+    "## Notes per case",
+    "",
+    ...results.flatMap((r) => [`### ${r.id} ${r.title}`, "", ...r.notes.map((n) => `- ${n}`), ""]),
+  ];
+  writeFileSync(file, lines.join("\n"));
+}
+
+export const RELIABILITY_DOC = path.resolve(import.meta.dirname, "../../docs/reliability.md");
