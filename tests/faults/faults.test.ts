@@ -646,7 +646,7 @@ faultCase("R7", "SIGTERM to the worker, then to the app, under load", async (r) 
   r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length;
   r.recovery = `worker back ${seconds(workerBack - workerTermAt)} after its SIGTERM, app back ${seconds(appBack - appTermAt)} after its`;
   r.notes.push(
-    `answers: ${tally.summary()} (refusals: nginx's JSON 502 while the app was restarting)`,
+    `answers: ${tally.summary()}${tally.refused ? " (refusals: nginx's JSON 502 while the app was restarting)" : ""}`,
     `the worker exited with ${workerExit?.how ?? "?"} after finishing its jobs in hand; the app with ${appExit?.how ?? "?"} after answering the requests in flight`,
   );
   tab.socket.close();
@@ -719,7 +719,7 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
   r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length;
   r.recovery = `no restart; a like succeeded again ${recoveries.join(", ")} after each of the 3 kills`;
   r.notes.push(
-    `answers: ${tally.summary()} (refusals: requests whose query lost its connection, answered 500 in the JSON shape, then retried)`,
+    `answers: ${tally.summary()}${tally.refused ? " (refusals: requests whose query lost its connection, answered 500 in the JSON shape, then retried)" : ""}`,
     `backends terminated per round: ${terminations.map((t) => t.count).join(", ")}`,
   );
   for (const t of tabs) t.socket.close();
