@@ -4,7 +4,8 @@ import { listPosts } from "@/server/posts";
 import { requireUser } from "@/server/session";
 import { Feed } from "./components/feed/Feed";
 
-export const metadata: Metadata = { title: "Feed" };
+// Absolute: the root layout's title template applies to segments below it, not to its own page.
+export const metadata: Metadata = { title: { absolute: "Feed · Likes" } };
 
 export default async function FeedPage() {
   const user = await requireUser("/");

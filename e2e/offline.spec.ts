@@ -1,5 +1,7 @@
 // Scenario 7: likes that happen while bob is away reach him exactly once when he is back, whether
-// he closed the app or his connection dropped.
+// he closed the app or his connection dropped. And he is told he is offline: a banner under the
+// header within seconds (the browser's offline event, or the app's heartbeat on the socket), gone
+// when the connection is back.
 import type { Page, WebSocketRoute } from "@playwright/test";
 import { expect, test, type Session, type TestUser } from "./fixtures";
 import { expectSteady, fetchInbox, likeButton, likeResponse, recordToasts, recordedToasts, waitForRealtime } from "./support/ui";
@@ -86,10 +88,14 @@ test.describe("while bob is away", () => {
     });
     const status = b.page.getByTestId("realtime-status");
 
+    const banner = b.page.getByTestId("offline-banner");
+    await expect(banner).toHaveCount(0);
+
     offline = true;
     await b.context.setOffline(true); // fetches fail too: no catch-up through the API meanwhile
     await Promise.all(live.splice(0).map((ws) => ws.close()));
     await expect(status).toHaveAttribute("data-state", "disconnected");
+    await expect(banner).toBeVisible({ timeout: 5_000 });
 
     const a = await session(alice);
     await likeAll(a, bob.posts);
@@ -107,11 +113,68 @@ test.describe("while bob is away", () => {
       live.push(ws);
     }
     await expect(status).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+    await expect(banner).toHaveCount(0);
     await expect(b.page.getByTestId("unread-badge")).toHaveAttribute("data-count", "3");
     await expect.poll(() => toastsPerPhoto(b.page, alice, bob)).toEqual([1, 1, 1]);
     await expectSteady(() => toastsPerPhoto(b.page, alice, bob), [1, 1, 1], 1500, "one toast per photo");
     await expect(b.page.getByTestId("unread-badge")).toHaveAttribute("data-count", "3");
 
     await expectInboxShowsEachOnce(b.page, alice, bob);
+  });
+
+  test("going offline shows the banner under the header within 5 s, and coming back clears it", async ({ users, session }) => {
+    const bob = await users.create({ name: "Bob Okafor", posts: 1 });
+    const b = await session(bob);
+    const banner = b.page.getByTestId("offline-banner");
+    await expect(banner).toHaveCount(0);
+
+    await b.context.setOffline(true);
+    // A bounded wait, not a stopwatch: the banner must be there within 5 s.
+    await expect(banner).toBeVisible({ timeout: 5_000 });
+    await expect(banner).toHaveAttribute("data-reason", "offline");
+    await expect(banner).toContainText("You're offline");
+    await expect(b.page.getByRole("status").filter({ has: banner })).toHaveCount(1);
+
+    await b.context.setOffline(false);
+    await expect(banner).toHaveCount(0);
+  });
+
+  test("a connection that dies silently (no offline event) is noticed by the heartbeat", async ({ users, session }) => {
+    const bob = await users.create({ name: "Bob Okafor", posts: 1 });
+    // Bob's socket goes through Playwright, which can stop passing frames either way: to the page
+    // the connection looks open but answers nothing, as on a network that drops packets.
+    let silent = false;
+    const held: WebSocketRoute[] = [];
+    const b = await session(bob, {
+      beforeGoto: (page) =>
+        page.routeWebSocket(/\/socket\.io\//, (ws) => {
+          if (silent) return void held.push(ws);
+          const server = ws.connectToServer();
+          ws.onMessage((message) => {
+            if (!silent) server.send(message);
+          });
+          server.onMessage((message) => {
+            if (!silent) ws.send(message);
+          });
+        }),
+    });
+    const banner = b.page.getByTestId("offline-banner");
+    const status = b.page.getByTestId("realtime-status");
+
+    silent = true;
+    // socket.io's own ping would take 45 s; the heartbeat (every 2 s, 3 s to answer) and the
+    // banner's grace (2 s) take about 7. Bounded generously for a slow machine.
+    await expect(status).toHaveAttribute("data-state", "disconnected", { timeout: 15_000 });
+    await expect(banner).toBeVisible({ timeout: 10_000 });
+    await expect(banner).toHaveAttribute("data-reason", "reconnecting");
+
+    silent = false;
+    for (const ws of held.splice(0)) {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => server.send(message));
+      server.onMessage((message) => ws.send(message));
+    }
+    await expect(status).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+    await expect(banner).toHaveCount(0);
   });
 });

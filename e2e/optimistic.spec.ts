@@ -44,14 +44,22 @@ test.describe("optimistic like button", () => {
     gate.release();
     await expectLiked(a.page, postId, false, 0);
     await expect(error).toBeVisible();
-    await expect(error).toContainText("Something went wrong on our side.");
+    // What happened and what to do, not the server's generic sentence.
+    await expect(error).toHaveText("Likes hit a problem on its side — try again in a moment; your like wasn't saved.");
+    await a.page.unrouteAll({ behavior: "wait" });
+
+    // nginx answers 502 with its own HTML page (no app instance up): a restart, says the card.
+    await a.page.route(`**/api/posts/${postId}/like`, (route) => route.fulfill({ status: 502, contentType: "text/html", body: "<html><body>502 Bad Gateway</body></html>" }));
+    await likeButton(a.page, postId).click();
+    await expectLiked(a.page, postId, false, 0);
+    await expect(error).toHaveText("Likes is restarting — try again in a few seconds; your like wasn't saved.");
     await a.page.unrouteAll({ behavior: "wait" });
 
     // The network fails (no answer at all).
     await a.page.route(`**/api/posts/${postId}/like`, (route) => route.abort("failed"));
     await likeButton(a.page, postId).click();
     await expectLiked(a.page, postId, false, 0);
-    await expect(error).toBeVisible();
+    await expect(error).toHaveText("Couldn't reach Likes — check your connection; your like wasn't saved.");
     await a.page.unrouteAll({ behavior: "wait" });
 
     // Nothing reached the server, so nobody was told.

@@ -23,7 +23,7 @@ test.describe("post page", () => {
     expect(html).toContain(`Photo by ${bob.name}`);
 
     await c.page.goto(`/p/${postId}`);
-    await expect(c.page).toHaveTitle(`Photo by ${bob.name} · Likes`);
+    await expect(c.page).toHaveTitle(`@${bob.username}'s photo · Likes`);
     const card = postCard(c.page, postId);
     await expect(card).toContainText(caption);
     await expect(card.getByTestId("author-link")).toHaveAttribute("href", `/u/${bob.username}`);
@@ -82,10 +82,11 @@ test.describe("profile", () => {
     const shown = await tiles.evaluateAll((links) =>
       links.map((l) => ({ id: l.getAttribute("data-post-id"), count: l.getAttribute("data-count"), href: l.getAttribute("href"), text: l.textContent })),
     );
+    // The count shows as a number; " likes" is there for screen readers (visually hidden).
     expect(shown).toEqual([
-      { id: third, count: "2", href: `/p/${third}`, text: "2" },
-      { id: second, count: "0", href: `/p/${second}`, text: "0" },
-      { id: first, count: "1", href: `/p/${first}`, text: "1" },
+      { id: third, count: "2", href: `/p/${third}`, text: "2 likes" },
+      { id: second, count: "0", href: `/p/${second}`, text: "0 likes" },
+      { id: first, count: "1", href: `/p/${first}`, text: "1 like" },
     ]);
 
     await tiles.first().click();

@@ -120,25 +120,46 @@ export const api = {
     request<LikerPage>("GET", `/api/posts/${encodeURIComponent(postId)}/likes${query({ limit: opts.limit, cursor: opts.cursor })}`),
 };
 
-/** One sentence for any failed request, for showing next to what failed. */
+/** 502, 503, 504: nginx answered but no app instance did (a deploy, a restart). Usually brief. */
+function isRestarting(error: ApiError): boolean {
+  return error.status === 502 || error.status === 503 || error.status === 504;
+}
+
+/**
+ * One sentence for any failed request, for showing next to what failed: what happened and what to
+ * do about it. The server's own message is used only where it is written for people (4xx); a 5xx
+ * or a proxy's page says nothing a reader can act on.
+ */
 export function describeApiError(error: unknown): string {
-  if (error instanceof NetworkError) return error.message;
+  if (error instanceof NetworkError) return "Couldn't reach Likes — check your connection and try again.";
   if (error instanceof ApiError) {
     if (error.status === 401) return "Your session expired — sign in again.";
     if (error.status === 429) {
       return error.retryAfterSeconds !== null ? `Too many requests — try again in ${error.retryAfterSeconds} s.` : "Too many requests — try again in a moment.";
     }
+    if (isRestarting(error)) return "Likes is restarting — try again in a few seconds.";
+    if (error.status >= 500) return "Likes hit a problem on its side — try again in a moment.";
     return error.message;
   }
-  return "Something went wrong.";
+  return "Something unexpected happened — reload the page and try again.";
 }
 
-/** One sentence for a failed like/unlike, shown inline under the post. */
-export function describeLikeError(error: unknown): string {
-  if (error instanceof ApiError && error.status === 429) {
-    return error.retryAfterSeconds !== null
-      ? `You're liking too fast — try again in ${error.retryAfterSeconds} s.`
-      : "You're liking too fast — try again in a few seconds.";
+/**
+ * One sentence for a failed like/unlike, shown inline under the post. `liked` is what the request
+ * asked for: the sentence says which change was not saved, since the heart has just rolled back.
+ */
+export function describeLikeError(error: unknown, liked = true): string {
+  const lost = liked ? "your like wasn't saved" : "your unlike wasn't saved";
+  if (error instanceof NetworkError) return `Couldn't reach Likes — check your connection; ${lost}.`;
+  if (error instanceof ApiError) {
+    if (error.status === 429) {
+      return error.retryAfterSeconds !== null
+        ? `You're liking too fast — try again in ${error.retryAfterSeconds} s.`
+        : "You're liking too fast — try again in a few seconds.";
+    }
+    if (error.status === 404) return "This photo was deleted — it can't be liked any more.";
+    if (isRestarting(error)) return `Likes is restarting — try again in a few seconds; ${lost}.`;
+    if (error.status >= 500) return `Likes hit a problem on its side — try again in a moment; ${lost}.`;
   }
   return describeApiError(error);
 }

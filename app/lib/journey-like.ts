@@ -11,7 +11,7 @@ export type TracedLikeDeps = {
   setLikeTraced(postId: string, liked: boolean, trace: { traceparent: string; tracestate: string }): Promise<TracedLikeResult>;
   /** Null outside a journey provider: the like still goes out traced, and nobody draws it. */
   journeys: JourneyStore | null;
-  describeError(error: unknown): string;
+  describeError(error: unknown, liked: boolean): string;
   /** performance.now(), the clock the click was read by. */
   now(): number;
   random?: RandomFill;
@@ -31,7 +31,7 @@ export async function sendTracedLike(
   try {
     answer = await deps.setLikeTraced(post.id, liked, { traceparent, tracestate: clickTracestate(clickMs) });
   } catch (error) {
-    deps.journeys?.likeFailed(traceId, deps.describeError(error));
+    deps.journeys?.likeFailed(traceId, deps.describeError(error, liked));
     throw error;
   }
   const timings = parseServerTiming(answer.serverTiming);

@@ -38,7 +38,8 @@ export class LikeToggleQueue {
   constructor(
     initial: LikeState,
     private readonly send: SendLike,
-    private readonly describeError: (error: unknown) => string,
+    /** liked: what the failed request asked for, so the message can say which change was lost. */
+    private readonly describeError: (error: unknown, liked: boolean) => string,
     /** A monotonic clock in ms: performance.now() in the browser, a fake in tests. */
     private readonly now: () => number = () => performance.now(),
   ) {
@@ -105,7 +106,7 @@ export class LikeToggleQueue {
       } catch (error) {
         // Roll back to what the server last confirmed; clicks made meanwhile are dropped with it.
         this.desired = this.confirmed.liked;
-        this.error = this.describeError(error);
+        this.error = this.describeError(error, target);
       } finally {
         this.inFlight = false;
       }

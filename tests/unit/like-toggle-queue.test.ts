@@ -169,3 +169,35 @@ test("each request is told the time of the latest click before it was sent", asy
   queue.like(); // a double tap counts as a click too
   assert.equal(sent[0]!.clickedAt, 300);
 });
+
+test("the reason is told which change failed: a like or an unlike", async () => {
+  const seen: boolean[] = [];
+  let reject!: (e: Error) => void;
+  const queue = new LikeToggleQueue(
+    { liked: true, likeCount: 1 },
+    () => new Promise<LikeState>((_, r) => (reject = r)),
+    (_e, liked) => {
+      seen.push(liked);
+      return liked ? "like lost" : "unlike lost";
+    },
+  );
+  queue.toggle(); // unlike
+  reject(new Error("offline"));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seen, [false]);
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 1, pending: false, error: "unlike lost" });
+});
+
+test("a later failure replaces the reason, and the next success clears it", async () => {
+  const { queue, fail, answer } = harness({ liked: false, likeCount: 0 });
+  queue.toggle();
+  await fail();
+  assert.equal(queue.getSnapshot().error, "failed: boom");
+  queue.toggle();
+  await fail();
+  assert.equal(queue.getSnapshot().error, "failed: boom", "still one message, not two");
+  queue.toggle();
+  assert.equal(queue.getSnapshot().error, "failed: boom", "a retry in flight keeps the reason on screen");
+  await answer();
+  assert.deepEqual(queue.getSnapshot(), { liked: true, likeCount: 1, pending: false, error: null });
+});

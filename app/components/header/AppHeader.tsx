@@ -1,9 +1,10 @@
 // The top bar on every signed-in page: logo, live status, the journey panel's button, the bell, who
-// is signed in (a link to their profile), sign out.
+// is signed in (a link to their profile), sign out; and under it, the banner when offline.
 import Link from "next/link";
 import type { UserSummary } from "@/types/api";
 import { LogoMark } from "../icons";
 import { JourneyControl } from "../journey/JourneyPanel";
+import { ConnectionBanner } from "../realtime/ConnectionBanner";
 import { RealtimeStatus } from "../realtime/RealtimeStatus";
 import { NotificationBell } from "./NotificationBell";
 import { ProfileLink } from "./ProfileLink";
@@ -11,20 +12,23 @@ import { SignOutButton } from "./SignOutButton";
 
 export function AppHeader({ user }: { user: UserSummary }) {
   return (
-    <header className="app-header">
-      <div className="app-header__inner">
-        <Link href="/" className="brand" aria-label="Likes, home">
-          <LogoMark />
-          <span className="brand__name">Likes</span>
-        </Link>
-        <nav className="app-header__actions" aria-label="Account">
-          <RealtimeStatus />
-          <JourneyControl viewer={user.username} />
-          <NotificationBell />
-          <ProfileLink user={user} />
-          <SignOutButton />
-        </nav>
-      </div>
-    </header>
+    <>
+      <header className="app-header">
+        <div className="app-header__inner">
+          <Link href="/" className="brand" aria-label="Likes, home">
+            <LogoMark />
+            <span className="brand__name">Likes</span>
+          </Link>
+          <nav className="app-header__actions" aria-label="Account">
+            <RealtimeStatus />
+            <JourneyControl viewer={user.username} />
+            <NotificationBell />
+            <ProfileLink user={user} />
+            <SignOutButton />
+          </nav>
+        </div>
+      </header>
+      <ConnectionBanner />
+    </>
   );
 }

@@ -128,8 +128,9 @@ function TraceId({ traceId }: { traceId: string }) {
     );
   };
   return (
-    <button type="button" className="journey__trace" title={`Trace ${traceId}: click to copy`} aria-label={`Copy trace id ${traceId}`} onClick={copy}>
-      <span aria-hidden="true">trace</span> <code>{shortTraceId(traceId)}…</code>
+    // Named by its visible text ("trace 4bf92f…") plus what a click does; the full id is in the title.
+    <button type="button" className="journey__trace" title={`Trace ${traceId}: click to copy`} onClick={copy}>
+      <span className="visually-hidden">Copy </span>trace <code>{shortTraceId(traceId)}…</code>
       <span className="journey__copied" aria-live="polite">
         {copied ? "copied" : ""}
       </span>

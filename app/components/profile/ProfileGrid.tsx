@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { appendUnique } from "@/app/lib/append-unique";
 import { api, describeApiError, USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
-import { formatCount, formatLikes } from "@/app/lib/format";
+import { formatCount } from "@/app/lib/format";
 import { postPath } from "@/app/lib/routes";
 import type { Post, PostPage } from "@/types/api";
 import { HeartIcon } from "../icons";
@@ -51,13 +51,15 @@ export function ProfileGrid({ username, initialPage }: { username: string; initi
               data-testid="profile-post"
               data-post-id={post.id}
               data-count={post.likeCount}
-              aria-label={`${post.caption} (${formatLikes(post.likeCount)})`}
             >
+              {/* The link's name is its content, "<caption> 3 likes": an aria-label would hide the
+                  visible count from it, and voice control users say what they see. */}
               {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs, nothing to optimise */}
-              <img src={post.imageUrl} alt="" width={360} height={360} loading="lazy" decoding="async" />
-              <span className="profile-grid__likes" aria-hidden="true">
+              <img src={post.imageUrl} alt={post.caption} width={360} height={360} loading="lazy" decoding="async" />
+              <span className="profile-grid__likes">
                 <HeartIcon filled size={16} />
                 {formatCount(post.likeCount)}
+                <span className="visually-hidden">{post.likeCount === 1 ? " like" : " likes"}</span>
               </span>
             </Link>
           </li>

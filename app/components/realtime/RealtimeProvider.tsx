@@ -34,6 +34,13 @@ import { REALTIME_EVENTS } from "@/types/realtime-events";
 /** Clock questions per connection; the one with the shortest round trip is kept. */
 const CLOCK_SAMPLES = 3;
 const CLOCK_TIMEOUT_MS = 5000;
+/**
+ * The heartbeat: socket.io notices a silently dead connection only after its ping interval and
+ * timeout (25 s + 20 s). A tiny acknowledged message every 2 s, answered within 3 s, notices it in
+ * about 5 s; the socket is then closed so socket.io starts reconnecting, and the banner shows.
+ */
+const HEARTBEAT_INTERVAL_MS = 2000;
+const HEARTBEAT_TIMEOUT_MS = 3000;
 /** Who liked what, by notification id, for naming a retraction's journey (it carries only the id). */
 const REMEMBERED_ACTORS = 200;
 
@@ -167,7 +174,26 @@ export function RealtimeProvider({ initial, children }: Props) {
     };
     document.addEventListener("visibilitychange", onVisibilityChange);
 
+    // The server's `clock` event doubles as the heartbeat: it answers at once and changes nothing.
+    // Only in a visible tab (background tabs' timers are throttled, and the tab catches up on
+    // return anyway), and one at a time.
+    let heartbeatPending = false;
+    const heartbeat = setInterval(() => {
+      if (heartbeatPending || !socket.connected || document.visibilityState !== "visible") return;
+      heartbeatPending = true;
+      socket
+        .timeout(HEARTBEAT_TIMEOUT_MS)
+        .emitWithAck(REALTIME_EVENTS.clock)
+        .catch(() => {
+          // No answer: the connection is dead even if the browser has not noticed. Closing the
+          // transport makes socket.io report the disconnect and reconnect on its own.
+          if (socket.connected) socket.io.engine?.close();
+        })
+        .finally(() => (heartbeatPending = false));
+    }, HEARTBEAT_INTERVAL_MS);
+
     return () => {
+      clearInterval(heartbeat);
       document.removeEventListener("visibilitychange", onVisibilityChange);
       stopRememberingActors();
       unbindPostWatchers();

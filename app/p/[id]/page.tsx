@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { PostCard } from "@/app/components/feed/PostCard";
-import { NOT_FOUND_TITLE } from "@/app/lib/page-titles";
+import { NOT_FOUND_TITLE, postTitle } from "@/app/lib/page-titles";
 import { postPath } from "@/app/lib/routes";
 import { findPost, isPlausibleId } from "@/server/posts";
 import { requireUser } from "@/server/session";
@@ -20,7 +20,7 @@ const loadPost = cache(async (id: string) => {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const post = await loadPost((await params).id);
   // No notFound() here: metadata may stream after the status is sent; the page decides the 404.
-  return post ? { title: `Photo by ${post.author.name}`, description: post.caption } : { title: NOT_FOUND_TITLE };
+  return post ? { title: postTitle(post.author), description: post.caption } : { title: NOT_FOUND_TITLE };
 }
 
 export default async function PostDetailPage({ params }: Props) {

@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { ProfileGrid } from "@/app/components/profile/ProfileGrid";
 import { ProfileHeader } from "@/app/components/profile/ProfileHeader";
-import { NOT_FOUND_TITLE } from "@/app/lib/page-titles";
+import { NOT_FOUND_TITLE, profileTitle } from "@/app/lib/page-titles";
 import { profilePath } from "@/app/lib/routes";
 import { USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
 import { listPosts } from "@/server/posts";
@@ -23,7 +23,7 @@ const loadProfile = cache(async (username: string) => {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { profile } = await loadProfile((await params).username);
   // No notFound() here: metadata may stream after the status is sent; the page decides the 404.
-  return profile ? { title: `${profile.user.name} (@${profile.user.username})` } : { title: NOT_FOUND_TITLE };
+  return profile ? { title: profileTitle(profile.user) } : { title: NOT_FOUND_TITLE };
 }
 
 export default async function ProfilePage({ params }: Props) {
