@@ -56,8 +56,11 @@ const SPAN_MS = 35 * DAY;
 /** A notification older than this (before the first seed) has been read; the newer ones have not. */
 const READ_BEFORE_MS = 25 * DAY;
 
-/** A small deterministic generator (mulberry32): the same likes and times on every machine. */
-function random(seed: number): () => number {
+/**
+ * A small deterministic generator (mulberry32): the same likes and times on every machine, and the
+ * same pictures from scripts/lib/seed-images.ts.
+ */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,9 +5,7 @@ import type { Redis } from "ioredis";
 import type { DeliveredJourney, HopTimings, JourneyDeliveredReport } from "../types/journey";
 import type { NotificationJob } from "./queue";
 import { redisKey, whenReady } from "./redis";
-import type { StoredTrace } from "./trace";
-
-const clamp = (ms: number) => Math.max(0, Math.round(ms * 100) / 100);
+import { hopMs, type StoredTrace } from "./trace";
 
 /**
  * Every hop up to the worker. From the outbox row: click, nginx, route, session. From the job:
@@ -29,9 +27,9 @@ export function hopsUpToWorker(input: {
   return {
     ...input.stored?.hops,
     postgres: input.measured?.postgres ?? null,
-    outbox: clamp(input.jobAddedAt - committedAt),
-    queue: clamp(input.jobTakenAt - input.jobAddedAt),
-    worker: clamp(input.workerMs),
+    outbox: hopMs(input.jobAddedAt - committedAt),
+    queue: hopMs(input.jobTakenAt - input.jobAddedAt),
+    worker: hopMs(input.workerMs),
   };
 }
 
@@ -57,7 +55,7 @@ export function parseDeliveryReport(value: unknown): JourneyDeliveredReport | nu
   const report = value as Partial<JourneyDeliveredReport> | null;
   if (typeof report?.traceId !== "string" || !TRACE_ID.test(report.traceId)) return null;
   if (!isHopMs(report.socket) || !isHopMs(report.render)) return null;
-  return { traceId: report.traceId, socket: clamp(report.socket), render: clamp(report.render) };
+  return { traceId: report.traceId, socket: hopMs(report.socket), render: hopMs(report.render) };
 }
 
 /**

@@ -30,13 +30,20 @@ export type LikeEventPayload = { postId: string; actorId: string; recipientId: s
 
 type Outcome = { postExists: boolean; changed: boolean; likeCount: number | null; eventId: string | null };
 
-// Each statement starts with a comment naming the trace (sqlcommenter style, server/trace.ts), and
-// the outbox row keeps the trace so the worker can continue it.
-async function like(userId: string, postId: string): Promise<Outcome> {
-  const eventId = randomUUID();
+/**
+ * What either statement needs besides the user and the post: the id its outbox event would get, a
+ * comment naming the trace to start it with (sqlcommenter style, server/trace.ts), and the trace
+ * the outbox row keeps so the worker can continue it.
+ */
+type StatementContext = { eventId: string; comment: Prisma.Sql; trace: string | null };
+
+function statementContext(): StatementContext {
   const stored = traceToStore();
-  const trace = stored ? JSON.stringify(stored) : null;
-  const [row] = await db().$queryRaw<Outcome[]>`${Prisma.raw(sqlTraceComment())}
+  return { eventId: randomUUID(), comment: Prisma.raw(sqlTraceComment()), trace: stored ? JSON.stringify(stored) : null };
+}
+
+async function like(userId: string, postId: string, { eventId, comment, trace }: StatementContext): Promise<Outcome> {
+  const [row] = await db().$queryRaw<Outcome[]>`${comment}
     WITH inserted AS (
       INSERT INTO "Like" ("userId", "postId")
       SELECT ${userId}, id FROM "Post" WHERE id = ${postId}
@@ -61,11 +68,8 @@ async function like(userId: string, postId: string): Promise<Outcome> {
   return row!;
 }
 
-async function unlike(userId: string, postId: string): Promise<Outcome> {
-  const eventId = randomUUID();
-  const stored = traceToStore();
-  const trace = stored ? JSON.stringify(stored) : null;
-  const [row] = await db().$queryRaw<Outcome[]>`${Prisma.raw(sqlTraceComment())}
+async function unlike(userId: string, postId: string, { eventId, comment, trace }: StatementContext): Promise<Outcome> {
+  const [row] = await db().$queryRaw<Outcome[]>`${comment}
     WITH deleted AS (
       DELETE FROM "Like" WHERE "userId" = ${userId} AND "postId" = ${postId}
       RETURNING "postId"
@@ -101,7 +105,8 @@ function jobTrace(committedAt: number) {
  */
 export async function setLike(userId: string, postId: string, liked: boolean): Promise<LikeState> {
   recordRouteHop();
-  const outcome = await timed("postgres", () => (liked ? like(userId, postId) : unlike(userId, postId)));
+  const context = statementContext(); // after the route hop: the outbox row keeps it
+  const outcome = await timed("postgres", () => (liked ? like : unlike)(userId, postId, context));
   const committedAt = Date.now();
   if (!outcome.postExists || outcome.likeCount === null) throw notFound("Post");
 

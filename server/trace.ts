@@ -79,12 +79,13 @@ export function currentTrace(): TraceContext | undefined {
   return storage.getStore()?.trace;
 }
 
-const round = (ms: number) => Math.max(0, Math.round(ms * 100) / 100);
+/** A hop's figure as shown: never negative, to the hundredth of a millisecond. */
+export const hopMs = (ms: number) => Math.max(0, Math.round(ms * 100) / 100);
 
 /** Records a hop's time in the current scope (no-op outside one). */
 export function recordHop(hop: keyof HopTimings, ms: number | null): void {
   const scope = storage.getStore();
-  if (scope) scope.hops[hop] = ms === null ? null : round(ms);
+  if (scope) scope.hops[hop] = ms === null ? null : hopMs(ms);
 }
 
 /** The route hop: the handler's own time from the scope's start to now, less the session hop. */
@@ -114,7 +115,7 @@ export async function timed<T>(name: keyof HopTimings | { metric: string }, fn: 
     if (typeof name === "string") recordHop(name, ms);
     else {
       const scope = storage.getStore();
-      if (scope) scope.metrics[name.metric] = round(ms);
+      if (scope) scope.metrics[name.metric] = hopMs(ms);
     }
   }
 }
@@ -167,6 +168,6 @@ export function serverTimingHeader(scope: TraceScope, totalMs: number): string {
     if (typeof ms === "number") parts.push(`${hop};dur=${ms}`);
   }
   for (const [name, ms] of Object.entries(scope.metrics)) parts.push(`${name};dur=${ms}`);
-  parts.push(`app;dur=${round(totalMs)}`);
+  parts.push(`app;dur=${hopMs(totalMs)}`);
   return parts.join(", ");
 }

@@ -8,21 +8,11 @@
 // The first three photos and the avatars of alice, bob and carol are hand-made: never touched here.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { SEED_USERS } from "../../prisma/seed";
+// random(): deterministic numbers per picture, so rerunning the generator gives the same files.
+import { random, SEED_USERS } from "../../prisma/seed";
 
 const S = 1080;
 
-/** Deterministic numbers per picture, so rerunning the generator gives the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rng = () => number;
 const between = (rng: Rng, lo: number, hi: number) => Math.round(lo + rng() * (hi - lo));
 

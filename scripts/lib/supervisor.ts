@@ -74,15 +74,19 @@ export class Supervisor {
       const now = Date.now();
       const lastLines = proc.lines.slice(-this.opts.lastLines);
       this.opts.onEvent({ kind: "exited", name: child.name, how: describeExit(how), lastLines });
-      child.exits = [...child.exits.filter((t) => now - t < this.opts.crashLoopWindowMs), now];
-      if (child.exits.length >= this.opts.crashLoopExits) {
-        this.opts.onEvent({ kind: "crash-loop", name: child.name, exits: child.exits.length, windowMs: this.opts.crashLoopWindowMs, lastLines });
-        return;
-      }
+      if (this.crashLooping(child, now, lastLines)) return;
       // Ran long enough to count as healthy: the next failure starts the backoff over.
       if (now - child.startedAt >= this.opts.stableAfterMs) child.delayMs = this.opts.initialDelayMs;
       this.scheduleRestart(child, onReplaced);
     });
+  }
+
+  /** Counts an exit; with too many within the window, reports the crash loop and answers true. */
+  private crashLooping(child: Child, now: number, lastLines: string[]): boolean {
+    child.exits = [...child.exits.filter((t) => now - t < this.opts.crashLoopWindowMs), now];
+    if (child.exits.length < this.opts.crashLoopExits) return false;
+    this.opts.onEvent({ kind: "crash-loop", name: child.name, exits: child.exits.length, windowMs: this.opts.crashLoopWindowMs, lastLines });
+    return true;
   }
 
   private scheduleRestart(child: Child, onReplaced: (proc: Proc) => void): void {
@@ -107,12 +111,7 @@ export class Supervisor {
       } catch (error) {
         // It did not come up (it exited while starting, or never got ready): that is one more exit.
         this.opts.onEvent({ kind: "restart-failed", name: child.name, error: error instanceof Error ? error.message : String(error) });
-        const now = Date.now();
-        child.exits = [...child.exits.filter((t) => now - t < this.opts.crashLoopWindowMs), now];
-        if (child.exits.length >= this.opts.crashLoopExits) {
-          this.opts.onEvent({ kind: "crash-loop", name: child.name, exits: child.exits.length, windowMs: this.opts.crashLoopWindowMs, lastLines: [] });
-          return;
-        }
+        if (this.crashLooping(child, Date.now(), [])) return;
         if (!this.stopped) this.scheduleRestart(child, onReplaced);
       }
     }, delayMs);

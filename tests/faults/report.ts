@@ -29,13 +29,10 @@ function version(command: string, args: string[], pattern: RegExp): string {
   try {
     const out = execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return pattern.exec(out)?.[1] ?? out.trim().split("\n")[0]!;
-  } catch (error) {
-    // nginx prints its version on stderr.
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "");
-    return pattern.exec(stderr)?.[1] ?? "unknown";
+  } catch {
+    return "unknown";
   }
 }
-
 
 export function machine(): string[] {
   const cpus = os.cpus();

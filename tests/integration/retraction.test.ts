@@ -67,6 +67,18 @@ async function replayAfterCrash(eventId: string): Promise<string> {
   return eventually("the replay", async () => ((await queue.getJob(job.id!))?.returnvalue as string | null) ?? undefined);
 }
 
+/**
+ * Replays an event as two crashes would. One after the push, before the event was marked
+ * processed: the retry finds the push recorded in Redis (emitOnce, server/realtime-rooms.ts) and
+ * does not push again. One after the transaction, before the push (no record of it): the retry
+ * pushes the same decision again (`result`), and creates nothing.
+ */
+async function replayAroundThePush(eventId: string, result: "pushed" | "retracted") {
+  assert.equal(await replayAfterCrash(eventId), "already_pushed");
+  await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${eventId}`);
+  assert.equal(await replayAfterCrash(eventId), result);
+}
+
 /** Stops the stack's worker (SIGTERM, or SIGKILL for a crash); returns the function that starts another. */
 async function stopWorker(signal: NodeJS.Signals = "SIGTERM"): Promise<(name: string) => Promise<unknown>> {
   const worker = stack.workers[0]!;
@@ -191,13 +203,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       // A second job for a processed event: skipped.
       const duplicate = await queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-dup` });
       await eventually("duplicate done", async () => (await queue.getJob(duplicate.id!))?.returnvalue === "already_processed");
-      // A crash after the push, before the event was marked processed: the retry finds the push
-      // recorded in Redis (server/realtime-rooms.ts, emitOnce) and does not push again.
-      assert.equal(await replayAfterCrash(likeEvent!.id), "already_pushed");
-      // A crash after the transaction, before the push (no record of it): the retry pushes the
-      // same notification, and creates nothing.
-      await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${likeEvent!.id}`);
-      assert.equal(await replayAfterCrash(likeEvent!.id), "pushed");
+      await replayAroundThePush(likeEvent!.id, "pushed");
       // The job is done once it has published; the socket hears it a moment later.
       await eventually("the replayed push", () => notifications(tab.received).length === 2);
       assert.deepEqual(notifications(tab.received).map((n) => n.id), [pushed.id, pushed.id], "only the unrecorded replay pushed");
@@ -208,9 +214,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       const [, unlikeEvent] = await allProcessed(alice.id, post.id, 2);
       assert.deepEqual(unlikeEvent!.outcome, { retracted: pushed.id });
       await eventually("the retraction", () => retractions(tab.received).length === 1);
-      assert.equal(await replayAfterCrash(unlikeEvent!.id), "already_pushed");
-      await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${unlikeEvent!.id}`);
-      assert.equal(await replayAfterCrash(unlikeEvent!.id), "retracted");
+      await replayAroundThePush(unlikeEvent!.id, "retracted");
       await eventually("the replayed retraction", () => retractions(tab.received).length === 2);
       assert.deepEqual(retractions(tab.received), [pushed.id, pushed.id]);
       assert.deepEqual(shownIds(tab.received), new Set());
