@@ -50,8 +50,10 @@ COPY --from=build /app/types ./types
 COPY --from=build /app/workers ./workers
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/prisma ./prisma
-# Code stays root-owned and read-only for the process; Next only writes its cache (next/image).
-RUN mkdir -p .next/cache && chown node:node .next/cache
+# Code stays root-owned and read-only for the process; Next only writes its cache (next/image), and
+# the app writes posted photos to uploads/ (a volume in docker-compose.yml: a new volume takes this
+# directory's owner, so the app can write to it).
+RUN mkdir -p .next/cache uploads && chown node:node .next/cache uploads
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=6s --start-period=30s --retries=3 \

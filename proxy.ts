@@ -22,7 +22,7 @@ export const config = {
   // Pages only: not the API, not static files, and not prefetches (their HTML is never run).
   matcher: [
     {
-      source: "/((?!api/|_next/static/|_next/image|seed/|icon\\.svg|favicon\\.ico).*)",
+      source: "/((?!api/|_next/static/|_next/image|seed/|uploads/|icon\\.svg|favicon\\.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -17,8 +17,8 @@ const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
 const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/likes";
 
-const nginx: NginxStarter = async (upstreams, runDir) => {
-  const running = await startNginx({ runDir, httpPort, httpsPort, upstreams, certDir: path.join(ROOT, "nginx", "certs") });
+const nginx: NginxStarter = async (upstreams, runDir, { uploadsDir }) => {
+  const running = await startNginx({ runDir, httpPort, httpsPort, upstreams, uploadsDir, certDir: path.join(ROOT, "nginx", "certs") });
   return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
 };
 
@@ -63,6 +63,8 @@ try {
   stack = await startStack({
     runDir: path.join(ROOT, ".stack", "local"),
     databaseUrl, // kept between runs: this is the developer's database, not a test's
+    // The photos posted to that database, kept beside it between runs too.
+    uploadsDir: process.env.UPLOADS_DIR ?? path.join(ROOT, ".stack", "local", "uploads"),
     redis: "system",
     seed: true,
     apps: scaled ? 2 : 1,

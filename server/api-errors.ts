@@ -7,6 +7,8 @@ export type ErrorCode =
   | "not_found"
   | "method_not_allowed"
   | "payload_too_large"
+  | "unsupported_media_type"
+  | "invalid_image"
   | "rate_limited"
   | "unavailable"
   | "internal_error";

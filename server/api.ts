@@ -154,3 +154,36 @@ export async function readJson(req: Request): Promise<unknown> {
     throw invalidRequest("Body is not valid JSON.");
   }
 }
+
+/**
+ * Reads a multipart/form-data body of at most `maxBytes`: 415 for any other body, 413 past the
+ * limit (counted as it arrives, so an oversized body is never held whole), 400 when it does not
+ * parse. nginx has its own, slightly higher, cap (client_max_body_size on /api/posts).
+ */
+export async function readForm(req: Request, maxBytes: number, tooLarge: string): Promise<FormData> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\s*;/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "Send the photo as multipart/form-data (a form with a file field).");
+  }
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new ApiError(413, "payload_too_large", tooLarge);
+  if (!req.body) throw invalidRequest("The form is empty.");
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw new ApiError(413, "payload_too_large", tooLarge);
+    }
+    chunks.push(value);
+  }
+  try {
+    return await new Response(Buffer.concat(chunks), { headers: { "content-type": type } }).formData();
+  } catch {
+    throw invalidRequest("The form could not be read: it is not well-formed multipart/form-data.");
+  }
+}

@@ -26,6 +26,10 @@ const schema = z
     // Shown in logs and in the Socket.IO handshake, to tell instances apart when scaled out.
     INSTANCE_ID: z.string().default(`${hostname()}-${process.pid}`),
     LIKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+    // Posted photos: where the app writes them (nginx serves the same directory at /uploads/),
+    // and how many photos one person may post per hour (each costs a decode and an encode).
+    UPLOADS_DIR: z.string().min(1).default("uploads"),
+    POST_RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(30),
     SIGNIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
     SIGNIN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(900),
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(2000),

@@ -1,5 +1,5 @@
 // Posts: the feed (newest first, each with its author and whether the viewer likes it), one post,
-// and who likes a post.
+// and who likes a post. (Posting a photo: server/posting.ts.)
 import { notFound } from "./api-errors";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
@@ -9,7 +9,7 @@ export type { PostDto, UserDto };
 
 export const userSelect = { id: true, username: true, name: true, avatarUrl: true } as const;
 
-function postSelect(viewerId: string) {
+export function postSelect(viewerId: string) {
   return {
     id: true,
     imageUrl: true,
@@ -22,7 +22,7 @@ function postSelect(viewerId: string) {
   } as const;
 }
 
-type PostRow = {
+export type PostRow = {
   id: string;
   imageUrl: string;
   caption: string;
@@ -32,7 +32,7 @@ type PostRow = {
   likes: { userId: string }[];
 };
 
-function toPostDto(row: PostRow): PostDto {
+export function toPostDto(row: PostRow): PostDto {
   return {
     id: row.id,
     author: row.author,
@@ -101,3 +101,4 @@ export async function listLikers(postId: string, opts: { limit: number; cursor: 
     nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.userId }) : null,
   };
 }
+

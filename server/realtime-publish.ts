@@ -4,12 +4,19 @@
 import type { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
 import { log } from "./log";
-import { createRedis } from "./redis";
+import { createRedis, whenReady } from "./redis";
 import { createEmitter, POST_LIKES_EVENT, postRoom } from "./realtime-rooms";
+import type { NewPostEvent } from "../types/api";
+import { REALTIME_EVENTS } from "../types/realtime-events";
 
-const globalForPublish = globalThis as unknown as { __likesPublisher?: Emitter };
+const globalForPublish = globalThis as unknown as { __likesPublisher?: { emitter: Emitter; redis: Redis } };
 
-function publisher(): Emitter {
+/**
+ * The emitter, once its connection is up. The first push after a start waits for the connection
+ * (up to a second) instead of being dropped by the disabled offline queue; while Redis is away
+ * (reconnecting) pushes are dropped at once.
+ */
+async function publisher(): Promise<Emitter> {
   if (!globalForPublish.__likesPublisher) {
     // No offline queue: while Redis is away, pushes are dropped instead of piling up in memory.
     const redis = createRedis("publisher", { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -19,15 +26,22 @@ function publisher(): Emitter {
       publish: (channel: string, message: string | Buffer) =>
         redis.publish(channel, message).catch((error: unknown) => log.debug({ err: error }, "realtime publish dropped")),
     } as unknown as Redis;
-    globalForPublish.__likesPublisher = createEmitter(publishOnly);
+    globalForPublish.__likesPublisher = { emitter: createEmitter(publishOnly), redis };
   }
-  return globalForPublish.__likesPublisher;
+  const { emitter, redis } = globalForPublish.__likesPublisher;
+  await whenReady(redis, 1000);
+  return emitter;
 }
 
 export function publishPostLikes(postId: string, likeCount: number): void {
-  try {
-    publisher().to(postRoom(postId)).emit(POST_LIKES_EVENT, { postId, likeCount });
-  } catch (error) {
-    log.debug({ err: error, postId }, "post:likes not published");
-  }
+  publisher()
+    .then((emitter) => emitter.to(postRoom(postId)).emit(POST_LIKES_EVENT, { postId, likeCount }))
+    .catch((error: unknown) => log.debug({ err: error, postId }, "post:likes not published"));
+}
+
+/** To every socket on every instance: feeds show a "new posts" pill (a reload shows the post anyway). */
+export function publishNewPost(event: NewPostEvent): void {
+  publisher()
+    .then((emitter) => emitter.emit(REALTIME_EVENTS.newPost, event))
+    .catch((error: unknown) => log.warn({ err: error, postId: event.postId }, "post:new not published"));
 }

@@ -42,6 +42,9 @@ export type Liker = { user: UserSummary; likedAt: string };
 
 export type LikerPage = { items: Liker[]; nextCursor: string | null };
 
+/** Socket.IO `post:new`, to every signed-in socket: a photo was just posted. */
+export type NewPostEvent = { postId: string; author: UserSummary; createdAt: string };
+
 /** Socket.IO `post:likes`, to sockets watching a post: its count after a like or an unlike. */
 export type PostLikesEvent = { postId: string; likeCount: number };
 

@@ -12,6 +12,8 @@ export const REALTIME_EVENTS = {
   resync: "resync",
   /** Server -> browsers watching a post: {"postId","likeCount"} after a like or an unlike. */
   postLikes: "post:likes",
+  /** Server -> every signed-in socket: NewPostEvent, someone posted a photo (the feed's "new posts" pill). */
+  newPost: "post:new",
   /** Browser -> server: a post id to start / stop watching. */
   watchPost: "post:watch",
   unwatchPost: "post:unwatch",

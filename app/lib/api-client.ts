@@ -41,11 +41,12 @@ async function requestWithResponse<T>(method: string, path: string, body?: unkno
       cache: "no-store",
       // Survives the page navigating away (opening a notification marks it read on the way out).
       keepalive: opts.keepalive,
+      // A form (a photo) goes as multipart/form-data: fetch writes that Content-Type, with its boundary.
       headers: {
         ...opts.headers,
-        ...(body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" }),
+        ...(body === undefined || body instanceof FormData ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" }),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
   } catch (error) {
     throw new NetworkError(error);
@@ -97,6 +98,9 @@ export const api = {
     });
     return { result: body, serverTiming: response.headers.get("Server-Timing"), traceresponse: response.headers.get("traceresponse") };
   },
+
+  /** Posts a photo: a form with `photo` (the file) and `caption`. Answers the new post. */
+  createPost: (form: FormData) => request<Post>("POST", "/api/posts", form),
 
   getPost: (postId: string) => request<Post>("GET", `/api/posts/${encodeURIComponent(postId)}`),
 

@@ -3,3 +3,5 @@
 export const postPath = (postId: string) => `/p/${encodeURIComponent(postId)}`;
 
 export const profilePath = (username: string) => `/u/${encodeURIComponent(username)}`;
+
+export const NEW_POST_PATH = "/new";

@@ -5,7 +5,7 @@ import { freePort } from "../../scripts/lib/processes";
 import { startNginx } from "../../scripts/lib/nginx";
 
 export function nginxStarter(log: (line: string) => void = () => undefined): NginxStarter {
-  return async (upstreams, runDir) => {
+  return async (upstreams, runDir, { uploadsDir }) => {
     const httpPort = await freePort();
     let httpsPort = await freePort();
     while (httpsPort === httpPort) httpsPort = await freePort();
@@ -14,6 +14,7 @@ export function nginxStarter(log: (line: string) => void = () => undefined): Ngi
       httpPort,
       httpsPort,
       upstreams,
+      uploadsDir,
       // Every test signs several users in from 127.0.0.1, two workers at once, and clicks fast:
       // the production per-address limits (nginx/defaults.env: 20 r/s API, 10 sign-ins a minute)
       // would answer 429. The suite tests the app, not nginx's limits (tests/unit covers those).

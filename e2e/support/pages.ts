@@ -27,7 +27,7 @@ export const DRESSES: { scheme: ColorScheme; device: Device }[] = [
   { scheme: "dark", device: "phone" },
 ];
 
-export type PageName = "signin" | "feed" | "post" | "profile" | "inbox" | "not-found";
+export type PageName = "signin" | "feed" | "post" | "profile" | "inbox" | "new-post" | "not-found";
 
 export type Cast = {
   /** Whose pages are shown: owns two photos, one liked by alice (so his inbox has an item). */
@@ -78,12 +78,14 @@ export function pagePath(name: PageName, cast: Cast): string {
       return `/u/${cast.bob.username}`;
     case "inbox":
       return "/notifications";
+    case "new-post":
+      return "/new";
     case "not-found":
       return "/no-such-page";
   }
 }
 
-export const SIGNED_IN_PAGES: PageName[] = ["feed", "post", "profile", "inbox", "not-found"];
+export const SIGNED_IN_PAGES: PageName[] = ["feed", "post", "profile", "inbox", "new-post", "not-found"];
 
 /** Opens a page and waits until it is what a reader sees: hydrated, live, its images loaded. */
 export async function openPage(page: Page, name: PageName, cast: Cast, { signedOut = name === "signin" } = {}): Promise<void> {

@@ -35,6 +35,8 @@ export type NginxOptions = {
   signinBurst?: number; // ≥ 1 too
   /** Address the listeners bind to (default 127.0.0.1: a local stack is not for the network). */
   listenAddress?: string;
+  /** The app's UPLOADS_DIR, served at /uploads/ (default: an empty directory under nginx's prefix). */
+  uploadsDir?: string;
   /** Where the self-signed certificate is kept (default runDir/certs). */
   certDir?: string;
   log?: (line: string) => void;
@@ -141,6 +143,7 @@ export async function localTemplateVariables(
   opts: NginxOptions,
   certificate: { cert: string; key: string },
   errorPagesDir = path.join(path.resolve(opts.runDir), "error-pages"),
+  defaultUploadsDir = path.join(path.resolve(opts.runDir), "uploads"),
 ): Promise<Record<string, string>> {
   if (!opts.upstreams.length) throw new Error("at least one upstream (host:port) is needed");
   for (const upstream of opts.upstreams) {
@@ -158,6 +161,7 @@ export async function localTemplateVariables(
     NGINX_SSL_CERTIFICATE_KEY: certificate.key,
     NGINX_ACCESS_LOG: path.join(path.resolve(opts.runDir), "access.log"),
     NGINX_ERROR_PAGES: errorPagesDir,
+    NGINX_UPLOADS_DIR: path.resolve(opts.uploadsDir ?? defaultUploadsDir),
   };
   if (opts.apiRatePerSecond !== undefined) variables.NGINX_API_RATE = `${positiveInteger("apiRatePerSecond", opts.apiRatePerSecond)}r/s`;
   if (opts.apiBurst !== undefined) variables.NGINX_API_BURST = String(positiveInteger("apiBurst", opts.apiBurst));
@@ -179,13 +183,18 @@ async function prefixFor(runDir: string): Promise<string> {
   const prefix = path.join(tmpdir(), `likes-nginx-${createHash("sha256").update(runDir).digest("hex").slice(0, 16)}`);
   await mkdir(prefix, { recursive: true });
   await chmod(prefix, 0o755);
-  for (let dir = path.dirname(prefix); ; dir = path.dirname(dir)) {
+  assertTraversable(path.dirname(prefix), "the temp directory", "or set TMPDIR to one they can");
+  return prefix;
+}
+
+/** nginx's unprivileged workers must be able to walk down to `target` (o+x on it and every parent). */
+function assertTraversable(target: string, what: string, alternative = "or choose another directory"): void {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`nginx's workers (an unprivileged user) cannot traverse ${dir}, the temp directory: chmod o+x it, or set TMPDIR to one they can`);
+      throw new Error(`nginx's workers (an unprivileged user) cannot traverse ${dir}, on the way to ${what} ${target}: chmod o+x it, ${alternative}`);
     }
     if (dir === path.dirname(dir)) break;
   }
-  return prefix;
 }
 
 /**
@@ -209,7 +218,8 @@ export async function renderNginxConfig(opts: NginxOptions, prefix = path.resolv
     await copyFile(path.join(NGINX_DIR, "html", name), path.join(errorPagesDir, name));
     await chmod(path.join(errorPagesDir, name), 0o644);
   }
-  const variables = await localTemplateVariables(opts, certificate, errorPagesDir);
+  const variables = await localTemplateVariables(opts, certificate, errorPagesDir, path.join(prefix, "uploads"));
+  await mkdir(variables.NGINX_UPLOADS_DIR!, { recursive: true });
 
   const mainConf = path.join(runDir, "nginx.conf");
   await copyFile(path.join(NGINX_DIR, "nginx.conf"), mainConf);
@@ -298,6 +308,7 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   // Otherwise a server already on the port would answer the /healthz probe in nginx's place.
   await assertPortFree(probeHost, opts.httpPort);
   await assertPortFree(probeHost, opts.httpsPort);
+  if (opts.uploadsDir && process.getuid?.() === 0) assertTraversable(opts.uploadsDir, "the uploads directory (UPLOADS_DIR)");
   const prefix = await prefixFor(runDir);
   const mainConf = await renderNginxConfig(opts, prefix).catch(async (error: unknown) => {
     await removePrefix(runDir, prefix);

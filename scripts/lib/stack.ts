@@ -3,6 +3,8 @@
 // integration tests (each test file starts its own) and by the Playwright suite.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { applyMigrations } from "./migrations";
@@ -13,7 +15,12 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_TSX = ["--import", "tsx"];
 
 export type RedisServer = { url: string; port: number; proc: Proc | null; start(): Promise<void>; stop(): Promise<void> };
-export type NginxStarter = (upstreams: string[], runDir: string) => Promise<{ httpUrl: string; httpsUrl: string; stop(): Promise<void> }>;
+/** Starts nginx in front of `upstreams`; `uploadsDir` is the apps' UPLOADS_DIR, which nginx serves. */
+export type NginxStarter = (
+  upstreams: string[],
+  runDir: string,
+  shared: { uploadsDir: string },
+) => Promise<{ httpUrl: string; httpsUrl: string; stop(): Promise<void> }>;
 
 export type StackOptions = {
   /** Folder for logs and runtime files: <ROOT>/.stack/<name> or a test folder. */
@@ -26,6 +33,12 @@ export type StackOptions = {
   redis?: "system" | "private";
   /** Database to use; created and migrated if missing. Default: a fresh database, dropped on stop. */
   databaseUrl?: string;
+  /**
+   * Where the apps store posted photos (UPLOADS_DIR) and nginx serves them from. Default: a fresh
+   * directory under the system's temp directory (which nginx's workers can reach even when the
+   * checkout cannot be), removed on stop, like the default database.
+   */
+  uploadsDir?: string;
   seed?: boolean;
   nginx?: NginxStarter;
   /** Extra environment for the app and worker processes (rate limits, log level…). */
@@ -174,6 +187,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     report(`redis     ready  ${redis.url}`);
 
+    // Posted photos.
+    let uploadsDir = opts.uploadsDir;
+    if (!uploadsDir) {
+      const own = await mkdtemp(path.join(tmpdir(), "likes-uploads-"));
+      await chmod(own, 0o755); // mkdtemp makes it 0700; nginx's unprivileged workers read it
+      cleanups.push(() => rm(own, { recursive: true, force: true }));
+      uploadsDir = own;
+    }
+    mkdirSync(uploadsDir, { recursive: true });
+
     const env: Record<string, string> = {
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
@@ -184,6 +207,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       AUTH_TRUST_HOST: "true",
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
+      UPLOADS_DIR: uploadsDir,
       ...opts.env,
     };
 
@@ -267,7 +291,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let httpUrl: string | null = null;
     let httpsUrl: string | null = null;
     if (opts.nginx) {
-      const nginx = await opts.nginx(apps.map((a) => `127.0.0.1:${a.port}`), path.join(opts.runDir, "nginx"));
+      const nginx = await opts.nginx(apps.map((a) => `127.0.0.1:${a.port}`), path.join(opts.runDir, "nginx"), { uploadsDir });
       cleanups.push(() => nginx.stop());
       httpUrl = nginx.httpUrl;
       httpsUrl = nginx.httpsUrl;

@@ -5,7 +5,9 @@
 // it the first image build.
 //
 // One project, in order: build; up and healthy; a like between two seeded users over HTTP and over
-// HTTPS (socket push, counts, inbox); down and up again with the data still there; a Redis restart
+// HTTPS (socket push, counts, inbox); a photo posted, stored on the uploads volume and served by the
+// nginx container; the seeded bots of the `simulate` profile at work; down and up again with the
+// data (and the photo) still there; a Redis restart
 // that keeps a queued job; the stack scaled to two apps and two workers, with a worker crashing;
 // down -v leaving nothing behind. The project has a name of its own, and its ports are published
 // on a loopback address of their own (COMPOSE_TEST_BIND_ADDRESS, default 127.0.0.3), so a
@@ -14,6 +16,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { ApiClient, connectSocket, eventually, notifications, shownIds, type Received } from "../support/harness";
+import { phoneJpeg } from "../support/images";
 import { ComposeProject, EngineApi } from "./support/compose";
 
 // The HTTPS listener serves the self-signed certificate nginx made on first start; this test
@@ -111,7 +114,7 @@ async function crashWorker(index: number): Promise<void> {
 }
 
 // Shared between the steps, in order.
-const state: { alice?: ApiClient; bob?: ApiClient; bobTab?: Tab } = {};
+const state: { alice?: ApiClient; bob?: ApiClient; bobTab?: Tab; photo?: { url: string; bytes: Buffer } } = {};
 // Polls through nginx stay well under its per-address API rate (NGINX_API_RATE, 20 r/s).
 const POLL_MS = 250;
 
@@ -163,6 +166,49 @@ test("over HTTPS on 8443: the secure cookie, and the push over wss", async () =>
   await likeAndSeeItArrive(carol, "carol", bob, "bob", bobTab);
 });
 
+/** A posted photo as the nginx container serves it from the uploads volume. */
+async function fetchPhoto(url: string): Promise<{ bytes: Buffer; type: string | null; cacheControl: string | null }> {
+  const res = await fetch(new URL(url, HTTP));
+  assert.equal(res.status, 200, `GET ${url}`);
+  return { bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get("content-type"), cacheControl: res.headers.get("cache-control") };
+}
+
+test("a photo posted over HTTP: written by the app to the uploads volume, served by the nginx container, on top of the feed", async () => {
+  const { alice, bob } = state;
+  assert.ok(alice && bob, "the HTTP step ran");
+  const form = new FormData();
+  form.set("photo", new Blob([new Uint8Array(await phoneJpeg(1600, 1200))], { type: "image/jpeg" }), "IMG_0001.jpg");
+  form.set("caption", "Posted through docker compose");
+  const posted = await alice.postForm("/api/posts", form);
+  assert.equal(posted.status, 201, JSON.stringify(posted.body));
+  assert.match(posted.body.imageUrl, /^\/uploads\/[0-9a-f]{64}\.jpg$/);
+
+  const served = await fetchPhoto(posted.body.imageUrl);
+  assert.equal(served.type, "image/jpeg");
+  assert.equal(served.cacheControl, "public, max-age=31536000, immutable");
+  // nginx read it from its read-only mount of the volume the app wrote: the same bytes are there.
+  const inApp = await project.exec("app", ["sh", "-c", `sha256sum /app/uploads/${posted.body.imageUrl.split("/").pop()}`]);
+  assert.equal(inApp.split(" ")[0], posted.body.imageUrl.split("/").pop()!.replace(".jpg", ""), "named after its content's SHA-256");
+  assert.equal((await bob.get("/api/posts?limit=1")).body.items[0].id, posted.body.id, "on top of bob's feed");
+  state.photo = { url: posted.body.imageUrl, bytes: served.bytes };
+});
+
+test("docker compose --profile simulate run simulate: the seeded bots like and unlike through nginx, then say what they did", { timeout: 180_000 }, async () => {
+  const { bob } = state;
+  assert.ok(bob, "the HTTP step ran");
+  const inboxBefore = (await bob.get("/api/notifications?limit=1")).body;
+  const run = await project.run(["--profile", "simulate", "run", "--rm", "simulate", "--target=bob", "--rate=4", "--duration=6"]);
+  say(`simulate ran in ${run.seconds.toFixed(0)} s:\n${run.stdout.trim()}`);
+  const total = /total: (\d+) actions, (\d+) likes, (\d+) unlikes, (\d+) errors/.exec(run.stdout);
+  assert.ok(total, `the summary is printed:\n${run.stdout}${run.stderr}`);
+  const [, actions, likes] = total.map(Number);
+  assert.ok(actions! > 0 && likes! > 0, `the bots acted: ${total[0]}`);
+  assert.match(run.stdout, /by target:\n\s+bob\s+\d+ actions/);
+  // What they did reached bob: his inbox moved (likes add notifications; unlikes take theirs back).
+  const inboxAfter = (await bob.get("/api/notifications?limit=1")).body;
+  assert.notDeepEqual(inboxAfter.items[0]?.id, inboxBefore.items[0]?.id, "bob's newest notification is a bot's");
+});
+
 test("likes and notifications survive docker compose down and up (volumes kept)", { timeout: READY_TIMEOUT_MS + 120_000 }, async () => {
   const { alice, bob } = state;
   assert.ok(alice && bob, "the HTTP step ran");
@@ -185,6 +231,9 @@ test("likes and notifications survive docker compose down and up (volumes kept)"
   // seed ran again (it does on every up) and changed nothing.
   assert.deepEqual(await feed(), feedBefore);
   assert.deepEqual(await inbox(), inboxBefore);
+  // The posted photo is still served: the uploads volume outlives the containers.
+  assert.ok(state.photo, "the photo step ran");
+  assert.ok((await fetchPhoto(state.photo.url)).bytes.equals(state.photo.bytes));
   state.bobTab = await openTab(HTTP, bob);
 });
 

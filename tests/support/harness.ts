@@ -41,8 +41,8 @@ export async function startTestStack(name: string, opts: Partial<StackOptions> =
 
 /** nginx in front of the stack on free ports, with the repository's templates. */
 export function nginxOnFreePorts(overrides: Partial<NginxOptions> = {}): NginxStarter {
-  return async (upstreams, runDir) => {
-    const running = await startNginx({ runDir, upstreams, httpPort: await freePort(), httpsPort: await freePort(), ...overrides });
+  return async (upstreams, runDir, { uploadsDir }) => {
+    const running = await startNginx({ runDir, upstreams, uploadsDir, httpPort: await freePort(), httpsPort: await freePort(), ...overrides });
     return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
   };
 }
@@ -87,7 +87,7 @@ export class ApiClient {
     }
   }
 
-  async raw(method: string, pathname: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async raw(method: string, pathname: string, init: { body?: string | FormData; headers?: Record<string, string> } = {}): Promise<Response> {
     const response = await fetch(new URL(pathname, this.baseUrl), {
       method,
       redirect: "manual",
@@ -103,6 +103,11 @@ export class ApiClient {
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
     });
+    return ApiClient.answer<T>(response);
+  }
+
+  /** The response with its body parsed as JSON, or left as text when it is not JSON. */
+  private static async answer<T>(response: Response): Promise<ApiResponse<T>> {
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -117,6 +122,11 @@ export class ApiClient {
   put = <T = any>(p: string, body?: unknown) => this.request<T>("PUT", p, body);
   delete = <T = any>(p: string) => this.request<T>("DELETE", p);
   post = <T = any>(p: string, body?: unknown) => this.request<T>("POST", p, body);
+
+  /** POST multipart/form-data, as a browser's FormData upload does (fetch writes the boundary). */
+  async postForm<T = any>(pathname: string, form: FormData, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    return ApiClient.answer<T>(await this.raw("POST", pathname, { body: form, headers }));
+  }
 
   /** next-auth's own flow: csrf token, then the credentials callback (form-encoded). */
   async signIn(username: string, password = PASSWORD): Promise<Response> {

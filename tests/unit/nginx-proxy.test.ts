@@ -264,11 +264,20 @@ describe("nginx in front of two app instances", () => {
   });
 
   test("a body over 1 MiB: 413 with the API's JSON error", async () => {
-    const reply = await request(`${httpUrl}/api/posts`, { method: "POST", headers: { "Content-Type": "application/json" }, body: Buffer.alloc(1_100_000, 97) });
+    const reply = await request(`${httpUrl}/api/notifications/read`, { method: "POST", headers: { "Content-Type": "application/json" }, body: Buffer.alloc(1_100_000, 97) });
     assert.equal(reply.status, 413);
     assert.match(String(reply.headers["content-type"]), /^application\/json/);
     assert.deepEqual(json(reply), { error: { code: "payload_too_large", message: "Request body over 1 MiB." } });
     assertSecurityHeaders(reply);
+  });
+
+  test("posting a photo may send up to 11 MiB (the app counts the exact 10 MB); past that, 413 saying so", async () => {
+    const passed = await request(`${httpUrl}/api/posts`, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: Buffer.alloc(5_000_000, 97) });
+    assert.equal(passed.status, 200, "reaches the app");
+    const refused = await request(`${httpUrl}/api/posts`, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: Buffer.alloc(11 * 1024 * 1024 + 1, 97) });
+    assert.equal(refused.status, 413);
+    assert.deepEqual(json(refused), { error: { code: "payload_too_large", message: "Photos can be up to 10 MB." } });
+    assertSecurityHeaders(refused);
   });
 
   test("past the API rate: 429 with the API's JSON error and Retry-After", async () => {

@@ -1,10 +1,15 @@
 "use client";
 // The feed: the first page comes rendered from the server, later pages load as the reader nears the
 // end (IntersectionObserver on a sentinel), with a "Load more" button for when that cannot fire.
+// Photos posted meanwhile wait behind a "new posts" pill (app/lib/new-posts.ts): pressing it puts
+// them on top and scrolls there, so the page never jumps under the reader on its own.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { appendUnique } from "@/app/lib/append-unique";
 import { api, describeApiError } from "@/app/lib/api-client";
-import type { Post, PostPage } from "@/types/api";
+import { addPending, describeAuthors } from "@/app/lib/new-posts";
+import type { NewPostEvent, Post, PostPage } from "@/types/api";
+import { ArrowUpIcon } from "../icons";
+import { useNewPosts } from "../realtime/RealtimeProvider";
 import { PostCard } from "./PostCard";
 
 const PAGE_SIZE = 10;
@@ -16,6 +21,52 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const loadingRef = useRef(false); // guards against the observer and the button firing together
   const sentinelRef = useRef<HTMLDivElement>(null);
+  const [pending, setPending] = useState<NewPostEvent[]>([]);
+  const [showingNew, setShowingNew] = useState(false);
+  const [newError, setNewError] = useState<string | null>(null);
+  // What is on screen, for the socket listener (which must not re-subscribe on every page load).
+  const shownIds = useRef(new Set(initialPage.items.map((p) => p.id)));
+  useEffect(() => {
+    shownIds.current = new Set(posts.map((p) => p.id));
+  }, [posts]);
+
+  useNewPosts(
+    useCallback((event: NewPostEvent) => setPending((current) => addPending(current, event, (id) => shownIds.current.has(id))), []),
+  );
+
+  /** Reads the newest page and puts what is new on top; if none of it overlaps, it replaces the list. */
+  const showNewPosts = async () => {
+    setShowingNew(true);
+    setNewError(null);
+    try {
+      const page = await api.listPosts(null, PAGE_SIZE);
+      const known = shownIds.current;
+      if (page.items.some((p) => known.has(p.id))) {
+        setPosts((current) => [...page.items.filter((p) => !known.has(p.id)), ...current]);
+      } else {
+        setPosts(page.items); // more new posts than a page: start over from the newest
+        setCursor(page.nextCursor);
+      }
+      setPending([]);
+      window.scrollTo({ top: 0, behavior: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+    } catch (error) {
+      setNewError(describeApiError(error));
+    } finally {
+      setShowingNew(false);
+    }
+  };
+
+  const pill =
+    pending.length > 0 ? (
+      <div className="new-posts" role="status">
+        <button type="button" className="new-posts__pill" data-testid="new-posts-pill" onClick={() => void showNewPosts()} disabled={showingNew}>
+          <ArrowUpIcon />
+          {pending.length === 1 ? "1 new post" : `${pending.length} new posts`}
+          <span className="new-posts__from"> from {describeAuthors(pending)}</span>
+        </button>
+        {newError && <p className="inline-error">{newError}</p>}
+      </div>
+    ) : null;
 
   const loadMore = useCallback(async () => {
     if (!cursor || loadingRef.current) return;
@@ -47,15 +98,19 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
 
   if (posts.length === 0) {
     return (
-      <div className="empty-state">
-        <p className="empty-state__title">No photos yet</p>
-        <p>When people post, their photos show up here.</p>
-      </div>
+      <>
+        {pill}
+        <div className="empty-state">
+          <p className="empty-state__title">No photos yet</p>
+          <p>When people post, their photos show up here.</p>
+        </div>
+      </>
     );
   }
 
   return (
     <div className="feed">
+      {pill}
       {posts.map((post, index) => (
         <PostCard key={post.id} post={post} eager={index < 2} />
       ))}

@@ -1,11 +1,12 @@
-// The top bar on every signed-in page: logo, live status, the journey panel's button, the bell, who
-// is signed in (a link to their profile), sign out; and under it, the banner when offline.
+// The top bar on every signed-in page: logo, live status, the journey panel's button, posting a
+// photo, the bell, who is signed in (a link to their profile), sign out; and under it, the banner when offline.
 import Link from "next/link";
 import type { UserSummary } from "@/types/api";
 import { LogoMark } from "../icons";
 import { JourneyControl } from "../journey/JourneyPanel";
 import { ConnectionBanner } from "../realtime/ConnectionBanner";
 import { RealtimeStatus } from "../realtime/RealtimeStatus";
+import { NewPostLink } from "./NewPostLink";
 import { NotificationBell } from "./NotificationBell";
 import { ProfileLink } from "./ProfileLink";
 import { SignOutButton } from "./SignOutButton";
@@ -22,6 +23,7 @@ export function AppHeader({ user }: { user: UserSummary }) {
           <nav className="app-header__actions" aria-label="Account">
             <RealtimeStatus />
             <JourneyControl viewer={user.username} />
+            <NewPostLink />
             <NotificationBell />
             <ProfileLink user={user} />
             <SignOutButton />

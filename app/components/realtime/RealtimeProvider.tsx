@@ -6,6 +6,7 @@
 //                             or the inbox is on screen), added to the inbox if it is open
 //   notification:retracted -> its like was undone: the item leaves the inbox and the counts drop
 //   post:likes             -> a watched post's count (PostWatchers, usePostLikes)
+//   post:new               -> someone posted a photo: the feed's "new posts" pill (NewPosts, useNewPosts)
 //   resync                 -> the server's Redis link came back after an outage: catch up
 //   journey:hops           -> more hops of a like this user sent, for the journey panel
 //   connect                -> also asks the server's clock (`clock`), to time the socket hop
@@ -25,6 +26,7 @@ import { ClockOffset, clockSample, socketHopMs } from "@/app/lib/journey-clock";
 import { JourneyStoreContext } from "@/app/lib/journey-context";
 import { JourneyStore } from "@/app/lib/journey-store";
 import { parseDeliveredJourney, parseJourneyHopsEvent } from "@/app/lib/journey-trace";
+import { NewPosts, type NewPostListener } from "@/app/lib/new-posts";
 import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
 import { PostWatchers, type PostLikesListener } from "@/app/lib/post-watchers";
 import type { InboxCounts, Notification, NotificationDelivery, NotificationRetraction } from "@/types/api";
@@ -46,6 +48,7 @@ const REMEMBERED_ACTORS = 200;
 
 const NotificationCenterContext = createContext<NotificationCenter | null>(null);
 const PostWatchersContext = createContext<PostWatchers | null>(null);
+const NewPostsContext = createContext<NewPosts | null>(null);
 
 type Props = {
   /** The server's counts and its newest inbox items (id and time) when the page was rendered. */
@@ -64,6 +67,7 @@ export function RealtimeProvider({ initial, children }: Props) {
   );
 
   const [postWatchers] = useState(() => new PostWatchers());
+  const [newPosts] = useState(() => new NewPosts());
   const [journeys] = useState(() => new JourneyStore());
   const [clock] = useState(() => new ClockOffset());
   const router = useRouter();
@@ -80,6 +84,7 @@ export function RealtimeProvider({ initial, children }: Props) {
     };
     const socket = io({ transports: ["websocket"], withCredentials: true });
     const unbindPostWatchers = postWatchers.bind(socket);
+    const unbindNewPosts = newPosts.bind(socket);
 
     // Each connection may reach another server: ask its clock again.
     const syncClock = async () => {
@@ -197,15 +202,18 @@ export function RealtimeProvider({ initial, children }: Props) {
       document.removeEventListener("visibilitychange", onVisibilityChange);
       stopRememberingActors();
       unbindPostWatchers();
+      unbindNewPosts();
       socket.disconnect();
       center.disconnected();
     };
-  }, [center, postWatchers, journeys, clock, router]);
+  }, [center, postWatchers, newPosts, journeys, clock, router]);
 
   return (
     <NotificationCenterContext value={center}>
       <PostWatchersContext value={postWatchers}>
-        <JourneyStoreContext value={journeys}>{children}</JourneyStoreContext>
+        <NewPostsContext value={newPosts}>
+          <JourneyStoreContext value={journeys}>{children}</JourneyStoreContext>
+        </NewPostsContext>
       </PostWatchersContext>
     </NotificationCenterContext>
   );
@@ -219,6 +227,12 @@ export function RealtimeProvider({ initial, children }: Props) {
 export function usePostLikes(postId: string, onChange: PostLikesListener): void {
   const watchers = use(PostWatchersContext);
   useEffect(() => watchers?.watch(postId, onChange), [watchers, postId, onChange]);
+}
+
+/** Calls `onNewPost` for each photo someone posts while the calling component is mounted (stable callback). */
+export function useNewPosts(onNewPost: NewPostListener): void {
+  const newPosts = use(NewPostsContext);
+  useEffect(() => newPosts?.subscribe(onNewPost), [newPosts, onNewPost]);
 }
 
 /**

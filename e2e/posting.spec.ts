@@ -1,0 +1,83 @@
+// Posting a photo, in two real browsers: the poster picks a file, sees it, captions it and shares;
+// the photo opens on top of their feed, served from /uploads/ by nginx. Someone reading the feed
+// meanwhile gets a "new posts" pill, and pressing it puts the photo on top of theirs. A file that
+// is not a photo gets a clear sentence, and nothing is posted.
+import sharp from "sharp";
+import { expect, test } from "./fixtures";
+import { postCard } from "./support/ui";
+
+/** A real JPEG, made here: a diagonal gradient. */
+async function photo(width: number, height: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    const x = i % width;
+    const y = Math.floor(i / width);
+    pixels.set([(x * 255) / width, 90, (y * 255) / height], i * 3);
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
+}
+
+test("a photo posted from /new tops the poster's feed; a reader's open feed offers it behind a pill", async ({ users, session, db }) => {
+  const poster = await users.create({ name: "Dana Poster", posts: 0 });
+  const reader = await users.create({ name: "Eli Reader", posts: 0 });
+  const r = await session(reader); // the feed open, socket live
+  const p = await session(poster);
+
+  await p.page.getByTestId("new-post-link").click();
+  await expect(p.page).toHaveURL(/\/new$/);
+  await expect(p.page).toHaveTitle("New post · Likes");
+  await p.page.getByTestId("photo-input").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: await photo(1200, 900) });
+  await expect(p.page.getByTestId("photo-preview")).toBeVisible();
+  const caption = `Harbour at dusk ${Date.now()}`;
+  await p.page.getByTestId("caption-input").fill(caption);
+  const created = p.page.waitForResponse((res) => new URL(res.url()).pathname === "/api/posts" && res.request().method() === "POST");
+  await p.page.getByTestId("share-button").click();
+  const response = await created;
+  expect(response.status()).toBe(201);
+  const post = (await response.json()) as { id: string; imageUrl: string };
+
+  // The poster lands on the feed with the photo first, its image loaded from nginx.
+  await expect(p.page).toHaveURL(/\/$/);
+  const first = p.page.getByTestId("post-card").first();
+  await expect(first).toHaveAttribute("data-post-id", post.id);
+  await expect(first).toContainText(caption);
+  const image = first.locator("img.post-card__image");
+  await expect(image).toHaveAttribute("src", post.imageUrl);
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1200);
+
+  // The reader did not reload: a pill says who posted; pressing it puts the photo on top.
+  const pill = r.page.getByTestId("new-posts-pill");
+  await expect(pill).toBeVisible();
+  await expect(pill).toContainText(poster.username);
+  await expect(r.page.getByTestId("post-card").first()).not.toHaveAttribute("data-post-id", post.id);
+  await pill.click();
+  await expect(pill).toHaveCount(0);
+  await expect(r.page.getByTestId("post-card").first()).toHaveAttribute("data-post-id", post.id);
+  await expect(postCard(r.page, post.id)).toContainText(caption);
+
+  expect(await db.post.count({ where: { authorId: poster.id } })).toBe(1);
+});
+
+test("a file that is not a photo, or one too large: a sentence that says so, and nothing posted", async ({ users, session, db }) => {
+  const poster = await users.create({ name: "Gus Tries", posts: 0 });
+  const { page } = await session(poster, { path: "/new" });
+
+  // Named and typed as a JPEG, but text: the server reads the content and refuses it.
+  await page.getByTestId("photo-input").setInputFiles({ name: "holiday.jpg", mimeType: "image/jpeg", buffer: Buffer.from("these are my notes, not a photo") });
+  await page.getByTestId("caption-input").fill("should not appear");
+  await page.getByTestId("share-button").click();
+  await expect(page.getByTestId("post-error")).toContainText("Post a JPEG, PNG or WebP photo");
+  await expect(page).toHaveURL(/\/new$/);
+  await expect(page.getByTestId("share-button")).toBeEnabled();
+
+  // Over 10 MB: said at once, before anything is sent.
+  let sent = 0;
+  page.on("request", (req) => void (new URL(req.url()).pathname === "/api/posts" && req.method() === "POST" && sent++));
+  await page.getByTestId("photo-input").setInputFiles({ name: "huge.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(10 * 1024 * 1024 + 1) });
+  await expect(page.getByTestId("post-error")).toHaveText("That photo is 10.0 MB; photos can be up to 10 MB.");
+  await page.getByTestId("share-button").click();
+  await expect(page.getByTestId("post-error")).toHaveText("Choose a photo first.");
+  expect(sent).toBe(0);
+
+  expect(await db.post.count({ where: { authorId: poster.id } })).toBe(0);
+});
