@@ -1,22 +1,9 @@
 // The end-to-end suite: real Chromium (Debian's), the full stack behind nginx, started by
 // e2e/global-setup.ts. How to run and how the fixtures work: docs/testing-e2e.md.
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./e2e/support/chromium";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-
-/** Debian's Chromium; Playwright downloads no browser here (never run `playwright install`). */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  // Without it Chromium still looks up Google hosts, even with nothing to reach.
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
 
 export default defineConfig({
   testDir: "e2e",
@@ -44,7 +31,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS },
+        launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS },
       },
     },
   ],

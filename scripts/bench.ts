@@ -1,118 +1,183 @@
-// npm run bench: measures, never asserts. Starts its own stack (fresh database, private Redis,
-// app, worker, nginx on free ports) and reports:
-//   1. like -> notification latency: from sending PUT /api/posts/:id/like through nginx to the
-//      owner's socket (also through nginx) receiving the event; and the HTTP answer alone;
-//   2. like/unlike throughput through nginx at a fixed concurrency.
-// Figures go to stdout and bench-results/latest.json. Everything stays on loopback.
-//   BENCH_LIKES=300 BENCH_REQUESTS=3000 BENCH_CONCURRENCY=20 npm run bench
-import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
+// npm run bench [-- --quick]: issue 15's benchmark. Measures, side by side in one run, the app
+// through nginx, a floor server (node:http + pg, the app's SQL; bench/floor-server.ts) direct and
+// through nginx, and pgbench on the same statements, in five cases (bench/cases/p1…p5), then
+// writes docs/benchmarks.md with its chart (full run) or bench-results/quick.md (--quick, CI).
+// It starts everything it measures and removes it afterwards, even on failure or Ctrl-C.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { connectSocket, createPost, createUser, notifications, nginxOnFreePorts, signedInClient, startTestStack } from "../tests/support/harness";
-import { ROOT, buildIfNeeded } from "./lib/stack";
+import pg from "pg";
+import { nginxOnFreePorts, PASSWORD, signedInClient, startTestStack, type TestStack } from "../tests/support/harness";
+import { applyMigrations } from "./lib/migrations";
+import { ROOT, buildIfNeeded, dropDatabase } from "./lib/stack";
+import { runP1 } from "../bench/cases/p1-like-throughput";
+import { postsFor, runP2 } from "../bench/cases/p2-like-latency";
+import { runP3 } from "../bench/cases/p3-optimistic-heart";
+import { runP4 } from "../bench/cases/p4-feed";
+import { runP5 } from "../bench/cases/p5-idle-sockets";
+import { warmUp } from "../bench/cases/warmup";
+import { LoadClient } from "../bench/client";
+import { appPoolSize, benchConfig } from "../bench/config";
+import type { BenchContext } from "../bench/context";
+import { startFloor, type Floor } from "../bench/floor";
+import { describeMachine } from "../bench/machine";
+import { consoleReport, markdownReport, p2Svg } from "../bench/report";
+import type { BenchResults } from "../bench/results";
+import { plan, seed } from "../bench/seed";
+import { SqlSampler } from "../bench/sql-check";
+import { FEED_POSTS_SQL, feedAuthorsSql, feedLikesSql, likeQuery } from "../bench/sql";
 
-const LIKES = Number(process.env.BENCH_LIKES ?? 300);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+const quick = process.argv.includes("--quick");
+const config = benchConfig(quick);
+const started = performance.now();
+const startedAt = new Date().toISOString();
+const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-function summarize(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return { n: sorted.length, min: round(sorted[0]!), median: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted.at(-1)!) };
+const poolSize = appPoolSize(ROOT);
+buildIfNeeded(log);
+
+// Cleanups run in reverse order of creation, once, whether the run ends, fails or is interrupted.
+const cleanups: (() => Promise<unknown>)[] = [];
+let cleaning: Promise<void> | null = null;
+const cleanUp = () =>
+  (cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((error: unknown) => console.error("cleanup:", error instanceof Error ? error.message : error));
+  })());
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: cleaning up…`);
+    void cleanUp().finally(() => process.exit(130));
+  });
 }
 
-buildIfNeeded((line) => console.log(line));
-const stack = await startTestStack("bench", {
-  env: { LIKE_RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "warn" },
-  nginx: nginxOnFreePorts({ apiRatePerSecond: 100000, apiBurst: 100000, signinRatePerMinute: 10000, signinBurst: 1000 }),
-});
+// No limit must refuse the bench: every user comes from 127.0.0.1 (documented in the report).
+const OPEN_RATES = { apiRatePerSecond: 1_000_000, apiBurst: 1_000_000 };
+const probeDir = mkdtempSync(path.join(tmpdir(), "likes-bench-probe-"));
+cleanups.push(async () => rmSync(probeDir, { recursive: true, force: true }));
 
+let exitCode = 0;
 try {
-  const [alice, bob] = [await createUser(stack.db), await createUser(stack.db)];
-  const posts = [];
-  for (let i = 0; i < LIKES; i++) posts.push(await createPost(stack.db, bob.id, `bench ${i}`));
-  const asAlice = await signedInClient(stack.url, alice);
-  const asBob = await signedInClient(stack.url, bob);
-  const bobTab = await connectSocket(stack.url, asBob);
-
-  // Warm-up: compile routes, fill pools.
-  for (const p of posts.slice(0, 10)) await asAlice.put(`/api/posts/${p.id}/like`);
-  await new Promise((r) => setTimeout(r, 500));
-
-  // 1. Latency, one like at a time.
-  const endToEnd: number[] = [];
-  const httpOnly: number[] = [];
-  const afterAnswer: number[] = [];
-  for (const p of posts.slice(10)) {
-    const seen = notifications(bobTab.received).length;
-    const t0 = performance.now();
-    const res = await asAlice.put(`/api/posts/${p.id}/like`);
-    const t1 = performance.now();
-    if (res.status !== 200) throw new Error(`like answered ${res.status}`);
-    while (notifications(bobTab.received).length === seen) await new Promise((r) => setImmediate(r));
-    const arrived = bobTab.received.filter((r) => r.event === "notification").at(-1)!.at;
-    httpOnly.push(t1 - t0);
-    endToEnd.push(arrived - t0);
-    afterAnswer.push(arrived - t1);
-  }
-  bobTab.socket.close();
-
-  // 2. Throughput: CONCURRENCY users each toggling their like on one shared post.
-  const owner = await createUser(stack.db);
-  const shared = await createPost(stack.db, owner.id, "shared");
-  const clients = await Promise.all(Array.from({ length: CONCURRENCY }, async () => signedInClient(stack.url, await createUser(stack.db))));
-  const perRequest: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    clients.map(async (client) => {
-      let liked = false;
-      while (next < REQUESTS) {
-        next++;
-        const t0 = performance.now();
-        const res = liked ? await client.delete(`/api/posts/${shared.id}/like`) : await client.put(`/api/posts/${shared.id}/like`);
-        perRequest.push(performance.now() - t0);
-        if (res.status !== 200) failures++;
-        liked = !liked;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const row = await stack.db.post.findUniqueOrThrow({ where: { id: shared.id }, select: { likeCount: true } });
-  const likeRows = await stack.db.like.count({ where: { postId: shared.id } });
-
-  const results = {
-    date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-    likeToNotificationMs: summarize(endToEnd),
-    likeHttpRoundTripMs: summarize(httpOnly),
-    // The queue -> worker -> emitter -> socket part: from the HTTP answer to the event (the job
-    // is enqueued just before the answer is sent).
-    answerToNotificationMs: summarize(afterAnswer),
-    throughput: {
-      requests: perRequest.length,
-      concurrency: CONCURRENCY,
-      seconds: Math.round(seconds * 100) / 100,
-      requestsPerSecond: Math.round(perRequest.length / seconds),
-      latencyMs: summarize(perRequest),
-      non200: failures,
-      likeCountMatchesRows: row.likeCount === likeRows,
+  log(`starting the stack (${quick ? "quick" : "full"} run)`);
+  const stack: TestStack = await startTestStack("bench", {
+    env: {
+      LOG_LEVEL: "warn",
+      LIKE_RATE_LIMIT_PER_MINUTE: "100000000",
+      // The production defaults, not the test suites' faster relay (tests/support/harness.ts).
+      OUTBOX_RELAY_INTERVAL_MS: "2000",
+      OUTBOX_RELAY_GRACE_MS: "3000",
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "memory-probe.mjs")}`.trim(),
+      BENCH_PROBE_DIR: probeDir,
     },
+    nginx: nginxOnFreePorts({ ...OPEN_RATES, signinRatePerMinute: 1_000_000, signinBurst: 100_000 }),
+  });
+  cleanups.push(() => stack.stop());
+
+  // The floor's own database: the app's outbox relay must never see the floor's likes.
+  const floorDatabaseUrl = `${stack.databaseUrl}_floor`;
+  cleanups.push(() => dropDatabase(floorDatabaseUrl));
+  await applyMigrations(floorDatabaseUrl);
+  const p2Posts = config.p2.rates.reduce((sum, rate) => sum + postsFor(rate, config.p2.durationMs, config.likers), 0);
+  const world = plan(config.likers, config.p1Posts, p2Posts, PASSWORD);
+  await seed(stack.databaseUrl, world);
+  await seed(floorDatabaseUrl, world);
+  log(`seeded ${world.likers.length + 2} users, ${world.p1Posts.length + world.p2Posts.length + world.feedPosts.length} posts in both databases`);
+
+  const floor: Floor = await startFloor({ databaseUrl: floorDatabaseUrl, poolMax: poolSize, runDir: stack.runDir, nginxRates: OPEN_RATES });
+  cleanups.push(() => floor.stop());
+
+  // Sign in the way a browser does (next-auth's csrf + credentials callback, through nginx).
+  const cookies = new Map<string, string>();
+  const toSignIn = [world.owner, ...world.likers];
+  for (let i = 0; i < toSignIn.length; i += 4) {
+    await Promise.all(
+      toSignIn.slice(i, i + 4).map(async (u) => {
+        const client = await signedInClient(stack.url, { id: u.id, username: u.username, name: u.username });
+        cookies.set(u.id, client.cookieHeader());
+      }),
+    );
+  }
+  log(`signed in ${cookies.size} users`);
+
+  const backlogPool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+  backlogPool.on("error", () => undefined);
+  cleanups.push(() => backlogPool.end());
+  const client = await LoadClient.start();
+  cleanups.push(() => client.stop());
+
+  const ctx: BenchContext = {
+    config,
+    root: ROOT,
+    stack,
+    appUrl: stack.url.replace("//localhost:", "//127.0.0.1:"),
+    floor,
+    floorDatabaseUrl,
+    poolSize,
+    client,
+    world,
+    cookies,
+    backlog: async () => (await backlogPool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "processedAt" IS NULL`)).rows[0]!.n,
+    probeDir,
+    log,
   };
-  mkdirSync(path.join(ROOT, "bench-results"), { recursive: true });
-  writeFileSync(path.join(ROOT, "bench-results", "latest.json"), JSON.stringify(results, null, 2));
-  const fmt = (s: ReturnType<typeof summarize>) => `median ${s.median} ms, p90 ${s.p90} ms, p99 ${s.p99} ms, max ${s.max} ms (n=${s.n})`;
-  console.log(`\nlike -> owner's socket event (through nginx): ${fmt(results.likeToNotificationMs)}`);
-  console.log(`like HTTP round trip (through nginx):         ${fmt(results.likeHttpRoundTripMs)}`);
-  console.log(`HTTP answer -> socket event:                  ${fmt(results.answerToNotificationMs)}`);
-  console.log(
-    `like/unlike throughput: ${results.throughput.requestsPerSecond} req/s with ${CONCURRENCY} concurrent users, ` +
-      `${fmt(results.throughput.latencyMs)}, non-200: ${failures}, likeCount == Like rows: ${results.throughput.likeCountMatchesRows}`,
-  );
-  console.log(`(${results.machine.cpus} cores, ${results.machine.model}, Node ${results.machine.node}; written to bench-results/latest.json)`);
+
+  const sampler = new SqlSampler(backlogPool, stack.databaseUrl);
+  cleanups.push(() => sampler.stop());
+
+  await warmUp(ctx);
+  const p1 = await runP1(ctx);
+  const p2 = await runP2(ctx);
+  const p4 = await runP4(ctx);
+  log(`P3 optimistic heart in Chromium, ${config.p3.clicks} clicks`);
+  const p3 = await runP3(ctx);
+  const p5 = await runP5(ctx);
+
+  await sampler.stop();
+  const feedRows = 11; // a page of 10, plus the one that tells whether another page exists
+  const sqlChecks = sampler.check([
+    // The trace comment is dropped by the comparison: any traceparent will do.
+    { name: "like", sql: likeQuery(true, { userId: "", postId: "", eventId: "", trace: null, traceparent: "" }).text },
+    { name: "unlike", sql: likeQuery(false, { userId: "", postId: "", eventId: "", trace: null, traceparent: "" }).text },
+    { name: "feed posts", sql: FEED_POSTS_SQL },
+    { name: "feed authors", sql: feedAuthorsSql(feedRows) },
+    { name: "feed likes", sql: feedLikesSql(feedRows) },
+  ]);
+  const differing = sqlChecks.filter((c) => c.status === "differs");
+  if (differing.length) throw new Error(`the app ran different SQL than bench/sql.ts for: ${differing.map((d) => d.statement).join(", ")}`);
+
+  const results: BenchResults = {
+    mode: quick ? "quick" : "full",
+    startedAt,
+    wallSeconds: Math.round((performance.now() - started) / 1000),
+    machine: await describeMachine(ROOT, stack.databaseUrl),
+    poolSize,
+    sqlChecks,
+    p1,
+    p2,
+    p3,
+    p4,
+    p5,
+  };
+  console.log(consoleReport(results));
+
+  const outDir = path.join(ROOT, "bench-results");
+  mkdirSync(outDir, { recursive: true });
+  if (quick) {
+    // CI's run: never rewrites the committed docs.
+    writeFileSync(path.join(outDir, "quick.json"), JSON.stringify(results, null, 2));
+    writeFileSync(path.join(outDir, "quick-p2.svg"), p2Svg(results));
+    writeFileSync(path.join(outDir, "quick.md"), markdownReport(results, { svgFile: "quick-p2.svg", existingPath: path.join(outDir, "quick.md") }));
+    log("wrote bench-results/quick.md, quick-p2.svg, quick.json");
+  } else {
+    const docs = path.join(ROOT, "docs", "benchmarks.md");
+    writeFileSync(path.join(outDir, "latest.json"), JSON.stringify(results, null, 2));
+    writeFileSync(path.join(ROOT, "docs", "benchmarks-p2.svg"), p2Svg(results));
+    writeFileSync(docs, markdownReport(results, { svgFile: "benchmarks-p2.svg", existingPath: docs }));
+    log("wrote docs/benchmarks.md, docs/benchmarks-p2.svg, bench-results/latest.json");
+  }
+} catch (error) {
+  console.error("bench failed:", error instanceof Error ? (error.stack ?? error.message) : error);
+  exitCode = 1;
 } finally {
-  await stack.stop();
+  await cleanUp();
 }
-process.exit(0);
+process.exit(exitCode);

@@ -31,31 +31,41 @@ export type LikeEventPayload = { postId: string; actorId: string; recipientId: s
 type Outcome = { postExists: boolean; changed: boolean; likeCount: number | null; eventId: string | null };
 
 /**
- * What either statement needs besides the user and the post: the id its outbox event would get, a
+ * What the statement needs besides the user and the post: the id its outbox event would get, a
  * comment naming the trace to start it with (sqlcommenter style, server/trace.ts), and the trace
  * the outbox row keeps so the worker can continue it.
  */
-type StatementContext = { eventId: string; comment: Prisma.Sql; trace: string | null };
+type StatementContext = { eventId: string; comment: string; trace: string | null };
 
 function statementContext(): StatementContext {
   const stored = traceToStore();
-  return { eventId: randomUUID(), comment: Prisma.raw(sqlTraceComment()), trace: stored ? JSON.stringify(stored) : null };
+  return { eventId: randomUUID(), comment: sqlTraceComment(), trace: stored ? JSON.stringify(stored) : null };
 }
 
-async function like(userId: string, postId: string, { eventId, comment, trace }: StatementContext): Promise<Outcome> {
-  const [row] = await db().$queryRaw<Outcome[]>`${comment}
-    WITH inserted AS (
-      INSERT INTO "Like" ("userId", "postId")
+/**
+ * The one statement of a like (liked) or an unlike, as Prisma will send it: `.text` with $1, $2 …
+ * and `.values`. Exported for the benchmark's floor server and pgbench (bench/), which run this
+ * very statement so the comparison is with the same SQL.
+ */
+export function likeStatement(liked: boolean, userId: string, postId: string, { eventId, comment, trace }: StatementContext): Prisma.Sql {
+  // The Like row: inserted if absent (the primary key makes a second like a no-op), or deleted.
+  const change = liked
+    ? Prisma.sql`INSERT INTO "Like" ("userId", "postId")
       SELECT ${userId}, id FROM "Post" WHERE id = ${postId}
       ON CONFLICT DO NOTHING
-      RETURNING "postId"
+      RETURNING "postId"`
+    : Prisma.sql`DELETE FROM "Like" WHERE "userId" = ${userId} AND "postId" = ${postId}
+      RETURNING "postId"`;
+  return Prisma.sql`${Prisma.raw(comment)}
+    WITH changed AS (
+      ${change}
     ), counted AS (
-      UPDATE "Post" SET "likeCount" = "likeCount" + 1
-      WHERE id IN (SELECT "postId" FROM inserted)
+      UPDATE "Post" SET "likeCount" = "likeCount" ${Prisma.raw(liked ? "+ 1" : "- 1")}
+      WHERE id IN (SELECT "postId" FROM changed)
       RETURNING "likeCount", "authorId"
     ), event AS (
       INSERT INTO "OutboxEvent" (id, type, payload, trace)
-      SELECT ${eventId}, ${LIKE_EVENT},
+      SELECT ${eventId}, ${liked ? LIKE_EVENT : UNLIKE_EVENT},
              jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId"),
              ${trace}::jsonb
       FROM counted WHERE "authorId" <> ${userId}
@@ -65,30 +75,10 @@ async function like(userId: string, postId: string, { eventId, comment, trace }:
            EXISTS (SELECT 1 FROM counted) AS changed,
            COALESCE((SELECT "likeCount" FROM counted), (SELECT "likeCount" FROM "Post" WHERE id = ${postId})) AS "likeCount",
            (SELECT id FROM event) AS "eventId"`;
-  return row!;
 }
 
-async function unlike(userId: string, postId: string, { eventId, comment, trace }: StatementContext): Promise<Outcome> {
-  const [row] = await db().$queryRaw<Outcome[]>`${comment}
-    WITH deleted AS (
-      DELETE FROM "Like" WHERE "userId" = ${userId} AND "postId" = ${postId}
-      RETURNING "postId"
-    ), counted AS (
-      UPDATE "Post" SET "likeCount" = "likeCount" - 1
-      WHERE id IN (SELECT "postId" FROM deleted)
-      RETURNING "likeCount", "authorId"
-    ), event AS (
-      INSERT INTO "OutboxEvent" (id, type, payload, trace)
-      SELECT ${eventId}, ${UNLIKE_EVENT},
-             jsonb_build_object('postId', ${postId}::text, 'actorId', ${userId}::text, 'recipientId', "authorId"),
-             ${trace}::jsonb
-      FROM counted WHERE "authorId" <> ${userId}
-      RETURNING id
-    )
-    SELECT EXISTS (SELECT 1 FROM "Post" WHERE id = ${postId}) AS "postExists",
-           EXISTS (SELECT 1 FROM counted) AS changed,
-           COALESCE((SELECT "likeCount" FROM counted), (SELECT "likeCount" FROM "Post" WHERE id = ${postId})) AS "likeCount",
-           (SELECT id FROM event) AS "eventId"`;
+async function runLikeStatement(liked: boolean, userId: string, postId: string, context: StatementContext): Promise<Outcome> {
+  const [row] = await db().$queryRaw<Outcome[]>(likeStatement(liked, userId, postId, context));
   return row!;
 }
 
@@ -106,7 +96,7 @@ function jobTrace(committedAt: number) {
 export async function setLike(userId: string, postId: string, liked: boolean): Promise<LikeState> {
   recordRouteHop();
   const context = statementContext(); // after the route hop: the outbox row keeps it
-  const outcome = await timed("postgres", () => (liked ? like : unlike)(userId, postId, context));
+  const outcome = await timed("postgres", () => runLikeStatement(liked, userId, postId, context));
   const committedAt = Date.now();
   if (!outcome.postExists || outcome.likeCount === null) throw notFound("Post");
 

@@ -1,0 +1,49 @@
+// P1: like throughput, closed loop. 20 and 50 users each like a post and unlike it, as fast as
+// answers come back, on one hot post (every request updates the same Post row) or spread over 50
+// posts. Side by side: the app through nginx (with the worker turning likes into notifications,
+// and the owner's socket open), the floor through the same nginx config, the floor direct, and
+// pgbench running the same statements with as many connections as the app's pool.
+import type { ClosedResult } from "../load";
+import { runPgbench, type PgbenchResult } from "../pgbench";
+import { appIdentity, drain, floorIdentity, type BenchContext } from "../context";
+
+export type P1Row = {
+  users: number;
+  posts: number;
+  app: ClosedResult & { backlogAtEnd: number; drainMs: number | null };
+  floorNginx: ClosedResult;
+  floorDirect: ClosedResult;
+  pgbench: PgbenchResult;
+};
+
+export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
+  const { p1 } = ctx.config;
+  const variants = [1, ctx.config.p1Posts];
+  // pgbench once per variant: its clients are the pool's connections, whatever the users.
+  const pgbench = new Map<number, PgbenchResult>();
+  for (const posts of variants) {
+    ctx.log(`P1 pgbench: ${ctx.poolSize} clients, ${posts} post(s), ${ctx.config.pgbench.seconds} s`);
+    pgbench.set(posts, await runPgbench(ctx.floorDatabaseUrl, { clients: ctx.poolSize, seconds: ctx.config.pgbench.seconds, posts }));
+  }
+
+  const rows: P1Row[] = [];
+  for (const users of p1.users) {
+    for (const posts of variants) {
+      const likers = ctx.world.likers.slice(0, users);
+      const workload = { type: "toggle" as const, postIds: ctx.world.p1Posts.slice(0, posts), seed: 1 };
+      const timing = { warmupMs: p1.warmupMs, durationMs: p1.durationMs };
+      ctx.log(`P1 ${users} users, ${posts} post(s): app through nginx`);
+      await ctx.client.watch(ctx.stack.url, ctx.cookies.get(ctx.world.owner.id)!);
+      const app = await ctx.client.closed({ kind: "closed", baseUrl: ctx.appUrl, identities: likers.map((u) => appIdentity(ctx, u.id)), workload, ...timing });
+      const backlogAtEnd = await ctx.backlog();
+      const drainMs = await drain(ctx, p1.drainTimeoutMs);
+      await ctx.client.unwatch();
+      ctx.log(`P1 ${users} users, ${posts} post(s): floor through nginx, then direct`);
+      const floorIds = likers.map((u) => floorIdentity(u.id));
+      const floorNginx = await ctx.client.closed({ kind: "closed", baseUrl: ctx.floor.nginxUrl, identities: floorIds, workload, ...timing });
+      const floorDirect = await ctx.client.closed({ kind: "closed", baseUrl: ctx.floor.directUrl, identities: floorIds, workload, ...timing });
+      rows.push({ users, posts, app: { ...app, backlogAtEnd, drainMs }, floorNginx, floorDirect, pgbench: pgbench.get(posts)! });
+    }
+  }
+  return rows;
+}

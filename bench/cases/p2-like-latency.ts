@@ -1,0 +1,101 @@
+// P2: like -> the owner's socket event, open loop. Likes go out at a fixed rate (50, 100, 200/s),
+// each by one liker on one of the owner's posts, never the same pair twice, so every like owes
+// a notification. The owner's socket is connected through nginx as a browser's is. Latency runs
+// from the moment a like was *scheduled* to the moment its notification reached the owner's
+// socket: queueing anywhere (client, nginx, app, queue, worker, Redis) counts.
+import type { BenchContext } from "../context";
+import { appIdentity, drain } from "../context";
+import type { OpenRequest } from "../load";
+import { percentile, round, slope, summarize, type Summary } from "../stats";
+
+export type P2Row = {
+  rate: number;
+  seconds: number;
+  sent: number;
+  errors: number;
+  statuses: Record<string, number>;
+  httpMs: Summary;
+  eventMs: Summary;
+  expected: number;
+  lost: number;
+  maxSendLagMs: number;
+  backlog: { max: number; end: number; slopePerSecond: number; growing: boolean; drainMs: number | null };
+  /** The event latency distribution for the chart: ms at each quantile. */
+  curve: { q: number; ms: number }[];
+};
+
+/** How many distinct posts a phase needs so that no liker likes the same post twice. */
+export function postsFor(rate: number, durationMs: number, likers: number): number {
+  return Math.ceil((rate * durationMs) / 1000 / likers);
+}
+
+export const CURVE_QUANTILES = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1];
+
+export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
+  const { p2 } = ctx.config;
+  const likers = ctx.world.likers;
+  const identities = likers.map((u) => appIdentity(ctx, u.id));
+  await ctx.client.watch(ctx.stack.url, ctx.cookies.get(ctx.world.owner.id)!);
+  const rows: P2Row[] = [];
+  let postOffset = 0;
+  try {
+    for (const rate of p2.rates) {
+      const total = Math.round((rate * p2.durationMs) / 1000);
+      const postCount = postsFor(rate, p2.durationMs, likers.length);
+      const posts = ctx.world.p2Posts.slice(postOffset, postOffset + postCount);
+      postOffset += postCount;
+      // Consecutive likes go to different posts: like traffic spread over the owner's photos.
+      const requests: OpenRequest[] = Array.from({ length: total }, (_, i) => {
+        const post = posts[i % postCount]!;
+        const liker = Math.floor(i / postCount);
+        return { method: "PUT", path: `/api/posts/${post}/like`, identity: liker, eventKey: `${likers[liker]!.id}:${post}` };
+      });
+      ctx.log(`P2 ${rate} likes/s for ${p2.durationMs / 1000} s (${total} likes over ${postCount} posts)`);
+
+      // The backlog, sampled while the likes go out: a worker that keeps up holds it flat.
+      const samples: { x: number; y: number }[] = [];
+      const started = performance.now();
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          samples.push({ x: (performance.now() - started) / 1000, y: await ctx.backlog() });
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+      const result = await ctx.client.open({ kind: "open", baseUrl: ctx.appUrl, identities, rate, requests }, p2.eventWaitMs);
+      sampling = false;
+      await sampler;
+      // Only the samples taken while requests were still going out say whether it grows.
+      const during = samples.filter((s) => s.x <= total / rate);
+      const slopePerSecond = slope(during);
+      const end = during.at(-1)?.y ?? 0;
+      const drainMs = await drain(ctx, 60_000);
+      const events = result.events!;
+      const sorted = [...events.eventMs].sort((a, b) => a - b);
+      rows.push({
+        rate,
+        seconds: round(result.seconds),
+        sent: result.sent,
+        errors: result.errors,
+        statuses: result.statuses,
+        httpMs: summarize(result.httpMs),
+        eventMs: summarize(events.eventMs),
+        expected: events.expected,
+        lost: events.lost,
+        maxSendLagMs: round(result.maxSendLagMs),
+        backlog: {
+          max: Math.max(0, ...during.map((s) => s.y)),
+          end,
+          slopePerSecond: round(slopePerSecond),
+          // Growing: rising by more than 2% of the offered rate (at least 1 like) every second.
+          growing: slopePerSecond > Math.max(1, rate * 0.02),
+          drainMs,
+        },
+        curve: CURVE_QUANTILES.map((q) => ({ q, ms: round(q === 0 ? (sorted[0] ?? NaN) : percentile(sorted, q)) })),
+      });
+    }
+  } finally {
+    await ctx.client.unwatch();
+  }
+  return rows;
+}

@@ -1,0 +1,60 @@
+// How long and how much each case runs: the full bench (docs/benchmarks.md) or --quick (CI: every
+// case runs end to end, tiny, so the bench never rots; its figures mean nothing).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+export type BenchConfig = {
+  quick: boolean;
+  /** Unrecorded load on every target before the first case (bench/cases/warmup.ts). */
+  warmupMs: number;
+  p1: { users: number[]; warmupMs: number; durationMs: number; drainTimeoutMs: number };
+  pgbench: { seconds: number };
+  p2: { rates: number[]; durationMs: number; eventWaitMs: number };
+  p3: { clicks: number; holdMs: number };
+  p4: { users: number; warmupMs: number; durationMs: number; openRate: number; openDurationMs: number };
+  p5: { sockets: number; sessions: number; concurrency: number };
+  /** Liker accounts: enough for the largest closed loop and for P2's distinct likes. */
+  likers: number;
+  /** Posts the P1 "many posts" variant spreads its likes over. */
+  p1Posts: number;
+};
+
+export function benchConfig(quick: boolean): BenchConfig {
+  if (quick) {
+    return {
+      quick,
+      warmupMs: 1500,
+      p1: { users: [20, 50], warmupMs: 300, durationMs: 1500, drainTimeoutMs: 15_000 },
+      pgbench: { seconds: 2 },
+      p2: { rates: [50, 100, 200], durationMs: 2000, eventWaitMs: 5000 },
+      p3: { clicks: 3, holdMs: 2000 },
+      p4: { users: 50, warmupMs: 300, durationMs: 1500, openRate: 100, openDurationMs: 2000 },
+      p5: { sockets: 500, sessions: 20, concurrency: 50 },
+      likers: 100,
+      p1Posts: 50,
+    };
+  }
+  return {
+    quick,
+    warmupMs: 5000,
+    p1: { users: [20, 50], warmupMs: 2000, durationMs: 10_000, drainTimeoutMs: 60_000 },
+    pgbench: { seconds: 10 },
+    p2: { rates: [50, 100, 200], durationMs: 20_000, eventWaitMs: 10_000 },
+    p3: { clicks: 10, holdMs: 2000 },
+    p4: { users: 50, warmupMs: 2000, durationMs: 10_000, openRate: 100, openDurationMs: 15_000 },
+    p5: { sockets: 10_000, sessions: 100, concurrency: 100 },
+    likers: 100,
+    p1Posts: 50,
+  };
+}
+
+/**
+ * The app's Postgres pool size, read from server/db.ts (new PrismaPg({ …, max: N })), so the
+ * floor's pool follows it if it changes.
+ */
+export function appPoolSize(root: string): number {
+  const source = readFileSync(path.join(root, "server", "db.ts"), "utf8");
+  const match = /new PrismaPg\(\s*\{[^}]*\bmax:\s*(\d+)/.exec(source);
+  if (!match) throw new Error("could not find the pool size (max: N) in server/db.ts: update bench/config.ts");
+  return Number(match[1]);
+}

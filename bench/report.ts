@@ -1,0 +1,243 @@
+// Turns one run's results into text: the console table, and docs/benchmarks.md (or, with
+// --quick, bench-results/quick.md) with its chart. Every figure written comes from `results`.
+import { existsSync, readFileSync } from "node:fs";
+import type { BenchResults } from "./results";
+import { percentileChart } from "./svg";
+import { evaluateTargets, metMark } from "./targets";
+
+const f = (x: number | null | undefined, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
+const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "—");
+const postsLabel = (posts: number) => (posts === 1 ? "1 (hot)" : String(posts));
+
+/** A plain-text table for the terminal: columns padded to their widest cell. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+function mdTable(header: string[], rows: string[][], align: ("l" | "r")[] = []): string {
+  const sep = header.map((_, i) => (align[i] === "r" ? "---:" : "---"));
+  return [header, sep, ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
+function p1Rows(r: BenchResults): string[][] {
+  return r.p1.map((p) => [
+    String(p.users),
+    postsLabel(p.posts),
+    `${f(p.app.rps)} (${p.app.errors} err)`,
+    `${f(p.floorNginx.rps)} (${p.floorNginx.errors} err)`,
+    `${f(p.floorDirect.rps)} (${p.floorDirect.errors} err)`,
+    `${f(p.pgbench.statementsPerSecond)} (${p.pgbench.failed} failed)`,
+    ratio(p.app.rps, p.floorDirect.rps),
+    ratio(p.app.rps, p.floorNginx.rps),
+    ratio(p.app.rps, p.pgbench.statementsPerSecond),
+    `${f(p.app.latencyMs.p50, 1)} / ${f(p.app.latencyMs.p99, 1)}`,
+    String(p.app.backlogAtEnd),
+    p.app.drainMs === null ? "not drained" : `${f(p.app.drainMs / 1000, 1)} s`,
+  ]);
+}
+const P1_HEADER = ["Users", "Posts", "App via nginx req/s", "Floor via nginx", "Floor direct", "pgbench stmt/s", "App ÷ floor direct", "App ÷ floor nginx", "App ÷ pgbench", "App p50 / p99 ms", "Backlog at end", "Drained in"];
+
+function p2Rows(r: BenchResults): string[][] {
+  return r.p2.map((p) => [
+    `${p.rate}/s`,
+    `${p.sent} in ${f(p.seconds, 1)} s`,
+    String(p.errors),
+    f(p.eventMs.p50, 1),
+    f(p.eventMs.p95, 1),
+    f(p.eventMs.p99, 1),
+    f(p.eventMs.max, 1),
+    `${p.lost} of ${p.expected}`,
+    `${f(p.httpMs.p50, 1)} / ${f(p.httpMs.p99, 1)}`,
+    `max ${p.backlog.max}, end ${p.backlog.end}, ${f(p.backlog.slopePerSecond, 1)}/s → ${p.backlog.growing ? "growing" : "flat"}`,
+    f(p.maxSendLagMs, 1),
+  ]);
+}
+const P2_HEADER = ["Rate", "Likes", "Errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "Events lost", "HTTP p50 / p99 ms", "Backlog (unprocessed likes)", "Client send lag max ms"];
+
+function p4Rows(r: BenchResults): string[][] {
+  const c = r.p4;
+  const row = (name: string, x: typeof c.app) => [name, f(x.rps), String(x.errors), f(x.latencyMs.p50, 1), f(x.latencyMs.p99, 1)];
+  return [row("App via nginx", c.app), row("Floor via nginx", c.floorNginx), row("Floor direct", c.floorDirect)];
+}
+
+function targetRows(r: BenchResults): string[][] {
+  return evaluateTargets(r).map((t) => [t.case, t.measure, t.measured, t.target, metMark(t.met)]);
+}
+
+export function consoleReport(r: BenchResults): string {
+  const parts = [
+    `\nTargets (issue 15 part 3) — ${r.mode} run, ${r.machine.cores} cores, ${r.machine.cpu}`,
+    textTable(["Case", "Measure", "Measured", "Target", "Met"], targetRows(r)),
+    `\nP1 like throughput, closed loop (req/s; pgbench: ${r.poolSize} connections, 2 statements per transaction)`,
+    textTable(P1_HEADER, p1Rows(r)),
+    `\nP2 like → owner's socket event, open loop (ms from scheduled send)`,
+    textTable(P2_HEADER, p2Rows(r)),
+    `\nP3 optimistic heart: click → aria-pressed ${r.p3.flipMs.map((x) => x.toFixed(1)).join(", ")} ms (API held ${r.p3.holdMs} ms)`,
+    `\nP4 feed, closed loop ${r.p4.users} users`,
+    textTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r)),
+    `P4 feed, open loop ${r.p4.openApp.rate} req/s: app p50 ${f(r.p4.openApp.latencyMs.p50, 1)} / p99 ${f(r.p4.openApp.latencyMs.p99, 1)} ms; floor direct p50 ${f(r.p4.openFloorDirect.latencyMs.p50, 1)} / p99 ${f(r.p4.openFloorDirect.latencyMs.p99, 1)} ms`,
+    `\nP5 ${r.p5.opened}/${r.p5.requested} sockets (${r.p5.failed} failed) at ${f(r.p5.socketsPerSecond)} /s; app RSS ${f(r.p5.before.rssMb)} → ${f(r.p5.withSockets.rssMb)} MB, heap used ${f(r.p5.before.heapUsedMb)} → ${f(r.p5.withSockets.heapUsedMb)} MB`,
+    `\nSQL checks: ${r.sqlChecks.map((c) => `${c.statement} ${c.status}`).join(", ")}`,
+    `Wall time: ${f(r.wallSeconds)} s`,
+  ];
+  return parts.join("\n");
+}
+
+export function p2Svg(r: BenchResults): string {
+  return percentileChart({
+    title: "P2: like → owner's socket event, by percentile",
+    subtitle: `open loop, ${r.p2.map((p) => `${p.rate}/s`).join(", ")}; ${r.machine.cores} cores, ${r.startedAt.slice(0, 10)}`,
+    series: r.p2.map((p) => ({ label: `${p.rate} likes/s (p50 ${f(p.eventMs.p50, 1)} ms, p99 ${f(p.eventMs.p99, 1)} ms, ${p.lost} lost)`, points: p.curve })),
+    targets: [
+      { ms: 10, label: "target p50 ≤ 10 ms (200/s)" },
+      { ms: 30, label: "target p99 ≤ 30 ms (200/s)" },
+    ],
+  });
+}
+
+const PROFILES_HEADING = "## What the profiles showed";
+const PROFILES_PLACEHOLDER = "Profiling is not yet done (issue 15, part 3). This section is kept as written when the bench regenerates the file.";
+
+/** The profiles section as a person wrote it: the bench keeps it across runs. */
+function keptProfilesSection(existingPath: string): string {
+  if (!existsSync(existingPath)) return PROFILES_PLACEHOLDER;
+  const text = readFileSync(existingPath, "utf8");
+  const start = text.indexOf(PROFILES_HEADING);
+  if (start < 0) return PROFILES_PLACEHOLDER;
+  const rest = text.slice(start + PROFILES_HEADING.length);
+  const end = rest.search(/\n## /);
+  const body = (end < 0 ? rest : rest.slice(0, end)).trim();
+  return body || PROFILES_PLACEHOLDER;
+}
+
+export function markdownReport(r: BenchResults, opts: { svgFile: string; existingPath: string }): string {
+  const m = r.machine;
+  const p5 = r.p5;
+  const p3 = r.p3;
+  const lines: string[] = [];
+  const push = (...xs: string[]) => lines.push(...xs);
+  push(
+    "# Benchmarks",
+    "",
+    `<!-- Generated by \`npm run bench\` (scripts/bench.ts, bench/). Edit bench/report.ts, not this file; only "${PROFILES_HEADING.slice(3)}" is kept across runs. -->`,
+    "",
+    `Issue 15: how far the app is from what its own SQL, on the same machine, could do. Every figure below comes from one run of \`npm run bench\` (${r.mode}), started ${r.startedAt}, ${f(r.wallSeconds)} s wall time. Re-run it on a quiet machine before quoting anything: the load client shares the cores with everything it measures.`,
+    "",
+    "## How to run",
+    "",
+    "```sh",
+    "npm run bench            # full run (~6-8 min): rewrites this file, docs/benchmarks-p2.svg, bench-results/latest.json",
+    "npm run bench -- --quick # every case, tiny (~1-2 min): bench-results/quick.md and quick.json only; CI runs this",
+    "```",
+    "",
+    "The bench starts everything it measures and removes it afterwards: a fresh database, a private Redis, one app process, one worker, nginx (the repository's templates), the floor server and its own nginx and database. It never touches a developer's database. It builds the app first if the build is stale.",
+    "",
+    "## Machine",
+    "",
+    mdTable(
+      ["", ""],
+      [
+        ["CPU", `${m.cores} cores, ${m.cpu}`],
+        ["RAM", `${m.ramGb} GB`],
+        ["OS", m.os],
+        ["Node", m.node],
+        ["PostgreSQL", m.postgres],
+        ["Redis", m.redis],
+        ["nginx", m.nginx],
+        ["Chromium", m.chromium],
+        ["Next.js / Prisma / Socket.IO", `${m.next} / ${m.prisma} / ${m.socketIo}`],
+        ["App's Postgres pool (server/db.ts) = floor's pool", String(r.poolSize)],
+      ],
+    ),
+    "",
+    "## Targets",
+    "",
+    "The goals of issue 15 (part 3), beside what this run measured. The bench reports them and never fails on them.",
+    "",
+    mdTable(["Case", "Measure", "Measured", "Target", "Met"], targetRows(r)),
+    "",
+    "## P1: like throughput (closed loop)",
+    "",
+    `Each user likes a post and unlikes it, again and again, sending the next request as soon as the last one is answered: ${r.p1[0]?.app.seconds ?? "?"} s measured after a warm-up. "1 (hot)": every request updates the same Post row; "${r.p1.at(-1)?.posts}": each like picks one of ${r.p1.at(-1)?.posts} posts at random. The app runs with its notification worker, and the post owner's socket is open, so every like is a notification delivered. pgbench runs the same two statements (like then unlike, per transaction) with ${r.poolSize} connections, the app's pool size: neither the app nor the floor can have more statements in flight; its figure is statements per second.`,
+    "",
+    mdTable(P1_HEADER, p1Rows(r), ["r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"]),
+    "",
+    'Backlog at end: likes whose notification the worker had not finished when the load stopped (unprocessed outbox rows); "drained in": how long it then took to reach zero. A worker that keeps up ends near zero.',
+    "",
+    "## P2: like → owner's socket event (open loop)",
+    "",
+    `Likes are sent at a fixed rate for ${f(r.p2[0] ? r.p2[0].sent / r.p2[0].rate : NaN)} s each, whatever the answers do; each is one liker's first like of one of the owner's posts, so each owes a notification. The owner's socket is connected through nginx, as a browser's is. Latency runs from when the like was *scheduled* to when its notification reached the owner's socket, so a stall anywhere (client, nginx, app, queue, worker, Redis) counts for every like queued behind it. "Lost": answered 200 but no event within ${f(r.mode === "quick" ? 5 : 10)} s after the last answer.`,
+    "",
+    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r"]),
+    "",
+    `![P2 latency by percentile](${opts.svgFile})`,
+    "",
+    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck.`,
+    "",
+    "## P3: the optimistic heart (Chromium)",
+    "",
+    `Debian's Chromium, signed in, on the feed, with every like request held back ${p3.holdMs} ms (Playwright's page.route). Timed in the page with performance.now(), from the click event's dispatch to the heart's aria-pressed change (a MutationObserver installed before the click): ${p3.clicks} clicks, ${p3.flippedBeforeAnswer} flipped before their request was answered${p3.notFlipped ? `, ${p3.notFlipped} did not flip at all` : ""}.`,
+    "",
+    mdTable(["Clicks", "p50 ms", "max ms", "Each click, ms"], [[String(p3.clicks), f(p3.summary.p50, 1), f(p3.summary.max, 1), p3.flipMs.map((x) => x.toFixed(1)).join(", ")]]),
+    "",
+    "## P4: the feed, GET /api/posts",
+    "",
+    `The first page (10 posts, their authors, the viewer's likes among them). Closed loop at ${r.p4.users} concurrent users; the floor runs the three statements Prisma sends for it.`,
+    "",
+    mdTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r), ["l", "r", "r", "r", "r"]),
+    "",
+    `App ÷ floor direct: ${ratio(r.p4.app.rps, r.p4.floorDirect.rps)}; app ÷ floor via nginx: ${ratio(r.p4.app.rps, r.p4.floorNginx.rps)}.`,
+    "",
+    `Open loop at ${r.p4.openApp.rate} req/s (latency from the scheduled send time):`,
+    "",
+    mdTable(
+      ["Target", "Requests", "Errors", "p50 ms", "p99 ms", "max ms"],
+      [
+        ["App via nginx", String(r.p4.openApp.sent), String(r.p4.openApp.errors), f(r.p4.openApp.latencyMs.p50, 1), f(r.p4.openApp.latencyMs.p99, 1), f(r.p4.openApp.latencyMs.max, 1)],
+        ["Floor direct", String(r.p4.openFloorDirect.sent), String(r.p4.openFloorDirect.errors), f(r.p4.openFloorDirect.latencyMs.p50, 1), f(r.p4.openFloorDirect.latencyMs.p99, 1), f(r.p4.openFloorDirect.latencyMs.max, 1)],
+      ],
+      ["l", "r", "r", "r", "r", "r"],
+    ),
+    "",
+    "## P5: idle authenticated sockets on one app process",
+    "",
+    `${p5.opened} of ${p5.requested} Socket.IO connections opened (${p5.failed} failed${p5.firstError ? `, first error: ${p5.firstError}` : ""}), ${p5.stillConnected} still connected after idling. They go straight to the app's port: nginx/nginx.conf allows 8192 connections per worker and a proxied WebSocket holds two, so through nginx the count would hit nginx's limit before the app's. They belong to ${p5.sessions} signed-in users (${Math.round(p5.requested / p5.sessions)} tabs each) rather than ${p5.requested} users, to keep sign-in (argon2) out of the run; every handshake still decodes its session cookie and checks it in Postgres. Heap: process.memoryUsage() read through a probe the bench preloads into the app (bench/memory-probe.mjs), garbage included.`,
+    "",
+    mdTable(
+      ["", "RSS MB", "Heap used MB", "Heap total MB"],
+      [
+        ["Before", f(p5.before.rssMb), f(p5.before.heapUsedMb), f(p5.before.heapTotalMb)],
+        [`With ${p5.opened} sockets`, f(p5.withSockets.rssMb), f(p5.withSockets.heapUsedMb), f(p5.withSockets.heapTotalMb)],
+        ["After closing them", f(p5.afterClose.rssMb), f(p5.afterClose.heapUsedMb), f(p5.afterClose.heapTotalMb)],
+      ],
+      ["l", "r", "r", "r"],
+    ),
+    "",
+    `Connect rate: ${f(p5.socketsPerSecond)} sockets/s (${p5.opened} in ${f(p5.connectSeconds, 1)} s, ${p5.concurrency} handshakes in flight). RSS per socket: ${f(p5.rssKbPerSocket, 1)} KB.`,
+    "",
+    "## What is measured, and how",
+    "",
+    "- **Targets.** *App*: the real stack, measured through nginx (plain HTTP) as a browser reaches it. *Floor* (bench/floor-server.ts, never part of the app): node:http and pg, nothing else, running the app's own like statement and feed statements with a pool of the app's size; no sessions, so it takes the user from an `X-User-Id` header. It is measured twice: direct, and through an nginx rendered from the same templates as the app's. *pgbench*: the like statements alone, on the floor's database.",
+    "- **Ratios.** The targets compare the app with the floor *direct*: the gap is everything a request pays on top of its SQL — nginx, Next's routing, decoding the session cookie (and the revocation lookup in Postgres), Prisma, the enqueue to Redis, the worker's share of the CPU. The floor-via-nginx column shows how much of that gap nginx alone takes. App ÷ pgbench shows what HTTP and Node cost together.",
+    "- **Same SQL.** bench/sql.ts holds the statements as Postgres receives them from the app (captured from Postgres' statement log). Every run re-derives the like statements from server/likes.ts and refuses to start if they differ; while it runs, it samples what the app's connections execute (pg_stat_activity, five times a second, the first 1 kB of each statement) and fails if any of the copied statements differs from what the app sent.",
+    `  This run: ${r.sqlChecks.map((c) => `${c.statement} ${c.status}`).join("; ")}.`,
+    "- **One client.** bench/load.ts, node:http with keep-alive connections, for every target: closed loop (N workers, next request when the previous is answered) for throughput, open loop (a fixed rate, latency from the scheduled send time, so a stall is not hidden by the client waiting for it: no coordinated omission) for latency. It runs in a process of its own but on the same cores as everything it measures; it sends no Accept-Encoding, so nginx compresses for none of the targets.",
+    "- **Differences from production settings.** The per-user like limit (LIKE_RATE_LIMIT_PER_MINUTE) and nginx's per-address rate limits are raised: every bench user comes from 127.0.0.1, and the point is to measure, not to be refused. Logs at warn. Everything else is as `npm run stack` runs it: NODE_ENV=production, one app process, one worker, outbox relay at its defaults.",
+    "",
+    "## How to read this",
+    "",
+    "- **Closed loop vs open loop.** A closed loop answers *how much can it take?* (req/s at a given concurrency); its latencies look good because the client politely waits. An open loop answers *how does it feel at this load?*: requests keep coming whether or not the server keeps up, like users do.",
+    "- **Percentiles.** p50 is the typical like; p99 is the one in a hundred that a busy user meets several times a session; max is a single event and noisy. Look at the tail, not the average.",
+    "- **The floor is not a goal to reach.** It does nothing but SQL. Half of it (the issue's target) would mean the framework, sessions, queue and nginx together cost as much as the database work itself.",
+    "- **Backlog.** A notification pipeline that cannot keep up still answers likes quickly: the cost shows as a growing backlog and latencies that climb over the run. That is why P1 and P2 report it.",
+    "- **Two cores.** Client, nginx, app, worker, Redis and Postgres all share them. Absolute numbers will differ elsewhere; the ratios travel better.",
+    "",
+    PROFILES_HEADING,
+    "",
+    keptProfilesSection(opts.existingPath),
+    "",
+  );
+  return lines.join("\n");
+}
