@@ -52,9 +52,10 @@ function p2Rows(r: BenchResults): string[][] {
     `${f(p.httpMs.p50, 1)} / ${f(p.httpMs.p99, 1)}`,
     `max ${p.backlog.max}, end ${p.backlog.end}, ${f(p.backlog.slopePerSecond, 1)}/s → ${p.backlog.growing ? "growing" : "flat"}`,
     f(p.maxSendLagMs, 1),
+    p.cpu ? `${f(p.cpu.machineBusyPct, 0)}% / ${f(p.cpu.processCorePct.app ?? NaN, 0)}% / ${f(p.cpu.processCorePct.worker ?? NaN, 0)}%` : "—",
   ]);
 }
-const P2_HEADER = ["Rate", "Likes", "Errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "Events lost", "HTTP p50 / p99 ms", "Backlog (unprocessed likes)", "Client send lag max ms"];
+const P2_HEADER = ["Rate", "Likes", "Errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "Events lost", "HTTP p50 / p99 ms", "Backlog (unprocessed likes)", "Client send lag max ms", "CPU: machine / app / worker"];
 
 function p4Rows(r: BenchResults): string[][] {
   const c = r.p4;
@@ -130,6 +131,8 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "```sh",
     "npm run bench            # full run (~6-8 min): rewrites this file, docs/benchmarks-p2.svg, bench-results/latest.json",
     "npm run bench -- --quick # every case, tiny (~1-2 min): bench-results/quick.md and quick.json only; CI runs this",
+    "npm run bench -- --profile # also V8 CPU profiles of the app and the worker: a summary per process (bench/profile.ts),",
+    "                           # bench-results/profile-*.cpuprofile to open as flame graphs (Chrome DevTools, speedscope)",
     "```",
     "",
     "The bench starts everything it measures and removes it afterwards: a fresh database, a private Redis, one app process, one worker, nginx (the repository's templates), the floor server and its own nginx and database. It never touches a developer's database. It builds the app first if the build is stale.",
@@ -174,7 +177,7 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `![P2 latency by percentile](${opts.svgFile})`,
     "",
-    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck.`,
+    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts).`,
     "",
     "## P3: the optimistic heart (Chromium)",
     "",

@@ -3,7 +3,7 @@
 // through nginx, and pgbench on the same statements, in five cases (bench/cases/p1…p5), then
 // writes docs/benchmarks.md with its chart (full run) or bench-results/quick.md (--quick, CI).
 // It starts everything it measures and removes it afterwards, even on failure or Ctrl-C.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -11,6 +11,7 @@ import { nginxOnFreePorts, PASSWORD, signedInClient, startTestStack, type TestSt
 import { applyMigrations } from "./lib/migrations";
 import { ROOT, buildIfNeeded, dropDatabase } from "./lib/stack";
 import { runP1 } from "../bench/cases/p1-like-throughput";
+import { formatProfile, summarizeProfile } from "../bench/profile";
 import { postsFor, runP2 } from "../bench/cases/p2-like-latency";
 import { runP3 } from "../bench/cases/p3-optimistic-heart";
 import { runP4 } from "../bench/cases/p4-feed";
@@ -28,6 +29,9 @@ import { SqlSampler } from "../bench/sql-check";
 import { FEED_POSTS_SQL, feedAuthorsSql, feedLikesSql, likeQuery } from "../bench/sql";
 
 const quick = process.argv.includes("--quick");
+// --profile: V8 CPU profiles of the app and the worker for the whole run (bench/profile-probe.mjs),
+// summarized at the end (bench/profile.ts) and kept in bench-results/ as .cpuprofile files.
+const profileDir = process.argv.includes("--profile") ? mkdtempSync(path.join(tmpdir(), "likes-bench-profiles-")) : null;
 const config = benchConfig(quick);
 const started = performance.now();
 const startedAt = new Date().toISOString();
@@ -65,7 +69,14 @@ try {
       // The production defaults, not the test suites' faster relay (tests/support/harness.ts).
       OUTBOX_RELAY_INTERVAL_MS: "2000",
       OUTBOX_RELAY_GRACE_MS: "3000",
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(ROOT, "bench", "memory-probe.mjs")}`.trim(),
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? "",
+        `--import ${path.join(ROOT, "bench", "memory-probe.mjs")}`,
+        profileDir ? `--import ${path.join(ROOT, "bench", "profile-probe.mjs")}` : "",
+      ]
+        .join(" ")
+        .trim(),
+      ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}),
       BENCH_PROBE_DIR: probeDir,
     },
     nginx: nginxOnFreePorts({ ...OPEN_RATES, signinRatePerMinute: 1_000_000, signinBurst: 100_000 }),
@@ -179,5 +190,19 @@ try {
   exitCode = 1;
 } finally {
   await cleanUp();
+}
+if (profileDir) {
+  // Written by each process as it exits (the stack stopped them gracefully above).
+  const outDir = path.join(ROOT, "bench-results");
+  mkdirSync(outDir, { recursive: true });
+  for (const file of readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile"))) {
+    const name = file.split("-")[0]!; // app or worker
+    const profile = JSON.parse(readFileSync(path.join(profileDir, file), "utf8"));
+    const text = formatProfile(`${name} (${file})`, summarizeProfile(profile, 20));
+    console.log(`\n${text}`);
+    writeFileSync(path.join(outDir, `profile-${quick ? "quick-" : ""}${name}.txt`), `${text}\n`);
+    copyFileSync(path.join(profileDir, file), path.join(outDir, `profile-${quick ? "quick-" : ""}${name}.cpuprofile`));
+  }
+  rmSync(profileDir, { recursive: true, force: true });
 }
 process.exit(exitCode);

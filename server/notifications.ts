@@ -163,10 +163,36 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
 
   if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted, origin };
   if (!recorded.created) return { kind: "skip", reason: "unchanged" };
-  const row = await db().notification.findUnique({ where: { id: recorded.created }, select: notificationSelect });
+  const row = await notificationToPush(recorded.created);
   // Replaying a crashed attempt: a later unlike has already taken this one back.
   if (!row) return { kind: "skip", reason: "superseded" };
   return { kind: "push", recipientId, actorId, notification: toNotificationDto(row), origin };
+}
+
+/**
+ * The inbox item to push, with its actor and photo, in one statement. Prisma's select with two
+ * relations sends three (the notification, then the user and the post), and this runs once per
+ * notification, on the worker's hot path (docs/benchmarks.md, "What the profiles showed").
+ */
+async function notificationToPush(id: string): Promise<NotificationRow | null> {
+  const rows = await db().$queryRaw<(Omit<NotificationRow, "actor" | "post"> & { actorId: string; username: string; name: string; avatarUrl: string; postId: string; imageUrl: string })[]>`
+    SELECT n.id, n.type::text AS type, n."createdAt", n."readAt",
+           u.id AS "actorId", u.username, u.name, u."avatarUrl",
+           p.id AS "postId", p."imageUrl"
+    FROM "Notification" n
+    JOIN "User" u ON u.id = n."actorId"
+    JOIN "Post" p ON p.id = n."postId"
+    WHERE n.id = ${id}`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    type: row.type,
+    createdAt: row.createdAt,
+    readAt: row.readAt,
+    actor: { id: row.actorId, username: row.username, name: row.name, avatarUrl: row.avatarUrl },
+    post: { id: row.postId, imageUrl: row.imageUrl },
+  };
 }
 
 function isForeignKeyViolation(error: unknown): boolean {

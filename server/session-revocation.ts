@@ -1,15 +1,19 @@
 // Signing out that actually ends the session. The session cookie is a self-contained encrypted JWT
 // (docs/decisions/004), valid until it expires wherever a copy of it lives. So each session gets an
 // id at sign-in (the `sid` claim, kept when the cookie is re-issued), sign-out records that id in
-// Postgres, and every read of a session (pages, API, Socket.IO handshake) checks it: one primary-key
-// lookup per request. Sockets already open for the session are disconnected at once.
+// Postgres, and every read of a session (pages, API, Socket.IO handshake) checks it, against a copy
+// of the table each app process keeps in memory (server/revoked-sessions.ts, kept true by Redis
+// pub/sub). Sockets already open for the session are disconnected at once.
 import { randomUUID } from "node:crypto";
 import type { Emitter } from "@socket.io/redis-emitter";
-import { decode, type JWT, type JWTDecodeParams } from "next-auth/jwt";
+import type { Redis } from "ioredis";
+import type { JWT, JWTDecodeParams } from "next-auth/jwt";
 import { db } from "./db";
 import { log } from "./log";
 import { createRedis } from "./redis";
 import { createEmitter, sessionRoom } from "./realtime-rooms";
+import { revokedSessions } from "./revoked-sessions";
+import { decodeSessionToken } from "./session-decode";
 
 /**
  * A session cookie is valid this long after next-auth issued it: at sign-in, or when
@@ -20,7 +24,7 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
 export const newSessionId = () => randomUUID();
 
 export async function isSessionRevoked(sessionId: string): Promise<boolean> {
-  return (await db().revokedSession.findUnique({ where: { id: sessionId }, select: { id: true } })) !== null;
+  return revokedSessions().isRevoked(sessionId);
 }
 
 /**
@@ -28,7 +32,7 @@ export async function isSessionRevoked(sessionId: string): Promise<boolean> {
  * session. Used by getServerSession (authOptions().jwt) and getToken (server/session-token.ts).
  */
 export async function decodeLiveSession(params: JWTDecodeParams): Promise<JWT | null> {
-  const token = await decode(params);
+  const token = await decodeSessionToken(params);
   if (!token) return null;
   if (typeof token.sid !== "string" || typeof token.sub !== "string") return null;
   try {
@@ -41,7 +45,7 @@ export async function decodeLiveSession(params: JWTDecodeParams): Promise<JWT | 
   return token;
 }
 
-const globalForEmitter = globalThis as unknown as { __likesSessionEmitter?: Emitter };
+const globalForEmitter = globalThis as unknown as { __likesSessionEmitter?: { emitter: Emitter; redis: Redis } };
 
 /**
  * Records the sign-out, then disconnects the session's open sockets on every app instance. Their
@@ -53,8 +57,13 @@ export async function revokeSession(sessionId: string, userId: string): Promise<
   // The emitter publishes without awaiting, so its connection must never reject a command: with
   // Redis away the request waits in ioredis' offline queue and goes out on reconnect. Meanwhile
   // the open sockets stay, and none can reconnect with this session.
-  globalForEmitter.__likesSessionEmitter ??= createEmitter(createRedis("session-emitter", { maxRetriesPerRequest: null }));
-  globalForEmitter.__likesSessionEmitter.in(sessionRoom(sessionId)).disconnectSockets(true);
+  globalForEmitter.__likesSessionEmitter ??= (() => {
+    const redis = createRedis("session-emitter", { maxRetriesPerRequest: null });
+    return { emitter: createEmitter(redis), redis };
+  })();
+  const { emitter, redis } = globalForEmitter.__likesSessionEmitter;
+  revokedSessions().announce(sessionId, redis);
+  emitter.in(sessionRoom(sessionId)).disconnectSockets(true);
   log.info({ userId }, "session signed out");
 }
 

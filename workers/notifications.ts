@@ -36,13 +36,16 @@ const worker = new Worker(
       let published = true;
       if (outcome.kind === "push" || outcome.kind === "retract") {
         const { origin, recipientId } = outcome;
-        // A like that comes back within the cooldown (a storm of toggles) updates the inbox quietly.
-        const toast = outcome.kind === "push" ? await claimToast(recipientId, origin.actorId, origin.postId) : false;
         const traceId = currentTrace()!.traceId;
-        // The owner's browser reports the last two hops; only the owner may, within 5 minutes.
-        await expectDeliveryReport(redis(), traceId, { recipientId, actorId: origin.actorId, postId: origin.postId, liked: origin.liked }).catch(
-          (error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable"),
-        );
+        // Two independent Redis round trips, at once. A like that comes back within the cooldown
+        // (a storm of toggles) updates the inbox quietly; and the owner's browser reports the last
+        // two hops (only the owner may, within 5 minutes).
+        const [toast] = await Promise.all([
+          outcome.kind === "push" ? claimToast(recipientId, origin.actorId, origin.postId) : false,
+          expectDeliveryReport(redis(), traceId, { recipientId, actorId: origin.actorId, postId: origin.postId, liked: origin.liked }).catch(
+            (error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable"),
+          ),
+        ]);
         hops = hopsUpToWorker({
           stored: origin.trace,
           measured,

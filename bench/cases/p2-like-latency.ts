@@ -4,6 +4,7 @@
 // from the moment a like was *scheduled* to the moment its notification reached the owner's
 // socket: queueing anywhere (client, nginx, app, queue, worker, Redis) counts.
 import type { BenchContext } from "../context";
+import { cpuSnapshot, cpuUsage, type CpuUsage } from "../cpu";
 import { appIdentity, drain } from "../context";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
@@ -20,6 +21,8 @@ export type P2Row = {
   lost: number;
   maxSendLagMs: number;
   backlog: { max: number; end: number; slopePerSecond: number; growing: boolean; drainMs: number | null };
+  /** How busy the machine, the app and the worker were while the likes went out. */
+  cpu: CpuUsage;
   /** The event latency distribution for the chart: ms at each quantile. */
   curve: { q: number; ms: number }[];
 };
@@ -62,7 +65,14 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
+      const pids = { app: ctx.stack.apps[0]!.proc.child.pid!, worker: ctx.stack.workers[0]!.child.pid! };
+      const cpuBefore = cpuSnapshot(pids);
+      let cpuDuring: CpuUsage | null = null;
+      // Measured over the sending window only (the case then waits for stragglers).
+      const cpuTimer = setTimeout(() => (cpuDuring = cpuUsage(cpuBefore, cpuSnapshot(pids))), p2.durationMs);
       const result = await ctx.client.open({ kind: "open", baseUrl: ctx.appUrl, identities, rate, requests }, p2.eventWaitMs);
+      clearTimeout(cpuTimer);
+      const cpu: CpuUsage = cpuDuring ?? cpuUsage(cpuBefore, cpuSnapshot(pids));
       sampling = false;
       await sampler;
       // Only the samples taken while requests were still going out say whether it grows.
@@ -83,6 +93,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
         expected: events.expected,
         lost: events.lost,
         maxSendLagMs: round(result.maxSendLagMs),
+        cpu,
         backlog: {
           max: Math.max(0, ...during.map((s) => s.y)),
           end,

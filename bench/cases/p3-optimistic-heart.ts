@@ -29,11 +29,14 @@ export async function runP3(ctx: BenchContext): Promise<P3Result> {
     });
     if (signIn.status() !== 200) throw new Error(`P3 sign-in answered ${signIn.status()}`);
     const page = await context.newPage();
-    let answered = 0;
+    // Answers per post: an earlier click's held answer may land during a later click, so each
+    // click is judged by its own post's answer.
+    const answered = new Map<string, number>();
     await page.route(/\/api\/posts\/[^/]+\/like$/, async (route) => {
+      const postId = /\/api\/posts\/([^/]+)\/like$/.exec(new URL(route.request().url()).pathname)?.[1] ?? "";
       await new Promise((r) => setTimeout(r, holdMs));
       await route.continue();
-      answered++;
+      answered.set(postId, (answered.get(postId) ?? 0) + 1);
     });
     await page.goto("/");
     await page.waitForSelector('[data-testid="realtime-status"][data-state="connected"]', { timeout: 30_000 });
@@ -46,7 +49,7 @@ export async function runP3(ctx: BenchContext): Promise<P3Result> {
       const selector = `[data-testid="post-card"][data-post-id="${postId}"] [data-testid="like-button"]`;
       const button = page.locator(selector);
       await button.waitFor();
-      const answeredBefore = answered;
+      const answeredBefore = answered.get(postId) ?? 0;
       await page.evaluate((sel) => {
         const target = document.querySelector(sel)!;
         window.__benchFlip = new Promise<number>((resolve) => {
@@ -68,7 +71,7 @@ export async function runP3(ctx: BenchContext): Promise<P3Result> {
         continue;
       }
       // A flip that came with the (held) answer would not be optimistic at all.
-      if (answered === answeredBefore) flippedBeforeAnswer++;
+      if ((answered.get(postId) ?? 0) === answeredBefore) flippedBeforeAnswer++;
       flipMs.push(round(ms));
       await page.waitForTimeout(200);
     }

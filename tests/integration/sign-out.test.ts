@@ -3,6 +3,7 @@
 // same user carry on.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { Redis } from "ioredis";
 import { encode } from "next-auth/jwt";
 import {
   ApiClient,
@@ -76,8 +77,18 @@ test("a validly encrypted token is still refused without a session id; with a li
   // Encrypted with the app's own secret, so only the missing `sid` can be why it is refused.
   assert.equal(await withCookie(await encode({ token: claims, secret })), 401);
   assert.equal(await withCookie(await encode({ token: { ...claims, sid: "not-revoked" }, secret })), 200);
+  // Revoked by hand, the way server/session-revocation.ts does it: the row, then the message that
+  // tells every app process's copy (server/revoked-sessions.ts).
+  const revoked = await encode({ token: { ...claims, sid: "revoked-by-hand" }, secret });
+  assert.equal(await withCookie(revoked), 200);
   await stack.db.revokedSession.create({ data: { id: "revoked-by-hand", userId: alice.id, expiresAt: new Date(Date.now() + 60_000) } });
-  assert.equal(await withCookie(await encode({ token: { ...claims, sid: "revoked-by-hand" }, secret })), 401);
+  const publisher = new Redis(stack.redis.url);
+  try {
+    await publisher.publish(`${stack.env.REDIS_PREFIX}:sessions:revoked`, "revoked-by-hand");
+  } finally {
+    publisher.disconnect();
+  }
+  await eventually("the revoked token is refused", async () => (await withCookie(revoked)) === 401, 2000, 5);
 });
 
 test("the worker's prune deletes revocations whose every copy has expired, and keeps the rest", async () => {
@@ -99,5 +110,48 @@ test("the worker's prune deletes revocations whose every copy has expired, and k
     assert.deepEqual(left, [{ id: `live-${alice.id}` }]);
   } finally {
     await db().$disconnect();
+  }
+});
+
+test("two app instances: a sign-out on one is refused on the other, also while Redis is down", async () => {
+  // Each app process answers "signed out?" from its own copy of the table, kept by Redis pub/sub
+  // (server/revoked-sessions.ts); without the subscription it must ask Postgres again.
+  const pair = await startTestStack("signout-pair", { apps: 2 });
+  try {
+    const [one, two] = pair.apps.map((a) => a.url) as [string, string];
+    const user = await createUser(pair.db);
+
+    const first = await signedInClient(one, user);
+    const copyOnTwo = new ApiClient(two);
+    for (const [name, value] of first.cookies) copyOnTwo.cookies.set(name, value);
+    assert.equal((await copyOnTwo.get("/api/posts")).status, 200, "the copy works on the other instance");
+    const signedOutAt = performance.now();
+    assert.equal((await first.signOut()).status, 200);
+    await eventually("the other instance refuses the copy", async () => (await copyOnTwo.get("/api/posts")).status === 401, 5000, 1);
+    console.log(`# the other instance refused the signed-out cookie ${(performance.now() - signedOutAt).toFixed(1)} ms after the sign-out began`);
+
+    // Redis away: the copies cannot hear the sign-out, so they must not trust themselves.
+    const second = await signedInClient(one, user);
+    const secondOnTwo = new ApiClient(two);
+    for (const [name, value] of second.cookies) secondOnTwo.cookies.set(name, value);
+    assert.equal((await secondOnTwo.get("/api/posts")).status, 200);
+    await pair.redis.stop();
+    try {
+      await eventually("app two notices Redis is gone", async () => (await new ApiClient(two).get("/api/health?scope=instance")).status === 503, 15_000, 100);
+      assert.equal((await second.signOut()).status, 200, "signing out works without Redis (the row is in Postgres)");
+      assert.equal((await secondOnTwo.get("/api/posts")).status, 401, "refused at once: checked in Postgres");
+    } finally {
+      await pair.redis.start();
+    }
+    // Back in sync: still refused, and a live session still works.
+    const third = await signedInClient(one, user);
+    await eventually("the mirror is back and the live session works on two", async () => {
+      const third2 = new ApiClient(two);
+      for (const [name, value] of third.cookies) third2.cookies.set(name, value);
+      return (await third2.get("/api/posts")).status === 200;
+    });
+    assert.equal((await secondOnTwo.get("/api/posts")).status, 401);
+  } finally {
+    await pair.stop();
   }
 });

@@ -124,7 +124,7 @@ describe("the architecture documents", () => {
     assert.match(doc, /one SQL statement/);
     // The statement the doc describes is the one server/likes.ts sends.
     const likes = read("server/likes.ts");
-    assert.match(likes, /WITH inserted AS/);
+    assert.match(likes, /WITH changed AS/);
     assert.match(likes, /INSERT INTO "OutboxEvent"/);
     assert.doesNotMatch(likes, /createMany/);
   });

@@ -1,0 +1,104 @@
+// The signed-out sessions, mirrored in each app process, so checking a session costs no query.
+//
+// Every authenticated request and socket handshake asks "was this session signed out?"
+// (server/session-revocation.ts). Asking Postgres was one more query on every request; under load
+// that query was the single largest piece of the like's database work besides the like itself
+// (docs/benchmarks.md). Sign-outs are rare and the table is small (a row lives 30 days), so each
+// app process keeps the ids in a Set and answers from it. The copy is kept true by Redis pub/sub,
+// a cache with invalidation:
+//
+//   1. subscribe to the channel first, then load every unexpired id from Postgres: a sign-out
+//      committed during the load is in the table or in a message, never in neither;
+//   2. a sign-out commits its row, then publishes the id; every process adds it at once;
+//   3. while the subscription is down (Redis away, reconnecting) messages could be missed, so the
+//      copy is not trusted: every check asks Postgres, as before, until step 1 has run again.
+//      A full reload every RELOAD_MS also bounds how long a lost message could matter.
+//
+// The cost: a copied cookie used on another instance in the millisecond between the sign-out's
+// commit and its message there still passes once. The sign-out's own instance adds the id before
+// it answers. See docs/decisions/019-revoked-sessions-in-memory.md.
+import type { Redis } from "ioredis";
+import { db } from "./db";
+import { log } from "./log";
+import { createRedis, redisKey } from "./redis";
+
+const RELOAD_MS = 60_000;
+
+const channel = () => redisKey("sessions", "revoked");
+
+class RevokedSessionMirror {
+  private readonly ids = new Set<string>();
+  /** True while the Set can be trusted: subscribed, and loaded after subscribing. */
+  private synced = false;
+  private readonly subscriber: Redis;
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor() {
+    this.subscriber = createRedis("sessions-subscriber");
+    this.subscriber.on("message", (from: string, id: string) => {
+      if (from === channel()) this.ids.add(id);
+    });
+    // Each (re)connection subscribes again (ioredis resubscribes by itself too), then reloads.
+    this.subscriber.on("ready", () => void this.sync());
+    for (const event of ["close", "reconnecting", "end"]) this.subscriber.on(event, () => (this.synced = false));
+  }
+
+  private sync(): Promise<void> {
+    this.synced = false;
+    this.loading ??= (async () => {
+      try {
+        await this.subscriber.subscribe(channel());
+        await this.reload();
+        this.synced = this.subscriber.status === "ready";
+        if (this.synced) log.debug({ revoked: this.ids.size }, "revoked sessions mirrored");
+      } catch (error) {
+        log.warn({ err: error }, "could not mirror revoked sessions; checking Postgres per request");
+      } finally {
+        this.loading = null;
+      }
+    })();
+    if (!this.reloadTimer) {
+      // Also the retry after a failed load: the checks go to Postgres until one succeeds.
+      this.reloadTimer = setInterval(() => {
+        if (this.subscriber.status === "ready") void this.sync();
+      }, RELOAD_MS);
+      this.reloadTimer.unref();
+    }
+    return this.loading;
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await db().revokedSession.findMany({ where: { expiresAt: { gt: new Date() } }, select: { id: true } });
+    // Add, never clear first: a message that arrived during the query is kept.
+    for (const { id } of rows) this.ids.add(id);
+  }
+
+  /** From the mirror when it is in sync; otherwise from Postgres. */
+  async isRevoked(sessionId: string): Promise<boolean> {
+    if (this.synced) return this.ids.has(sessionId);
+    return (await db().revokedSession.findUnique({ where: { id: sessionId }, select: { id: true } })) !== null;
+  }
+
+  /**
+   * After the row is committed: this process knows at once, the others when the message lands. A
+   * publish that fails is logged; the others' periodic reload, or their Postgres checks while out
+   * of sync, still find the row.
+   */
+  announce(sessionId: string, publisher: Redis): void {
+    this.ids.add(sessionId);
+    publisher.publish(channel(), sessionId).catch((error: unknown) => log.warn({ err: error }, "sign-out not announced to other instances"));
+  }
+
+  get inSync(): boolean {
+    return this.synced;
+  }
+}
+
+const globalForMirror = globalThis as unknown as { __likesRevokedSessions?: RevokedSessionMirror };
+
+/** The process's mirror (one, shared by Next's bundles and the custom server). */
+export function revokedSessions(): RevokedSessionMirror {
+  globalForMirror.__likesRevokedSessions ??= new RevokedSessionMirror();
+  return globalForMirror.__likesRevokedSessions;
+}
