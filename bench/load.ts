@@ -12,6 +12,7 @@
 // nginx then never gzips, for every target alike. Runs in its own process (bench/client-process.ts).
 import http from "node:http";
 import { performance } from "node:perf_hooks";
+import { random } from "../prisma/seed";
 import { summarize, type Summary } from "./stats";
 
 /** Headers that say who is asking: a session cookie (the app) or X-User-Id (the floor). */
@@ -80,17 +81,6 @@ export class HttpTarget {
   }
 }
 
-/** A small seeded generator (mulberry32): the same run picks the same posts. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const count = (statuses: Record<string, number>, status: number) => (statuses[String(status)] = (statuses[String(status)] ?? 0) + 1);
 const isOk = (status: number) => status >= 200 && status < 300;

@@ -8,11 +8,7 @@
 // among them. Those texts are Prisma's, not in our source: they were captured from Postgres' log
 // and are re-checked on every run against what the app's connections last ran (pg_stat_activity).
 import { LIKE_EVENT, likeStatement, UNLIKE_EVENT } from "../server/likes";
-
-/** The app's sqlcommenter prefix (server/trace.ts): a fresh traceparent on every statement. */
-export function traceComment(traceparent: string): string {
-  return `/*traceparent='${traceparent}'*/ `;
-}
+import { traceComment } from "../server/trace";
 
 /** The like (or unlike) statement exactly as the app sends it: `.text` with $1, $2 …, and `.values`. */
 export function likeQuery(liked: boolean, v: { userId: string; postId: string; eventId: string; trace: string | null; traceparent: string }): { text: string; values: unknown[] } {

@@ -2,20 +2,9 @@
 // the photo opens on top of their feed, served from /uploads/ by nginx. Someone reading the feed
 // meanwhile gets a "new posts" pill, and pressing it puts the photo on top of theirs. A file that
 // is not a photo gets a clear sentence, and nothing is posted.
-import sharp from "sharp";
 import { expect, test } from "./fixtures";
+import { jpeg } from "../tests/support/images";
 import { postCard } from "./support/ui";
-
-/** A real JPEG, made here: a diagonal gradient. */
-async function photo(width: number, height: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    const x = i % width;
-    const y = Math.floor(i / width);
-    pixels.set([(x * 255) / width, 90, (y * 255) / height], i * 3);
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
-}
 
 test("a photo posted from /new tops the poster's feed; a reader's open feed offers it behind a pill", async ({ users, session, db }) => {
   const poster = await users.create({ name: "Dana Poster", posts: 0 });
@@ -26,7 +15,7 @@ test("a photo posted from /new tops the poster's feed; a reader's open feed offe
   await p.page.getByTestId("new-post-link").click();
   await expect(p.page).toHaveURL(/\/new$/);
   await expect(p.page).toHaveTitle("New post · Likes");
-  await p.page.getByTestId("photo-input").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: await photo(1200, 900) });
+  await p.page.getByTestId("photo-input").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: await jpeg(1200, 900) });
   await expect(p.page.getByTestId("photo-preview")).toBeVisible();
   const caption = `Harbour at dusk ${Date.now()}`;
   await p.page.getByTestId("caption-input").fill(caption);

@@ -6,7 +6,8 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, signInThroughApi, test } from "./fixtures";
-import { DRESSES, dressedScene, newDressedContext, openPage, type PageName } from "./support/pages";
+import { DRESSES, dressedScene, fontsAndImagesReady, newDressedContext, openPage, type PageName } from "./support/pages";
+import { SEEDED_WORLD_TEST } from "./support/seeded-world";
 import { attachScreenshot, waitForRealtime } from "./support/ui";
 
 const PAGES: PageName[] = ["signin", "feed", "post", "profile", "inbox", "new-post"];
@@ -17,8 +18,6 @@ const docsDir = process.env.SCREENSHOTS_DIR;
  * alone (scripts/screenshots.ts runs it first, on a fresh stack), so no test's own photos are on
  * top; inside the whole suite it still passes, with whatever other tests have posted.
  */
-const SEEDED_WORLD_TEST = "the seeded world, as alice sees it";
-
 test(SEEDED_WORLD_TEST, async ({ browser, baseURL }, testInfo) => {
   const context = await newDressedContext(browser, baseURL!, { scheme: "light", device: "desktop" });
   try {
@@ -28,11 +27,7 @@ test(SEEDED_WORLD_TEST, async ({ browser, baseURL }, testInfo) => {
     await page.goto("/");
     await waitForRealtime(page);
     await expect(page.getByTestId("post-card").first()).toBeVisible();
-    await page.evaluate(async () => {
-      await document.fonts.ready;
-      const pending = Array.from(document.images).filter((img) => !img.complete && img.loading !== "lazy");
-      await Promise.all(pending.map((img) => img.decode().catch(() => null)));
-    });
+    await fontsAndImagesReady(page);
     await attachScreenshot(testInfo, "home-desktop-light", page);
     if (docsDir) {
       await mkdir(docsDir, { recursive: true });

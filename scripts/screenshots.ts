@@ -6,10 +6,10 @@
 // then every page.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { SEEDED_WORLD_TEST } from "../e2e/support/seeded-world";
 import { ROOT } from "./lib/stack";
 
 const dir = path.join(ROOT, "docs", "screenshots");
-const SEEDED_WORLD_TEST = "the seeded world, as alice sees it"; // e2e/screenshots.spec.ts
 
 function playwright(args: string[]): Promise<number> {
   return new Promise((resolve) => {

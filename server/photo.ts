@@ -9,10 +9,6 @@
 // docs/decisions/018-photo-uploads.md says why JPEG out and why sharp (libvips).
 import sharp, { type Metadata } from "sharp";
 import { ApiError } from "./api-errors";
-import { MAX_PHOTO_BYTES, MAX_PHOTO_LABEL } from "../types/photo-limits";
-
-/** The largest file accepted, and how people are told it ("up to 10 MB"): types/photo-limits.ts. */
-export { MAX_PHOTO_BYTES, MAX_PHOTO_LABEL };
 /** 40 megapixels: above any phone camera's photo, far below what would exhaust memory. */
 const MAX_PIXELS = 40_000_000;
 /** Smaller than this is not a photo anyone can see in the feed. */

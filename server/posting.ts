@@ -10,15 +10,13 @@ import { publishNewPost } from "./realtime-publish";
 import { storeUpload } from "./uploads";
 import { MAX_CAPTION_CHARS } from "../types/photo-limits";
 
-// The column's VarChar(2200), counted as Postgres counts: in code points (types/photo-limits.ts).
-export { MAX_CAPTION_CHARS };
 
 /** A caption as stored: NFC, trimmed, at most MAX_CAPTION_CHARS; control characters refused. */
 export function normalizeCaption(raw: string): string {
   const caption = raw.normalize("NFC").replace(/\r\n?/g, "\n").trim();
   // Newlines and tabs are fine; other control characters only hide things or break displays.
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(caption)) throw invalidRequest("The caption contains control characters.");
-  const length = [...caption].length;
+  const length = [...caption].length; // code points, as Postgres counts the column's VarChar(2200)
   if (length > MAX_CAPTION_CHARS) throw invalidRequest(`The caption is ${length} characters; the most is ${MAX_CAPTION_CHARS}.`);
   return caption;
 }

@@ -31,7 +31,6 @@ class RevokedSessionMirror {
   /** True while the Set can be trusted: subscribed, and loaded after subscribing. */
   private synced = false;
   private readonly subscriber: Redis;
-  private reloadTimer: NodeJS.Timeout | null = null;
   private loading: Promise<void> | null = null;
 
   constructor() {
@@ -42,6 +41,11 @@ class RevokedSessionMirror {
     // Each (re)connection subscribes again (ioredis resubscribes by itself too), then reloads.
     this.subscriber.on("ready", () => void this.sync());
     for (const event of ["close", "reconnecting", "end"]) this.subscriber.on(event, () => (this.synced = false));
+    // The periodic reload, which is also the retry after a failed load (the checks go to Postgres
+    // until one succeeds).
+    setInterval(() => {
+      if (this.subscriber.status === "ready") void this.sync();
+    }, RELOAD_MS).unref();
   }
 
   private sync(): Promise<void> {
@@ -58,13 +62,6 @@ class RevokedSessionMirror {
         this.loading = null;
       }
     })();
-    if (!this.reloadTimer) {
-      // Also the retry after a failed load: the checks go to Postgres until one succeeds.
-      this.reloadTimer = setInterval(() => {
-        if (this.subscriber.status === "ready") void this.sync();
-      }, RELOAD_MS);
-      this.reloadTimer.unref();
-    }
     return this.loading;
   }
 
@@ -88,10 +85,6 @@ class RevokedSessionMirror {
   announce(sessionId: string, publisher: Redis): void {
     this.ids.add(sessionId);
     publisher.publish(channel(), sessionId).catch((error: unknown) => log.warn({ err: error }, "sign-out not announced to other instances"));
-  }
-
-  get inSync(): boolean {
-    return this.synced;
   }
 }
 

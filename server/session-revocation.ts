@@ -23,10 +23,6 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
 
 export const newSessionId = () => randomUUID();
 
-export async function isSessionRevoked(sessionId: string): Promise<boolean> {
-  return revokedSessions().isRevoked(sessionId);
-}
-
 /**
  * next-auth's decode, plus: a token without a session id, or whose session was signed out, is no
  * session. Used by getServerSession (authOptions().jwt) and getToken (server/session-token.ts).
@@ -36,7 +32,7 @@ export async function decodeLiveSession(params: JWTDecodeParams): Promise<JWT | 
   if (!token) return null;
   if (typeof token.sid !== "string" || typeof token.sub !== "string") return null;
   try {
-    if (await isSessionRevoked(token.sid)) return null;
+    if (await revokedSessions().isRevoked(token.sid)) return null;
   } catch (error) {
     // Postgres away. Letting the session through is safe, since everything it could reach needs
     // Postgres too; refusing would sign every user out (next-auth clears a cookie it cannot read).

@@ -127,7 +127,12 @@ export async function timed<T>(name: keyof HopTimings | { metric: string }, fn: 
  */
 export function sqlTraceComment(): string {
   const trace = currentTrace();
-  return trace ? `/*traceparent='${formatTraceparent(trace)}'*/ ` : "";
+  return trace ? traceComment(formatTraceparent(trace)) : "";
+}
+
+/** The comment for a given traceparent (the bench's floor and pgbench send the app's text too). */
+export function traceComment(traceparent: string): string {
+  return `/*traceparent='${traceparent}'*/ `;
 }
 
 /**

@@ -97,6 +97,11 @@ export async function openPage(page: Page, name: PageName, cast: Cast, { signedO
   if (name === "inbox") await expect(page.getByTestId("notification-item")).toHaveCount(1);
   // Relative times replace the server's fixed dates right after hydration.
   await page.waitForLoadState("load");
+  await fontsAndImagesReady(page);
+}
+
+/** The page's fonts loaded and its images decoded: what a screenshot or a contrast check should see. */
+export async function fontsAndImagesReady(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await document.fonts.ready;
     // Lazy images below the fold never load until scrolled to: waiting for them would hang.

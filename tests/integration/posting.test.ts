@@ -18,7 +18,7 @@ import {
   startTestStack,
   type TestStack,
 } from "../support/harness";
-import { gif, phoneJpeg, pngBomb, pngWithAlpha, smallJpeg, webp } from "../support/images";
+import { gif, phoneJpeg, pngBomb, pngWithAlpha, jpeg, webp } from "../support/images";
 
 const POSTS_PER_HOUR = 20;
 let stack: TestStack;
@@ -97,7 +97,7 @@ describe("POST /api/posts: a photo in", () => {
 
   test("the same photo posted twice is two posts and one file", async () => {
     const { client } = await poster();
-    const photo = await smallJpeg(96, 96);
+    const photo = await jpeg(96, 96);
     const first = await client.postForm("/api/posts", form(photo, "once"));
     const second = await client.postForm("/api/posts", form(photo, "twice"));
     assert.equal(first.status, 201);
@@ -111,7 +111,7 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
   test("each bad request gets its status, its code and a sentence; no row, no file", async () => {
     const { client, user } = await poster();
     const before = await filesOnDisk();
-    const good = await smallJpeg();
+    const good = await jpeg();
     const cases: { what: string; send: () => Promise<{ status: number; body: any; headers: Headers }>; status: number; code: string; says: RegExp }[] = [
       { what: "text named .jpg", send: () => client.postForm("/api/posts", form(Buffer.from("hello, I am not a photo"), "x", { filename: "cat.jpg", type: "image/jpeg" })), status: 415, code: "unsupported_media_type", says: /JPEG, PNG or WebP/ },
       { what: "a GIF", send: async () => client.postForm("/api/posts", form(await gif(), "x", { filename: "a.gif", type: "image/gif" })), status: 415, code: "unsupported_media_type", says: /a GIF/ },
@@ -119,7 +119,7 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
       { what: "an empty file", send: () => client.postForm("/api/posts", form(Buffer.alloc(0), "x")), status: 415, code: "unsupported_media_type", says: /empty/ },
       { what: "a JPEG cut in half", send: async () => client.postForm("/api/posts", form((await phoneJpeg(800, 600)).subarray(0, 6000), "x")), status: 422, code: "invalid_image", says: /cut short|damaged/ },
       { what: "a 30,000 x 30,000 PNG bomb", send: async () => client.postForm("/api/posts", form(pngBomb(), "x")), status: 422, code: "invalid_image", says: /30000 x 30000.*megapixels/ },
-      { what: "a 16 x 16 image", send: async () => client.postForm("/api/posts", form(await smallJpeg(16, 16), "x")), status: 422, code: "invalid_image", says: /at least 32 x 32/ },
+      { what: "a 16 x 16 image", send: async () => client.postForm("/api/posts", form(await jpeg(16, 16), "x")), status: 422, code: "invalid_image", says: /at least 32 x 32/ },
       { what: "no photo field", send: () => client.postForm("/api/posts", form(null, "just words")), status: 400, code: "invalid_request", says: /Choose a photo/ },
       { what: "a caption of 2,201 characters", send: () => client.postForm("/api/posts", form(good, "é".repeat(2201))), status: 400, code: "invalid_request", says: /2201 characters; the most is 2200/ },
       { what: "a caption with a control character", send: () => client.postForm("/api/posts", form(good, "hi\u0007there")), status: 400, code: "invalid_request", says: /control characters/ },
@@ -141,7 +141,7 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
     const { client, user } = await poster();
     const before = await filesOnDisk();
     // A valid JPEG start followed by padding: the size is refused before the content is looked at.
-    const justOver = Buffer.concat([await smallJpeg(), Buffer.alloc(10 * 1024 * 1024)]);
+    const justOver = Buffer.concat([await jpeg(), Buffer.alloc(10 * 1024 * 1024)]);
     const byApp = await client.postForm("/api/posts", form(justOver, "big"));
     assertError(byApp, 413, "payload_too_large");
     assert.equal(byApp.body.error.message, "Photos can be up to 10 MB.");
@@ -160,7 +160,7 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
     // The session outlives its user (cookies are self-contained JWTs): the insert then fails on
     // the author's foreign key, after the file was stored.
     await stack.db.user.delete({ where: { id: user.id } });
-    const res = await client.postForm("/api/posts", form(await smallJpeg(128, 96), "orphan?"));
+    const res = await client.postForm("/api/posts", form(await jpeg(128, 96), "orphan?"));
     assert.ok(res.status >= 400, `refused (got ${res.status})`);
     assert.match(res.headers.get("content-type") ?? "", /application\/json/);
     assert.deepEqual(await filesOnDisk(), before, "the stored file was taken back");
@@ -168,7 +168,7 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
 
   test(`${POSTS_PER_HOUR} posts an hour per person, then 429 with Retry-After`, async () => {
     const { client } = await poster();
-    const photo = await smallJpeg(40, 40);
+    const photo = await jpeg(40, 40);
     for (let i = 0; i < POSTS_PER_HOUR; i++) assert.equal((await client.postForm("/api/posts", form(photo, `n${i}`))).status, 201);
     const refused = await client.postForm("/api/posts", form(photo, "one too many"));
     assertError(refused, 429, "rate_limited");

@@ -122,8 +122,7 @@ test("two app instances: a sign-out on one is refused on the other, also while R
     const user = await createUser(pair.db);
 
     const first = await signedInClient(one, user);
-    const copyOnTwo = new ApiClient(two);
-    for (const [name, value] of first.cookies) copyOnTwo.cookies.set(name, value);
+    const copyOnTwo = first.copy(two);
     assert.equal((await copyOnTwo.get("/api/posts")).status, 200, "the copy works on the other instance");
     const signedOutAt = performance.now();
     assert.equal((await first.signOut()).status, 200);
@@ -132,8 +131,7 @@ test("two app instances: a sign-out on one is refused on the other, also while R
 
     // Redis away: the copies cannot hear the sign-out, so they must not trust themselves.
     const second = await signedInClient(one, user);
-    const secondOnTwo = new ApiClient(two);
-    for (const [name, value] of second.cookies) secondOnTwo.cookies.set(name, value);
+    const secondOnTwo = second.copy(two);
     assert.equal((await secondOnTwo.get("/api/posts")).status, 200);
     await pair.redis.stop();
     try {
@@ -145,11 +143,7 @@ test("two app instances: a sign-out on one is refused on the other, also while R
     }
     // Back in sync: still refused, and a live session still works.
     const third = await signedInClient(one, user);
-    await eventually("the mirror is back and the live session works on two", async () => {
-      const third2 = new ApiClient(two);
-      for (const [name, value] of third.cookies) third2.cookies.set(name, value);
-      return (await third2.get("/api/posts")).status === 200;
-    });
+    await eventually("the mirror is back and the live session works on two", async () => (await third.copy(two).get("/api/posts")).status === 200);
     assert.equal((await secondOnTwo.get("/api/posts")).status, 401);
   } finally {
     await pair.stop();

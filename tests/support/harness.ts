@@ -146,9 +146,12 @@ export class ApiClient {
     });
   }
 
-  /** Another client holding a copy of this one's cookies: a stolen or leftover session cookie. */
-  copy(): ApiClient {
-    const other = new ApiClient(this.baseUrl, this.defaultHeaders);
+  /**
+   * Another client holding a copy of this one's cookies: a stolen or leftover session cookie, or
+   * the same browser reaching another app instance (`baseUrl`).
+   */
+  copy(baseUrl = this.baseUrl): ApiClient {
+    const other = new ApiClient(baseUrl, this.defaultHeaders);
     for (const [name, value] of this.cookies) other.cookies.set(name, value);
     return other;
   }

@@ -35,7 +35,8 @@ export async function webp(width = 400, height = 400): Promise<Buffer> {
   return (await gradient(width, height)).webp().toBuffer();
 }
 
-export async function smallJpeg(width = 64, height = 64): Promise<Buffer> {
+/** A plain JPEG of the gradient. */
+export async function jpeg(width = 64, height = 64): Promise<Buffer> {
   return (await gradient(width, height)).jpeg().toBuffer();
 }
 

@@ -7,13 +7,14 @@
 import { ApiError, authed, invalidRequest, json, methods, rateLimited, readForm } from "@/server/api";
 import { parseLimit } from "@/server/cursor";
 import { env } from "@/server/env";
-import { MAX_PHOTO_BYTES, MAX_PHOTO_LABEL } from "@/server/photo";
+import { MAX_PHOTO_BYTES, MAX_PHOTO_LABEL } from "@/types/photo-limits";
 import { createPost } from "@/server/posting";
 import { listPosts } from "@/server/posts";
 import { hitOrAllow } from "@/server/rate-limit";
 
 /** Room for the caption and the multipart framing around a photo of the largest size. */
 const MAX_FORM_BYTES = MAX_PHOTO_BYTES + 64 * 1024;
+const TOO_LARGE = `Photos can be up to ${MAX_PHOTO_LABEL}.`;
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: authed(async (req, { user }) => {
@@ -25,10 +26,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: authed(async (req, { user }) => {
     const limit = await hitOrAllow(`post:${user.id}`, env().POST_RATE_LIMIT_PER_HOUR, 3600_000);
     if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
-    const form = await readForm(req, MAX_FORM_BYTES, `Photos can be up to ${MAX_PHOTO_LABEL}.`);
+    const form = await readForm(req, MAX_FORM_BYTES, TOO_LARGE);
     const photo = form.get("photo");
     if (!(photo instanceof File)) throw invalidRequest("Choose a photo to post (the form's `photo` field).");
-    if (photo.size > MAX_PHOTO_BYTES) throw new ApiError(413, "payload_too_large", `Photos can be up to ${MAX_PHOTO_LABEL}.`);
+    if (photo.size > MAX_PHOTO_BYTES) throw new ApiError(413, "payload_too_large", TOO_LARGE);
     const caption = form.get("caption") ?? "";
     if (typeof caption !== "string") throw invalidRequest("The caption must be text.");
     const post = await createPost(user.id, { photo: Buffer.from(await photo.arrayBuffer()), caption });
