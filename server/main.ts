@@ -8,6 +8,7 @@ const config = loadEnvOrExit();
 const { log } = await import("./log");
 const { attachRealtime } = await import("./realtime");
 const { answerClientError, rejectMalformed } = await import("./request-guard");
+const { notificationsQueue } = await import("./queue");
 
 const dev = process.argv.includes("--dev");
 const app = next({ dev, hostname: config.HOST, port: config.PORT });
@@ -26,6 +27,13 @@ server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 
 const realtime = attachRealtime(server);
+
+// The queue's Redis connection, opened now rather than inside the first request that needs it: a
+// like's enqueue, or the product health check's backlog probe, which has 1.5 s to answer and once
+// missed it on a busy machine while the first request set the connection up (the compose suite).
+notificationsQueue()
+  .waitUntilReady()
+  .catch((error: unknown) => log.warn({ err: error }, "queue connection not ready at start; the first enqueue will retry it"));
 
 server.listen(config.PORT, config.HOST, () => {
   log.info({ url: `http://${config.HOST}:${config.PORT}`, dev }, "app ready");
