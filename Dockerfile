@@ -57,7 +57,7 @@ RUN mkdir -p .next/cache uploads && chown node:node .next/cache uploads
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=6s --start-period=30s --retries=3 \
-    CMD ["node", "--import", "tsx", "scripts/healthcheck.ts", "app"]
+    CMD ["node", "scripts/healthcheck.mjs", "app"]
 # What `npm start` runs, without npm and sh in between: npm hands SIGTERM to its `sh -c`, which
 # dies without passing it on (measured with npm 11 + dash), so the app would never shut down
 # gracefully on `docker stop`. INSTANCE_ID defaults to the container's hostname so replicas are

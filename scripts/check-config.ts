@@ -188,12 +188,15 @@ async function checkImageTypeCheckContext(): Promise<void> {
   } else ok(`the ${files.length} files next build type-checks (${tsconfig}) are all in the image's build context`);
 }
 
-/** The .ts files the containers start: named in the Dockerfile and compose commands, or behind an `npm run X` there. */
+/**
+ * The project files the containers start: .ts (through tsx) and plain .mjs, named in the Dockerfile
+ * and compose commands, or behind an `npm run X` there.
+ */
 async function runtimeEntryPoints(): Promise<string[]> {
   const text = [await readFile(path.join(ROOT, "Dockerfile"), "utf8"), await readFile(COMPOSE_FILE, "utf8")].join("\n");
   const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
   const scripts = [...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => pkg.scripts?.[m[1] as string] ?? "");
-  const files = [...`${text}\n${scripts.join("\n")}`.matchAll(/(?:^|[\s"'])((?:[\w-]+\/)*[\w-]+\.ts)\b/g)].map((m) => m[1] as string);
+  const files = [...`${text}\n${scripts.join("\n")}`.matchAll(/(?:^|[\s"'])((?:[\w-]+\/)*[\w-]+\.m?[jt]s)\b/g)].map((m) => m[1] as string);
   return [...new Set(files)].filter((f) => existsSync(path.join(ROOT, f))).sort();
 }
 
@@ -201,7 +204,14 @@ async function checkRuntimeImage(): Promise<void> {
   const dockerfile = await readFile(path.join(ROOT, "Dockerfile"), "utf8");
   // COPY --from=build /app/a /app/b ./  or  COPY --from=build /app/server ./server
   const copied = [...dockerfile.matchAll(/^COPY --from=build ((?:\/app\/\S+\s+)+)\S+$/gm)].flatMap((m) => (m[1] as string).trim().split(/\s+/).map((p) => p.replace(/^\/app\//, "")));
-  const entries = await runtimeEntryPoints();
+  const isCopied = (f: string) => copied.some((c) => f === c || f.startsWith(`${c}/`));
+  const all = await runtimeEntryPoints();
+  // Plain JavaScript entry points (scripts/healthcheck.mjs) import nothing of the project's.
+  const plain = all.filter((f) => !f.endsWith(".ts"));
+  const uncopied = plain.filter((f) => !isCopied(f));
+  if (uncopied.length) fail(`the image runs ${uncopied.join(", ")}, which its runtime stage does not copy`);
+  else if (plain.length) ok(`the runtime stage copies ${plain.join(", ")}`);
+  const entries = all.filter((f) => f.endsWith(".ts"));
   if (!entries.length) {
     fail("found no .ts entry points in the Dockerfile or docker-compose.yml");
     return;
@@ -217,7 +227,7 @@ async function checkRuntimeImage(): Promise<void> {
       fail(`tsc --listFilesOnly on the runtime entry points failed:\n${loaded}`);
       return;
     }
-    const missing = loaded.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)));
+    const missing = loaded.filter((f) => !isCopied(f));
     if (missing.length) fail(`the image runs ${entries.join(", ")}; they load files its runtime stage does not copy (add a COPY --from=build to the Dockerfile): ${missing.join(", ")}`);
     else ok(`the runtime stage copies all ${loaded.length} files that ${entries.join(", ")} load`);
   } finally {

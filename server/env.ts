@@ -36,6 +36,9 @@ const schema = z
     // An outbox row younger than this is left to the route's own enqueue.
     OUTBOX_RELAY_GRACE_MS: z.coerce.number().int().nonnegative().default(3000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    // Where the worker also writes each heartbeat Redis took, for a container healthcheck to read
+    // (scripts/healthcheck.mjs); unset, no file is written.
+    HEARTBEAT_FILE: z.string().min(1).optional(),
     // After a like's notification toasts, the same liker's next likes of the same photo within
     // this window reach the owner's inbox without a toast (server/toast-cooldown.ts).
     NOTIFICATION_TOAST_COOLDOWN_MS: z.coerce.number().int().nonnegative().default(5000),

@@ -18,7 +18,7 @@ const { db } = await import("../server/db");
 const { continueTrace, currentTrace, runInTrace } = await import("../server/trace");
 const { hopsUpToWorker, deliveredJourney, expectDeliveryReport } = await import("../server/journey");
 const { REALTIME_EVENTS } = await import("../types/realtime-events");
-const { beat, forget, HEARTBEAT_INTERVAL_MS } = await import("../server/worker-heartbeat");
+const { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } = await import("../server/worker-heartbeat");
 
 // Pushes wait for Redis (offline queue on): a push the job awaited has reached Redis.
 const pushConnection = createRedis("emitter");
@@ -122,8 +122,19 @@ const pruneTimer = setInterval(() => {
 await worker.waitUntilReady();
 // The heartbeat /api/health and the container healthcheck look for: this process's event loop runs.
 const instance = config.INSTANCE_ID;
-const heartbeat = () =>
-  beat(redis(), instance).catch((error: unknown) => log.debug({ err: error }, "heartbeat not written; redis unavailable"));
+// The file (containers' healthcheck) is written only after Redis took the beat, so both say the same.
+const heartbeatFile = config.HEARTBEAT_FILE;
+const heartbeat = async () => {
+  try {
+    await beat(redis(), instance);
+  } catch (error) {
+    log.debug({ err: error }, "heartbeat not written; redis unavailable");
+    return;
+  }
+  if (heartbeatFile) {
+    await writeHeartbeatFile(heartbeatFile, instance).catch((error: unknown) => log.warn({ err: error, path: heartbeatFile }, "heartbeat file not written"));
+  }
+};
 await whenReady(redis(), 5000).then(heartbeat, () => undefined);
 const heartbeatTimer = setInterval(() => void heartbeat(), HEARTBEAT_INTERVAL_MS);
 log.info({ queue: NOTIFICATIONS_QUEUE, concurrency: config.WORKER_CONCURRENCY }, "worker ready");
