@@ -4,7 +4,7 @@ import { Prisma } from "./generated/prisma/client";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
 import { newId } from "./ids";
-import { LIKE_EVENT, LIKE_EVENTS, type LikeEventPayload } from "./likes";
+import { LIKE_EVENT, LIKE_EVENTS, UNLIKE_EVENT, type LikeEventPayload } from "./likes";
 import type { StoredTrace } from "./trace";
 import { userSelect, type UserDto } from "./posts";
 import type { Notification as NotificationDto } from "../types/api";
@@ -102,6 +102,30 @@ export type DeliveryOutcome =
 
 type Recorded = { created?: string; retracted?: string };
 
+/** A notification with its actor and photo, as one SQL row. */
+type PushRow = {
+  id: string;
+  createdAt: Date;
+  readAt: Date | null;
+  actorId: string;
+  username: string;
+  name: string;
+  avatarUrl: string;
+  postId: string;
+  imageUrl: string;
+};
+
+function toNotificationRow(row: PushRow): NotificationRow {
+  return {
+    id: row.id,
+    type: "like",
+    createdAt: row.createdAt,
+    readAt: row.readAt,
+    actor: { id: row.actorId, username: row.username, name: row.name, avatarUrl: row.avatarUrl },
+    post: { id: row.postId, imageUrl: row.imageUrl },
+  };
+}
+
 /**
  * Brings the owner's inbox in line with one like event (a like or an unlike), and says what to
  * push. Safe to run any number of times, for any event, in any order:
@@ -115,68 +139,103 @@ type Recorded = { created?: string; retracted?: string };
  *   (emitOnce, docs/decisions/016-exactly-once-push.md), so with retries the owner's sockets hear
  *   it exactly once. A processed event is skipped.
  * See docs/decisions/014-notifications-follow-likes.md. The caller pushes, then markProcessed().
+ *
+ * On the hot path this is one transaction of two statements, and the caller's markProcessed() one
+ * more (five round trips with BEGIN and COMMIT, down from seven; docs/benchmarks.md):
+ * 1. the lock, keyed from the event row itself, taken only while the event still needs a decision;
+ * 2. the decision, which reads the event, the Like row, writes the inbox and the outcome, and
+ *    returns the event as it was before (to tell a replay from a first run) with the new
+ *    notification's actor and photo. It runs after the lock is granted, so under READ COMMITTED
+ *    it sees every commit of the run that held the lock before it.
  */
 export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome> {
-  const event = await db().outboxEvent.findUnique({ where: { id: eventId } });
-  if (!event) return { kind: "skip", reason: "unknown_event" };
-  if (event.processedAt) return { kind: "skip", reason: "already_processed" };
-  if (!LIKE_EVENTS.includes(event.type)) return { kind: "skip", reason: "unknown_event" };
-  const { postId, actorId, recipientId } = event.payload as LikeEventPayload;
-  const origin: EventOrigin = { actorId, postId, liked: event.type === LIKE_EVENT, trace: event.trace as StoredTrace | null, createdAt: event.createdAt };
-
-  let recorded = event.outcome as Recorded | null;
-  if (!recorded) {
-    try {
-      const [, rows] = await db().$transaction([
-        db().$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`like:${actorId}:${postId}`}, 0))`,
-        db().$queryRaw<{ created: string | null; retracted: string | null }[]>`
-          WITH live AS (
-            SELECT 1 FROM "Like" WHERE "userId" = ${actorId} AND "postId" = ${postId}
-          ), created AS (
-            INSERT INTO "Notification" (id, "recipientId", "actorId", "postId", type, "sourceEventId", "createdAt")
-            SELECT ${newId()}, ${recipientId}, ${actorId}, ${postId}, 'like', ${eventId}, clock_timestamp()
-            WHERE EXISTS (SELECT 1 FROM live)
-            ON CONFLICT ("recipientId", "actorId", "postId", type) DO NOTHING
-            RETURNING id
-          ), retracted AS (
-            DELETE FROM "Notification"
-            WHERE "recipientId" = ${recipientId} AND "actorId" = ${actorId} AND "postId" = ${postId} AND type = 'like'
-              AND NOT EXISTS (SELECT 1 FROM live)
-            RETURNING id
-          ), recorded AS (
-            UPDATE "OutboxEvent"
-            SET outcome = COALESCE((SELECT jsonb_build_object('created', id) FROM created),
-                                   (SELECT jsonb_build_object('retracted', id) FROM retracted),
-                                   '{}'::jsonb)
-            WHERE id = ${eventId}
-          )
-          SELECT (SELECT id FROM created) AS created, (SELECT id FROM retracted) AS retracted`,
-      ]);
-      const row = rows[0];
-      recorded = { ...(row?.created ? { created: row.created } : {}), ...(row?.retracted ? { retracted: row.retracted } : {}) };
-    } catch (error) {
-      // The post or a user was deleted since the like: nothing left to notify about.
-      if (isForeignKeyViolation(error)) return { kind: "skip", reason: "gone" };
-      throw error;
-    }
+  type DecisionRow = {
+    type: string;
+    payload: LikeEventPayload;
+    trace: StoredTrace | null;
+    eventCreatedAt: Date;
+    processedAt: Date | null;
+    outcome: Recorded | null;
+    retracted: string | null;
+  } & ({ id: string } & Omit<PushRow, "id"> | { [K in keyof PushRow]: null });
+  let row: DecisionRow | undefined;
+  try {
+    const [, rows] = await db().$transaction([
+      db().$executeRaw`
+        SELECT pg_advisory_xact_lock(hashtextextended('like:' || (payload->>'actorId') || ':' || (payload->>'postId'), 0))
+        FROM "OutboxEvent"
+        WHERE id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})`,
+      db().$queryRaw<DecisionRow[]>`
+        WITH ev AS (
+          SELECT id, payload->>'actorId' AS "actorId", payload->>'postId' AS "postId", payload->>'recipientId' AS "recipientId"
+          FROM "OutboxEvent"
+          WHERE id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})
+        ), live AS (
+          SELECT 1 FROM "Like" l JOIN ev ON l."userId" = ev."actorId" AND l."postId" = ev."postId"
+        ), created AS (
+          INSERT INTO "Notification" (id, "recipientId", "actorId", "postId", type, "sourceEventId", "createdAt")
+          SELECT ${newId()}, ev."recipientId", ev."actorId", ev."postId", 'like', ev.id, clock_timestamp()
+          FROM ev WHERE EXISTS (SELECT 1 FROM live)
+          ON CONFLICT ("recipientId", "actorId", "postId", type) DO NOTHING
+          RETURNING id, "actorId", "postId", "createdAt", "readAt"
+        ), retracted AS (
+          DELETE FROM "Notification" n USING ev
+          WHERE n."recipientId" = ev."recipientId" AND n."actorId" = ev."actorId" AND n."postId" = ev."postId" AND n.type = 'like'
+            AND NOT EXISTS (SELECT 1 FROM live)
+          RETURNING n.id
+        ), recorded AS (
+          UPDATE "OutboxEvent" e
+          SET outcome = COALESCE((SELECT jsonb_build_object('created', id) FROM created),
+                                 (SELECT jsonb_build_object('retracted', id) FROM retracted),
+                                 '{}'::jsonb)
+          FROM ev WHERE e.id = ev.id
+        )
+        -- The event as this statement found it (data-modifying CTEs do not change what the main
+        -- query reads), and the new notification's actor and photo, if one was made.
+        SELECT e.type, e.payload, e.trace, e."createdAt" AS "eventCreatedAt", e."processedAt", e.outcome,
+               (SELECT id FROM retracted) AS retracted,
+               c.id, c."createdAt", c."readAt",
+               u.id AS "actorId", u.username, u.name, u."avatarUrl",
+               p.id AS "postId", p."imageUrl"
+        FROM "OutboxEvent" e
+        LEFT JOIN created c ON true
+        LEFT JOIN "User" u ON u.id = c."actorId"
+        LEFT JOIN "Post" p ON p.id = c."postId"
+        WHERE e.id = ${eventId}`,
+    ]);
+    row = rows[0];
+  } catch (error) {
+    // The post or a user was deleted since the like: nothing left to notify about.
+    if (isForeignKeyViolation(error)) return { kind: "skip", reason: "gone" };
+    throw error;
   }
 
+  if (!row) return { kind: "skip", reason: "unknown_event" };
+  if (row.processedAt) return { kind: "skip", reason: "already_processed" };
+  if (!LIKE_EVENTS.includes(row.type)) return { kind: "skip", reason: "unknown_event" };
+  const { postId, actorId, recipientId } = row.payload;
+  const origin: EventOrigin = { actorId, postId, liked: row.type === LIKE_EVENT, trace: row.trace, createdAt: row.eventCreatedAt };
+
+  // Decided just now: the statement says what it did.
+  if (!row.outcome) {
+    if (row.retracted) return { kind: "retract", recipientId, notificationId: row.retracted, origin };
+    if (row.id === null) return { kind: "skip", reason: "unchanged" };
+    return { kind: "push", recipientId, actorId, notification: toNotificationDto(toNotificationRow(row)), origin };
+  }
+  // Replaying a crashed attempt's recorded decision.
+  const recorded = row.outcome;
   if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted, origin };
   if (!recorded.created) return { kind: "skip", reason: "unchanged" };
-  const row = await notificationToPush(recorded.created);
-  // Replaying a crashed attempt: a later unlike has already taken this one back.
-  if (!row) return { kind: "skip", reason: "superseded" };
-  return { kind: "push", recipientId, actorId, notification: toNotificationDto(row), origin };
+  const pushed = await notificationToPush(recorded.created);
+  // A later unlike has already taken this one back.
+  if (!pushed) return { kind: "skip", reason: "superseded" };
+  return { kind: "push", recipientId, actorId, notification: toNotificationDto(pushed), origin };
 }
 
-/**
- * The inbox item to push, with its actor and photo, in one statement. Prisma's select with two
- * relations sends three (the notification, then the user and the post), and this runs once per
- * notification, on the worker's hot path (docs/benchmarks.md, "What the profiles showed").
- */
+/** The inbox item to push, with its actor and photo, in one statement (a replayed decision's). */
 async function notificationToPush(id: string): Promise<NotificationRow | null> {
-  const rows = await db().$queryRaw<(Omit<NotificationRow, "actor" | "post"> & { actorId: string; username: string; name: string; avatarUrl: string; postId: string; imageUrl: string })[]>`
-    SELECT n.id, n.type::text AS type, n."createdAt", n."readAt",
+  const rows = await db().$queryRaw<PushRow[]>`
+    SELECT n.id, n."createdAt", n."readAt",
            u.id AS "actorId", u.username, u.name, u."avatarUrl",
            p.id AS "postId", p."imageUrl"
     FROM "Notification" n
@@ -184,15 +243,7 @@ async function notificationToPush(id: string): Promise<NotificationRow | null> {
     JOIN "Post" p ON p.id = n."postId"
     WHERE n.id = ${id}`;
   const row = rows[0];
-  if (!row) return null;
-  return {
-    id: row.id,
-    type: row.type,
-    createdAt: row.createdAt,
-    readAt: row.readAt,
-    actor: { id: row.actorId, username: row.username, name: row.name, avatarUrl: row.avatarUrl },
-    post: { id: row.postId, imageUrl: row.imageUrl },
-  };
+  return row ? toNotificationRow(row) : null;
 }
 
 function isForeignKeyViolation(error: unknown): boolean {
