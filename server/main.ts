@@ -28,9 +28,8 @@ server.headersTimeout = 66_000;
 
 const realtime = attachRealtime(server);
 
-// The queue's Redis connection, opened now rather than inside the first request that needs it: a
-// like's enqueue, or the product health check's backlog probe, which has 1.5 s to answer and once
-// missed it on a busy machine while the first request set the connection up (the compose suite).
+// The queue's Redis connection, opened now rather than inside the first request that needs it (a
+// like's enqueue, or the product health check's backlog probe, which has 1.5 s to answer).
 notificationsQueue()
   .waitUntilReady()
   .catch((error: unknown) => log.warn({ err: error }, "queue connection not ready at start; the first enqueue will retry it"));

@@ -158,18 +158,20 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
     outcome: Recorded | null;
     retracted: string | null;
   } & ({ id: string } & Omit<PushRow, "id"> | { [K in keyof PushRow]: null });
+  // Whether the event still needs a decision: the lock and the decision must ask the same question.
+  const undecided = Prisma.sql`id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})`;
   let row: DecisionRow | undefined;
   try {
     const [, rows] = await db().$transaction([
       db().$executeRaw`
         SELECT pg_advisory_xact_lock(hashtextextended('like:' || (payload->>'actorId') || ':' || (payload->>'postId'), 0))
         FROM "OutboxEvent"
-        WHERE id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})`,
+        WHERE ${undecided}`,
       db().$queryRaw<DecisionRow[]>`
         WITH ev AS (
           SELECT id, payload->>'actorId' AS "actorId", payload->>'postId' AS "postId", payload->>'recipientId' AS "recipientId"
           FROM "OutboxEvent"
-          WHERE id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})
+          WHERE ${undecided}
         ), live AS (
           SELECT 1 FROM "Like" l JOIN ev ON l."userId" = ev."actorId" AND l."postId" = ev."postId"
         ), created AS (
@@ -216,17 +218,12 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
   const { postId, actorId, recipientId } = row.payload;
   const origin: EventOrigin = { actorId, postId, liked: row.type === LIKE_EVENT, trace: row.trace, createdAt: row.eventCreatedAt };
 
-  // Decided just now: the statement says what it did.
-  if (!row.outcome) {
-    if (row.retracted) return { kind: "retract", recipientId, notificationId: row.retracted, origin };
-    if (row.id === null) return { kind: "skip", reason: "unchanged" };
-    return { kind: "push", recipientId, actorId, notification: toNotificationDto(toNotificationRow(row)), origin };
-  }
-  // Replaying a crashed attempt's recorded decision.
-  const recorded = row.outcome;
+  // A recorded outcome is a crashed attempt's decision, replayed; none means this statement decided.
+  const recorded: Recorded = row.outcome ?? { ...(row.id !== null ? { created: row.id } : {}), ...(row.retracted ? { retracted: row.retracted } : {}) };
   if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted, origin };
   if (!recorded.created) return { kind: "skip", reason: "unchanged" };
-  const pushed = await notificationToPush(recorded.created);
+  // Created just now, the statement returned it whole; a replay reads it again.
+  const pushed = row.id !== null ? toNotificationRow(row) : await notificationToPush(recorded.created);
   // A later unlike has already taken this one back.
   if (!pushed) return { kind: "skip", reason: "superseded" };
   return { kind: "push", recipientId, actorId, notification: toNotificationDto(pushed), origin };
