@@ -7,13 +7,32 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", "server/generated/**", ".stack/**", ".test-stacks/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "server/generated/**",
+      ".stack/**",
+      ".test-stacks/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
   },
   {
     // Client-side modules: app/lib and app/components may not reach into server/.
     files: ["app/lib/**", "app/components/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/server/*", "../server/*", "../../server/*"], message: "Server modules never reach the client bundle; pass data as props from a server component." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/server/*", "../server/*", "../../server/*"],
+              message: "Server modules never reach the client bundle; pass data as props from a server component.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

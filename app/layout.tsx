@@ -44,7 +44,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           // Keyed by user: a different account never inherits the previous one's state.
           <RealtimeProvider
             key={user.id}
-            initial={{ unreadCount: inbox.unreadCount, unseenCount: inbox.unseenCount, items: inbox.items.map(({ id, createdAt }) => ({ id, createdAt })) }}
+            initial={{
+              unreadCount: inbox.unreadCount,
+              unseenCount: inbox.unseenCount,
+              items: inbox.items.map(({ id, createdAt }) => ({ id, createdAt })),
+            }}
           >
             <AppHeader user={user} />
             {children}

@@ -23,7 +23,8 @@ async function matchEvents(job: OpenJob, result: Awaited<ReturnType<typeof runOp
   const w = watcher!;
   const expected = job.requests.map((r, i) => ({ key: r.eventKey, i })).filter((e) => e.key && result.ok[e.i]);
   const deadline = performance.now() + waitMs;
-  while (performance.now() < deadline && expected.some((e) => !w.arrivals.has(e.key!))) await new Promise((r) => setTimeout(r, 20));
+  while (performance.now() < deadline && expected.some((e) => !w.arrivals.has(e.key!)))
+    await new Promise((r) => setTimeout(r, 20));
   const eventMs: number[] = [];
   let lost = 0;
   for (const e of expected) {

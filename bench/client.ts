@@ -4,7 +4,9 @@ import path from "node:path";
 import type { ClosedJob, ClosedResult, OpenJob, OpenResult } from "./load";
 import type { ClientRequest } from "./client-process";
 
-export type OpenWithEvents = Omit<OpenResult, "scheduledAt" | "ok"> & { events: { eventMs: number[]; lost: number; expected: number } | null };
+export type OpenWithEvents = Omit<OpenResult, "scheduledAt" | "ok"> & {
+  events: { eventMs: number[]; lost: number; expected: number } | null;
+};
 
 export class LoadClient {
   private nextId = 1;
@@ -24,7 +26,10 @@ export class LoadClient {
   }
 
   static async start(): Promise<LoadClient> {
-    const child = fork(path.join(import.meta.dirname, "client-process.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(path.join(import.meta.dirname, "client-process.ts"), [], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     await new Promise<void>((resolve, reject) => {
       child.once("message", () => resolve());
       child.once("exit", (code) => reject(new Error(`load client exited before it was ready (${code})`)));
@@ -45,7 +50,13 @@ export class LoadClient {
   watch = (url: string, cookie: string) => this.ask<{ ok: true }>({ type: "watch", url, cookie });
   unwatch = () => this.ask<{ events: number }>({ type: "unwatch" });
   openSockets = (url: string, cookies: string[], count: number, concurrency: number) =>
-    this.ask<{ opened: number; failed: number; seconds: number; firstError: string | null }>({ type: "sockets-open", url, cookies, count, concurrency });
+    this.ask<{ opened: number; failed: number; seconds: number; firstError: string | null }>({
+      type: "sockets-open",
+      url,
+      cookies,
+      count,
+      concurrency,
+    });
   socketsConnected = () => this.ask<{ connected: number }>({ type: "sockets-connected" });
   closeSockets = () => this.ask<{ closed: number }>({ type: "sockets-close" });
 

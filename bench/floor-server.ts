@@ -16,7 +16,11 @@ import { FEED_POSTS_SQL, feedAuthorsSql, feedLikesSql, likeQuery } from "./sql";
 // "timestamp without time zone" holds UTC here, as Prisma reads it.
 pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (value) => new Date(`${value.replace(" ", "T")}Z`));
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_MAX ?? 10), idleTimeoutMillis: 30_000 });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.POOL_MAX ?? 10),
+  idleTimeoutMillis: 30_000,
+});
 // Without an error listener an idle client losing its connection crashes the process.
 pool.on("error", (error) => console.error("floor pool error:", error.message));
 
@@ -24,7 +28,11 @@ const plausibleId = (id: string) => /^[a-z0-9]{1,40}$/i.test(id);
 
 function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }
 
@@ -64,26 +72,32 @@ async function feed(viewerId: string, limit: number) {
       likedByMe: liked.has(r.id),
       createdAt: r.createdAt.toISOString(),
     })),
-    nextCursor: rows.length > limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString("base64url") : null,
+    nextCursor:
+      rows.length > limit && last
+        ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString("base64url")
+        : null,
   };
 }
 
 async function route(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://floor");
   const userId = req.headers["x-user-id"];
-  if (typeof userId !== "string" || !plausibleId(userId)) return send(res, 401, { error: { code: "unauthenticated", message: "X-User-Id" } });
+  if (typeof userId !== "string" || !plausibleId(userId))
+    return send(res, 401, { error: { code: "unauthenticated", message: "X-User-Id" } });
   const like = /^\/api\/posts\/([^/]+)\/like$/.exec(url.pathname);
   if (like && (req.method === "PUT" || req.method === "DELETE")) {
     const postId = like[1]!;
     if (!plausibleId(postId)) return send(res, 404, { error: { code: "not_found", message: "Post" } });
     const liked = req.method === "PUT";
     const outcome = await setLike(userId, postId, liked);
-    if (!outcome.postExists || outcome.likeCount === null) return send(res, 404, { error: { code: "not_found", message: "Post" } });
+    if (!outcome.postExists || outcome.likeCount === null)
+      return send(res, 404, { error: { code: "not_found", message: "Post" } });
     return send(res, 200, { postId, liked, likeCount: outcome.likeCount });
   }
   if (url.pathname === "/api/posts" && req.method === "GET") {
     const limit = Number(url.searchParams.get("limit") ?? 10);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 50) return send(res, 400, { error: { code: "invalid_request", message: "limit" } });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+      return send(res, 400, { error: { code: "invalid_request", message: "limit" } });
     return send(res, 200, await feed(userId, limit));
   }
   send(res, 404, { error: { code: "not_found", message: "No such route" } });

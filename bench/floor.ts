@@ -8,12 +8,22 @@ import { freePort, spawnProc, waitFor, type Proc } from "../scripts/lib/processe
 
 export type Floor = { directUrl: string; nginxUrl: string; proc: Proc; stop(): Promise<void> };
 
-export async function startFloor(opts: { databaseUrl: string; poolMax: number; runDir: string; nginxRates: { apiRatePerSecond: number; apiBurst: number } }): Promise<Floor> {
+export async function startFloor(opts: {
+  databaseUrl: string;
+  poolMax: number;
+  runDir: string;
+  nginxRates: { apiRatePerSecond: number; apiBurst: number };
+}): Promise<Floor> {
   const port = await freePort();
-  const proc = spawnProc("floor", process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "floor-server.ts")], {
-    env: { ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(port), POOL_MAX: String(opts.poolMax) },
-    logFile: path.join(opts.runDir, "floor.log"),
-  });
+  const proc = spawnProc(
+    "floor",
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "floor-server.ts")],
+    {
+      env: { ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(port), POOL_MAX: String(opts.poolMax) },
+      logFile: path.join(opts.runDir, "floor.log"),
+    },
+  );
   let nginx: Awaited<ReturnType<typeof startNginx>> | null = null;
   try {
     await waitFor("floor ready", async () => proc.lines.includes("floor ready"), { proc, timeoutMs: 30_000 });

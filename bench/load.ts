@@ -20,13 +20,31 @@ export type Identity = Record<string, string>;
 
 export type Workload =
   /** Each worker likes a post, unlikes it, then picks the next one at random among postIds. */
-  | { type: "toggle"; postIds: string[]; seed: number }
-  | { type: "get"; path: string };
+  { type: "toggle"; postIds: string[]; seed: number } | { type: "get"; path: string };
 
-export type ClosedJob = { kind: "closed"; baseUrl: string; identities: Identity[]; workload: Workload; warmupMs: number; durationMs: number };
-export type ClosedResult = { requests: number; seconds: number; rps: number; errors: number; statuses: Record<string, number>; latencyMs: Summary };
+export type ClosedJob = {
+  kind: "closed";
+  baseUrl: string;
+  identities: Identity[];
+  workload: Workload;
+  warmupMs: number;
+  durationMs: number;
+};
+export type ClosedResult = {
+  requests: number;
+  seconds: number;
+  rps: number;
+  errors: number;
+  statuses: Record<string, number>;
+  latencyMs: Summary;
+};
 
-export type OpenRequest = { method: "GET" | "PUT" | "DELETE"; path: string; identity: number; /** The socket event this request should cause. */ eventKey?: string };
+export type OpenRequest = {
+  method: "GET" | "PUT" | "DELETE";
+  path: string;
+  identity: number;
+  /** The socket event this request should cause. */ eventKey?: string;
+};
 export type OpenJob = { kind: "open"; baseUrl: string; identities: Identity[]; rate: number; requests: OpenRequest[] };
 export type OpenResult = {
   sent: number;
@@ -81,8 +99,8 @@ export class HttpTarget {
   }
 }
 
-
-const count = (statuses: Record<string, number>, status: number) => (statuses[String(status)] = (statuses[String(status)] ?? 0) + 1);
+const count = (statuses: Record<string, number>, status: number) =>
+  (statuses[String(status)] = (statuses[String(status)] ?? 0) + 1);
 const isOk = (status: number) => status >= 200 && status < 300;
 
 export async function runClosed(job: ClosedJob): Promise<ClosedResult> {
@@ -125,7 +143,14 @@ export async function runClosed(job: ClosedJob): Promise<ClosedResult> {
   );
   target.close();
   const seconds = job.durationMs / 1000;
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, errors, statuses, latencyMs: summarize(latencies) };
+  return {
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    errors,
+    statuses,
+    latencyMs: summarize(latencies),
+  };
 }
 
 export async function runOpen(job: OpenJob): Promise<OpenResult> {
@@ -168,5 +193,14 @@ export async function runOpen(job: OpenJob): Promise<OpenResult> {
   });
   await Promise.all(inFlight);
   target.close();
-  return { sent: n, errors, statuses, seconds: (performance.now() - start) / 1000, httpMs, maxSendLagMs, scheduledAt, ok };
+  return {
+    sent: n,
+    errors,
+    statuses,
+    seconds: (performance.now() - start) / 1000,
+    httpMs,
+    maxSendLagMs,
+    scheduledAt,
+    ok,
+  };
 }

@@ -41,7 +41,9 @@ function nginxVersion(): string {
 
 function packageVersion(root: string, name: string): string {
   try {
-    return (JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }
+    ).version;
   } catch {
     return "unknown";
   }
@@ -68,7 +70,9 @@ export async function describeMachine(root: string, databaseUrl: string): Promis
     postgres: postgres.split(" ")[0]!,
     redis: /v=(\S+)/.exec(firstLine("redis-server", ["--version"]))?.[1] ?? "unknown",
     nginx: nginxVersion().replace(/^nginx version: nginx\//, ""),
-    chromium: firstLine("/usr/bin/chromium", ["--version"]).replace(/^Chromium /, "").replace(/ built on.*$/, ""),
+    chromium: firstLine("/usr/bin/chromium", ["--version"])
+      .replace(/^Chromium /, "")
+      .replace(/ built on.*$/, ""),
     next: packageVersion(root, "next"),
     prisma: packageVersion(root, "@prisma/client"),
     socketIo: packageVersion(root, "socket.io"),

@@ -17,7 +17,8 @@ export function rssMb(pid: number): number {
 export async function sample(pid: number, probeDir: string): Promise<Memory> {
   const file = path.join(probeDir, `memory-${pid}.json`);
   // Without the probe, SIGUSR2 would kill the app: report RSS alone.
-  if (!existsSync(path.join(probeDir, `probe-${pid}`))) return { rssMb: rssMb(pid), heapUsedMb: null, heapTotalMb: null };
+  if (!existsSync(path.join(probeDir, `probe-${pid}`)))
+    return { rssMb: rssMb(pid), heapUsedMb: null, heapTotalMb: null };
   rmSync(file, { force: true });
   process.kill(pid, "SIGUSR2");
   const deadline = Date.now() + 3000;

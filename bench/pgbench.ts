@@ -11,7 +11,14 @@ import { LIKE_EVENT, UNLIKE_EVENT } from "../server/likes";
 import { likeQueryForPgbench, PGBENCH_TRACEPARENT } from "./sql";
 import { ID_BASES } from "./seed";
 
-export type PgbenchResult = { clients: number; seconds: number; tps: number; statementsPerSecond: number; failed: number; latencyAvgMs: number | null };
+export type PgbenchResult = {
+  clients: number;
+  seconds: number;
+  tps: number;
+  statementsPerSecond: number;
+  failed: number;
+  latencyAvgMs: number | null;
+};
 
 function script(posts: number): string {
   const names = { userId: "uid", postId: "pid", eventId: "eid", trace: "trace" };
@@ -27,24 +34,43 @@ function script(posts: number): string {
   ].join("\n");
 }
 
-export async function runPgbench(databaseUrl: string, opts: { clients: number; seconds: number; posts: number }): Promise<PgbenchResult> {
+export async function runPgbench(
+  databaseUrl: string,
+  opts: { clients: number; seconds: number; posts: number },
+): Promise<PgbenchResult> {
   const dir = mkdtempSync(path.join(tmpdir(), "likes-pgbench-"));
   try {
     const file = path.join(dir, "like.sql");
     writeFileSync(file, script(opts.posts));
     const url = new URL(databaseUrl);
-    const trace = JSON.stringify({ hops: { click: null, nginx: null, route: 0, session: 0 }, traceparent: PGBENCH_TRACEPARENT });
+    const trace = JSON.stringify({
+      hops: { click: null, nginx: null, route: 0, session: 0 },
+      traceparent: PGBENCH_TRACEPARENT,
+    });
     const args = [
       "-n", // no vacuum of pgbench's own tables: there are none
-      "-M", "extended",
-      "-f", file,
-      "-c", String(opts.clients),
-      "-j", String(Math.min(2, opts.clients)),
-      "-T", String(opts.seconds),
-      "-D", `like_type=${LIKE_EVENT}`,
-      "-D", `unlike_type=${UNLIKE_EVENT}`,
-      "-D", `trace=${trace}`,
-      "-h", url.hostname, "-p", url.port || "5432", "-U", decodeURIComponent(url.username || "postgres"),
+      "-M",
+      "extended",
+      "-f",
+      file,
+      "-c",
+      String(opts.clients),
+      "-j",
+      String(Math.min(2, opts.clients)),
+      "-T",
+      String(opts.seconds),
+      "-D",
+      `like_type=${LIKE_EVENT}`,
+      "-D",
+      `unlike_type=${UNLIKE_EVENT}`,
+      "-D",
+      `trace=${trace}`,
+      "-h",
+      url.hostname,
+      "-p",
+      url.port || "5432",
+      "-U",
+      decodeURIComponent(url.username || "postgres"),
       decodeURIComponent(url.pathname.slice(1)),
     ];
     const output = await new Promise<string>((resolve, reject) => {
@@ -57,7 +83,14 @@ export async function runPgbench(databaseUrl: string, opts: { clients: number; s
     if (!Number.isFinite(tps)) throw new Error(`could not read tps from pgbench:\n${output}`);
     const failed = Number(/number of failed transactions: (\d+)/.exec(output)?.[1] ?? 0);
     const latency = /latency average = ([\d.]+) ms/.exec(output)?.[1];
-    return { clients: opts.clients, seconds: opts.seconds, tps, statementsPerSecond: tps * 2, failed, latencyAvgMs: latency ? Number(latency) : null };
+    return {
+      clients: opts.clients,
+      seconds: opts.seconds,
+      tps,
+      statementsPerSecond: tps * 2,
+      failed,
+      latencyAvgMs: latency ? Number(latency) : null,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

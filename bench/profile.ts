@@ -77,11 +77,19 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
   return {
     totalMs: ms(totalUs),
     busyShare: Math.round(((totalUs - idleUs) / (totalUs || 1)) * 1000) / 10,
-    byOwner: [...owners].sort((a, b) => b[1] - a[1]).slice(0, top).map(([owner, us]) => ({ owner, ms: ms(us), share: share(us) })),
+    byOwner: [...owners]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([owner, us]) => ({ owner, ms: ms(us), share: share(us) })),
     byFunction: [...functions]
       .sort((a, b) => b[1].us - a[1].us)
       .slice(0, top)
-      .map(([key, { us }]) => ({ name: key.split("\u0000")[0]!, owner: key.split("\u0000")[1]!, ms: ms(us), share: share(us) })),
+      .map(([key, { us }]) => ({
+        name: key.split("\u0000")[0]!,
+        owner: key.split("\u0000")[1]!,
+        ms: ms(us),
+        share: share(us),
+      })),
   };
 }
 
@@ -101,5 +109,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("usage: node --import tsx bench/profile.ts <file.cpuprofile> [top]");
     process.exit(64);
   }
-  console.log(formatProfile(file, summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, Number(top ?? 20))));
+  console.log(
+    formatProfile(file, summarizeProfile(JSON.parse(readFileSync(file, "utf8")) as CpuProfile, Number(top ?? 20))),
+  );
 }

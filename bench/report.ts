@@ -5,14 +5,19 @@ import type { BenchResults } from "./results";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
 
-const f = (x: number | null | undefined, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits));
+const f = (x: number | null | undefined, digits = 0) =>
+  x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(digits);
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "—");
 const postsLabel = (posts: number) => (posts === 1 ? "1 (hot)" : String(posts));
 
 /** A plain-text table for the terminal: columns padded to their widest cell. */
 export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -37,7 +42,20 @@ function p1Rows(r: BenchResults): string[][] {
     p.app.drainMs === null ? "not drained" : `${f(p.app.drainMs / 1000, 1)} s`,
   ]);
 }
-const P1_HEADER = ["Users", "Posts", "App via nginx req/s", "Floor via nginx", "Floor direct", "pgbench stmt/s", "App ÷ floor direct", "App ÷ floor nginx", "App ÷ pgbench", "App p50 / p99 ms", "Backlog at end", "Drained in"];
+const P1_HEADER = [
+  "Users",
+  "Posts",
+  "App via nginx req/s",
+  "Floor via nginx",
+  "Floor direct",
+  "pgbench stmt/s",
+  "App ÷ floor direct",
+  "App ÷ floor nginx",
+  "App ÷ pgbench",
+  "App p50 / p99 ms",
+  "Backlog at end",
+  "Drained in",
+];
 
 function p2Rows(r: BenchResults): string[][] {
   return r.p2.map((p) => [
@@ -52,14 +70,35 @@ function p2Rows(r: BenchResults): string[][] {
     `${f(p.httpMs.p50, 1)} / ${f(p.httpMs.p99, 1)}`,
     `max ${p.backlog.max}, end ${p.backlog.end}, ${f(p.backlog.slopePerSecond, 1)}/s → ${p.backlog.growing ? "growing" : "flat"}`,
     f(p.maxSendLagMs, 1),
-    p.cpu ? `${f(p.cpu.machineBusyPct, 0)}% / ${f(p.cpu.processCorePct.app ?? NaN, 0)}% / ${f(p.cpu.processCorePct.worker ?? NaN, 0)}%` : "—",
+    p.cpu
+      ? `${f(p.cpu.machineBusyPct, 0)}% / ${f(p.cpu.processCorePct.app ?? NaN, 0)}% / ${f(p.cpu.processCorePct.worker ?? NaN, 0)}%`
+      : "—",
   ]);
 }
-const P2_HEADER = ["Rate", "Likes", "Errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "Events lost", "HTTP p50 / p99 ms", "Backlog (unprocessed likes)", "Client send lag max ms", "CPU: machine / app / worker"];
+const P2_HEADER = [
+  "Rate",
+  "Likes",
+  "Errors",
+  "p50 ms",
+  "p95 ms",
+  "p99 ms",
+  "max ms",
+  "Events lost",
+  "HTTP p50 / p99 ms",
+  "Backlog (unprocessed likes)",
+  "Client send lag max ms",
+  "CPU: machine / app / worker",
+];
 
 function p4Rows(r: BenchResults): string[][] {
   const c = r.p4;
-  const row = (name: string, x: typeof c.app) => [name, f(x.rps), String(x.errors), f(x.latencyMs.p50, 1), f(x.latencyMs.p99, 1)];
+  const row = (name: string, x: typeof c.app) => [
+    name,
+    f(x.rps),
+    String(x.errors),
+    f(x.latencyMs.p50, 1),
+    f(x.latencyMs.p99, 1),
+  ];
   return [row("App via nginx", c.app), row("Floor via nginx", c.floorNginx), row("Floor direct", c.floorDirect)];
 }
 
@@ -90,7 +129,10 @@ export function p2Svg(r: BenchResults): string {
   return percentileChart({
     title: "P2: like → owner's socket event, by percentile",
     subtitle: `open loop, ${r.p2.map((p) => `${p.rate}/s`).join(", ")}; ${r.machine.cores} cores, ${r.startedAt.slice(0, 10)}`,
-    series: r.p2.map((p) => ({ label: `${p.rate} likes/s (p50 ${f(p.eventMs.p50, 1)} ms, p99 ${f(p.eventMs.p99, 1)} ms, ${p.lost} lost)`, points: p.curve })),
+    series: r.p2.map((p) => ({
+      label: `${p.rate} likes/s (p50 ${f(p.eventMs.p50, 1)} ms, p99 ${f(p.eventMs.p99, 1)} ms, ${p.lost} lost)`,
+      points: p.curve,
+    })),
     targets: [
       { ms: 10, label: "target p50 ≤ 10 ms (200/s)" },
       { ms: 30, label: "target p99 ≤ 30 ms (200/s)" },
@@ -99,7 +141,8 @@ export function p2Svg(r: BenchResults): string {
 }
 
 const PROFILES_HEADING = "## What the profiles showed";
-const PROFILES_PLACEHOLDER = "Profiling is not yet done (issue 15, part 3). This section is kept as written when the bench regenerates the file.";
+const PROFILES_PLACEHOLDER =
+  "Profiling is not yet done (issue 15, part 3). This section is kept as written when the bench regenerates the file.";
 
 /** The profiles section as a person wrote it: the bench keeps it across runs. */
 function keptProfilesSection(existingPath: string): string {
@@ -183,7 +226,10 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `Debian's Chromium, signed in, on the feed, with every like request held back ${p3.holdMs} ms (Playwright's page.route). Timed in the page with performance.now(), from the click event's dispatch to the heart's aria-pressed change (a MutationObserver installed before the click): ${p3.clicks} clicks, ${p3.flippedBeforeAnswer} flipped before their request was answered${p3.notFlipped ? `, ${p3.notFlipped} did not flip at all` : ""}.`,
     "",
-    mdTable(["Clicks", "p50 ms", "max ms", "Each click, ms"], [[String(p3.clicks), f(p3.summary.p50, 1), f(p3.summary.max, 1), p3.flipMs.map((x) => x.toFixed(1)).join(", ")]]),
+    mdTable(
+      ["Clicks", "p50 ms", "max ms", "Each click, ms"],
+      [[String(p3.clicks), f(p3.summary.p50, 1), f(p3.summary.max, 1), p3.flipMs.map((x) => x.toFixed(1)).join(", ")]],
+    ),
     "",
     "## P4: the feed, GET /api/posts",
     "",
@@ -198,8 +244,22 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     mdTable(
       ["Target", "Requests", "Errors", "p50 ms", "p99 ms", "max ms"],
       [
-        ["App via nginx", String(r.p4.openApp.sent), String(r.p4.openApp.errors), f(r.p4.openApp.latencyMs.p50, 1), f(r.p4.openApp.latencyMs.p99, 1), f(r.p4.openApp.latencyMs.max, 1)],
-        ["Floor direct", String(r.p4.openFloorDirect.sent), String(r.p4.openFloorDirect.errors), f(r.p4.openFloorDirect.latencyMs.p50, 1), f(r.p4.openFloorDirect.latencyMs.p99, 1), f(r.p4.openFloorDirect.latencyMs.max, 1)],
+        [
+          "App via nginx",
+          String(r.p4.openApp.sent),
+          String(r.p4.openApp.errors),
+          f(r.p4.openApp.latencyMs.p50, 1),
+          f(r.p4.openApp.latencyMs.p99, 1),
+          f(r.p4.openApp.latencyMs.max, 1),
+        ],
+        [
+          "Floor direct",
+          String(r.p4.openFloorDirect.sent),
+          String(r.p4.openFloorDirect.errors),
+          f(r.p4.openFloorDirect.latencyMs.p50, 1),
+          f(r.p4.openFloorDirect.latencyMs.p99, 1),
+          f(r.p4.openFloorDirect.latencyMs.max, 1),
+        ],
       ],
       ["l", "r", "r", "r", "r", "r"],
     ),
@@ -212,7 +272,12 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
       ["", "RSS MB", "Heap used MB", "Heap total MB"],
       [
         ["Before", f(p5.before.rssMb), f(p5.before.heapUsedMb), f(p5.before.heapTotalMb)],
-        [`With ${p5.opened} sockets`, f(p5.withSockets.rssMb), f(p5.withSockets.heapUsedMb), f(p5.withSockets.heapTotalMb)],
+        [
+          `With ${p5.opened} sockets`,
+          f(p5.withSockets.rssMb),
+          f(p5.withSockets.heapUsedMb),
+          f(p5.withSockets.heapTotalMb),
+        ],
         ["After closing them", f(p5.afterClose.rssMb), f(p5.afterClose.heapUsedMb), f(p5.afterClose.heapTotalMb)],
       ],
       ["l", "r", "r", "r"],

@@ -36,7 +36,10 @@ export function plan(likers: number, p1Posts: number, p2Posts: number, password:
   return {
     password,
     owner: { id: OWNER_ID, username: "bench_owner" },
-    likers: Array.from({ length: likers }, (_, i) => ({ id: likerId(i), username: `bench_u${String(i + 1).padStart(4, "0")}` })),
+    likers: Array.from({ length: likers }, (_, i) => ({
+      id: likerId(i),
+      username: `bench_u${String(i + 1).padStart(4, "0")}`,
+    })),
     p3User: { id: P3_USER_ID, username: "bench_browser" },
     p1Posts: Array.from({ length: p1Posts }, (_, i) => p1PostId(i)),
     p2Posts: Array.from({ length: p2Posts }, (_, i) => p2PostId(i)),
@@ -54,7 +57,11 @@ export async function seed(databaseUrl: string, world: World): Promise<void> {
   const posts = [
     ...world.p1Posts.map((id, i) => ({ id, authorId: world.owner.id, createdAt: new Date(now - day - i * 1000) })),
     ...world.p2Posts.map((id, i) => ({ id, authorId: world.owner.id, createdAt: new Date(now - 2 * day - i * 1000) })),
-    ...world.feedPosts.map((id, i) => ({ id, authorId: world.likers[i % FEED_AUTHORS]!.id, createdAt: new Date(now - i * 1000) })),
+    ...world.feedPosts.map((id, i) => ({
+      id,
+      authorId: world.likers[i % FEED_AUTHORS]!.id,
+      createdAt: new Date(now - i * 1000),
+    })),
   ];
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -67,7 +74,11 @@ export async function seed(databaseUrl: string, world: World): Promise<void> {
     await client.query(
       `INSERT INTO "Post" (id, "authorId", "imageUrl", caption, "createdAt")
        SELECT id, "authorId", '/seed/posts/alice-1.svg', 'bench photo ' || id, "createdAt" FROM unnest($1::text[], $2::text[], $3::timestamp[]) AS p(id, "authorId", "createdAt")`,
-      [posts.map((p) => p.id), posts.map((p) => p.authorId), posts.map((p) => p.createdAt.toISOString().replace("Z", ""))],
+      [
+        posts.map((p) => p.id),
+        posts.map((p) => p.authorId),
+        posts.map((p) => p.createdAt.toISOString().replace("Z", "")),
+      ],
     );
   } finally {
     await client.end();

@@ -51,7 +51,12 @@ export class Watcher {
 export class SocketCrowd {
   private readonly sockets: Socket[] = [];
 
-  async open(url: string, cookies: string[], count: number, concurrency: number): Promise<{ opened: number; failed: number; seconds: number; firstError: string | null }> {
+  async open(
+    url: string,
+    cookies: string[],
+    count: number,
+    concurrency: number,
+  ): Promise<{ opened: number; failed: number; seconds: number; firstError: string | null }> {
     let next = 0;
     let failed = 0;
     let firstError: string | null = null;

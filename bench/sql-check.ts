@@ -14,7 +14,11 @@ export class SqlSampler {
   private running = true;
   private readonly loop: Promise<void>;
 
-  constructor(private readonly pool: pg.Pool, databaseUrl: string, everyMs = 200) {
+  constructor(
+    private readonly pool: pg.Pool,
+    databaseUrl: string,
+    everyMs = 200,
+  ) {
     const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
     this.loop = (async () => {
       while (this.running) {

@@ -11,8 +11,15 @@ import { LIKE_EVENT, likeStatement, UNLIKE_EVENT } from "../server/likes";
 import { traceComment } from "../server/trace";
 
 /** The like (or unlike) statement exactly as the app sends it: `.text` with $1, $2 …, and `.values`. */
-export function likeQuery(liked: boolean, v: { userId: string; postId: string; eventId: string; trace: string | null; traceparent: string }): { text: string; values: unknown[] } {
-  const statement = likeStatement(liked, v.userId, v.postId, { eventId: v.eventId, comment: traceComment(v.traceparent), trace: v.trace });
+export function likeQuery(
+  liked: boolean,
+  v: { userId: string; postId: string; eventId: string; trace: string | null; traceparent: string },
+): { text: string; values: unknown[] } {
+  const statement = likeStatement(liked, v.userId, v.postId, {
+    eventId: v.eventId,
+    comment: traceComment(v.traceparent),
+    trace: v.trace,
+  });
   return { text: statement.text, values: statement.values };
 }
 
@@ -23,7 +30,10 @@ export const PGBENCH_TRACEPARENT = "00-00000000000000000000000000000001-00000000
  * The same statement for a pgbench script: each parameter becomes the pgbench :variable named for
  * it (pgbench -M extended sends them as parameters again, as Prisma does).
  */
-export function likeQueryForPgbench(liked: boolean, names: { userId: string; postId: string; eventId: string; trace: string; eventType: string }): string {
+export function likeQueryForPgbench(
+  liked: boolean,
+  names: { userId: string; postId: string; eventId: string; trace: string; eventType: string },
+): string {
   const marks = { userId: "\u0001uid", postId: "\u0001pid", eventId: "\u0001eid", trace: "\u0001trace" };
   const { text, values } = likeQuery(liked, { ...marks, traceparent: PGBENCH_TRACEPARENT });
   const variable = new Map<unknown, string>([
@@ -36,7 +46,8 @@ export function likeQueryForPgbench(liked: boolean, names: { userId: string; pos
   ]);
   return text.replace(/\$(\d+)/g, (_, n: string) => {
     const name = variable.get(values[Number(n) - 1]);
-    if (!name) throw new Error(`no pgbench variable for $${n} of the like statement (${String(values[Number(n) - 1])})`);
+    if (!name)
+      throw new Error(`no pgbench variable for $${n} of the like statement (${String(values[Number(n) - 1])})`);
     return `:${name}`;
   });
 }
@@ -63,5 +74,8 @@ export function feedLikesSql(rows: number): string {
 
 /** Whitespace-insensitive, comment-free form for comparing with pg_stat_activity's (truncated) text. */
 export function normalizeSql(sql: string): string {
-  return sql.replace(/^\/\*.*?\*\/\s*/, "").replace(/\s+/g, " ").trim();
+  return sql
+    .replace(/^\/\*.*?\*\/\s*/, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }

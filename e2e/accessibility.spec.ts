@@ -5,7 +5,16 @@ import path from "node:path";
 import type { Page } from "@playwright/test";
 import type { AxeResults } from "axe-core";
 import { expect, test } from "./fixtures";
-import { castForPages, DRESSES, dressedScene, expectNoHorizontalScroll, newDressedContext, openPage, SIGNED_IN_PAGES, type PageName } from "./support/pages";
+import {
+  castForPages,
+  DRESSES,
+  dressedScene,
+  expectNoHorizontalScroll,
+  newDressedContext,
+  openPage,
+  SIGNED_IN_PAGES,
+  type PageName,
+} from "./support/pages";
 import { likeButton, waitForRealtime } from "./support/ui";
 
 const AXE_PATH = path.join(process.cwd(), "node_modules/axe-core/axe.min.js");
@@ -17,7 +26,12 @@ declare global {
   }
 }
 
-type Finding = { rule: string; impact: string | null | undefined; help: string; nodes: { target: string; why: string | undefined }[] };
+type Finding = {
+  rule: string;
+  impact: string | null | undefined;
+  help: string;
+  nodes: { target: string; why: string | undefined }[];
+};
 
 /** axe's violations on the page as it is now, in a form that reads well in a failed assertion. */
 async function axeViolations(page: Page): Promise<Finding[]> {
@@ -44,7 +58,6 @@ for (const dress of DRESSES) {
   test(`every page passes axe and fits the window (${dressName})`, async ({ browser, baseURL, users, db }) => {
     const { cast, visitor, bob, close } = await dressedScene(browser, baseURL!, dress, users, db);
     try {
-
       const signin = await visitor.newPage();
       await openPage(signin, "signin", cast);
       await expectAccessible(signin, `sign-in (${dressName})`);
@@ -62,7 +75,12 @@ for (const dress of DRESSES) {
   });
 }
 
-test("the journey panel, open with a like in it, passes axe (desktop and phone, light and dark)", async ({ browser, baseURL, users, db }) => {
+test("the journey panel, open with a like in it, passes axe (desktop and phone, light and dark)", async ({
+  browser,
+  baseURL,
+  users,
+  db,
+}) => {
   const cast = await castForPages(users, db);
   for (const dress of DRESSES) {
     const dressName = `${dress.device}, ${dress.scheme}`;
@@ -99,7 +117,9 @@ test("a photo older than a week shows its date, not a count of weeks", async ({ 
     // Five weeks ago: "Oct 22" this year, or "Dec 30, 2025" across a new year; never "5w".
     const postedAt = new Date(Date.now() - 35 * 24 * 3600 * 1000);
     const sameYear = postedAt.getFullYear() === new Date().getFullYear();
-    await expect(page.getByTestId("post-card").locator("time")).toHaveText(sameYear ? /^[A-Z][a-z]{2} \d{1,2}$/ : /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+    await expect(page.getByTestId("post-card").locator("time")).toHaveText(
+      sameYear ? /^[A-Z][a-z]{2} \d{1,2}$/ : /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/,
+    );
   } finally {
     await context.close();
   }

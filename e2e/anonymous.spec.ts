@@ -23,7 +23,9 @@ test.describe("anonymous visitor", () => {
     expect(await inbox.json()).toMatchObject({ error: { code: "unauthenticated" } });
 
     // A mutation from a foreign origin is refused before anything else looks at it.
-    const forged = await context.request.put(`/api/posts/${postId}/like`, { headers: { Origin: "https://evil.example" } });
+    const forged = await context.request.put(`/api/posts/${postId}/like`, {
+      headers: { Origin: "https://evil.example" },
+    });
     expect(forged.status()).toBe(403);
     expect(await forged.json()).toMatchObject({ error: { code: "forbidden" } });
 

@@ -5,7 +5,9 @@ import { expect, test, type TestUser } from "./fixtures";
 import { fillSignInForm, postCard, waitForRealtime } from "./support/ui";
 
 function expectSignInRedirect(page: Page, callbackUrl: string) {
-  return expect(page).toHaveURL((url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === callbackUrl);
+  return expect(page).toHaveURL(
+    (url) => url.pathname === "/signin" && url.searchParams.get("callbackUrl") === callbackUrl,
+  );
 }
 
 async function expectSignedInAs(page: Page, user: TestUser) {
@@ -14,7 +16,10 @@ async function expectSignedInAs(page: Page, user: TestUser) {
 }
 
 test.describe("signing in and out", () => {
-  test("the sign-in form, a wrong password, sign-out, and the way back to a protected page", async ({ users, anonymousContext }) => {
+  test("the sign-in form, a wrong password, sign-out, and the way back to a protected page", async ({
+    users,
+    anonymousContext,
+  }) => {
     const user = await users.create({ name: "Alice Martin", posts: 1 });
     const page = await (await anonymousContext()).newPage();
 
@@ -49,7 +54,11 @@ test.describe("signing in and out", () => {
     await expect(postCard(page, user.posts[0]!.id)).toBeVisible();
   });
 
-  test("signing out ends the session for every copy of its cookie: another browser holding it is sent to sign-in", async ({ users, session, anonymousContext }) => {
+  test("signing out ends the session for every copy of its cookie: another browser holding it is sent to sign-in", async ({
+    users,
+    session,
+    anonymousContext,
+  }) => {
     const alice = await users.create({ name: "Alice Martin", posts: 1 });
     const laptop = await session(alice);
     // Another browser with a copy of the laptop's cookie (a forgotten or stolen one), live too.

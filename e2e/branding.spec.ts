@@ -31,7 +31,11 @@ test("every page has a title naming what it shows", async ({ users, session, ano
   await expect(visitor).toHaveTitle("Sign in · Likes");
 });
 
-test("the 404 is the app's own page, signed in (with the header) and signed out", async ({ users, session, anonymousContext }) => {
+test("the 404 is the app's own page, signed in (with the header) and signed out", async ({
+  users,
+  session,
+  anonymousContext,
+}) => {
   const bob = await users.create({ name: "Bob Okafor", posts: 0 });
   const b = await session(bob, { path: null });
   const response = await b.page.goto("/nothing/here");

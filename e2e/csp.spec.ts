@@ -16,7 +16,11 @@ async function recordViolations(context: BrowserContext): Promise<(page: Page) =
 }
 
 test.describe("content security policy", () => {
-  test("the app runs under its nonce policy with no violation: sign in, feed, like, inbox", async ({ users, session, anonymousContext }) => {
+  test("the app runs under its nonce policy with no violation: sign in, feed, like, inbox", async ({
+    users,
+    session,
+    anonymousContext,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const context = await anonymousContext();
@@ -25,7 +29,10 @@ test.describe("content security policy", () => {
 
     const response = await page.goto("/signin");
     const policy = response!.headers()["content-security-policy"] ?? "";
-    const scriptSrc = policy.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src "));
+    const scriptSrc = policy
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("script-src "));
     // No 'unsafe-inline', no 'unsafe-eval': a nonce, and what nonced scripts load.
     expect(scriptSrc).toMatch(/^script-src 'self' 'nonce-[A-Za-z0-9+/]+=*' 'strict-dynamic'$/);
     await fillSignInForm(page, alice.username, alice.password);
@@ -60,7 +67,9 @@ test.describe("content security policy", () => {
     // The app's own (nonced) scripts ran: Next's client runtime is up. (The socket itself cannot
     // connect here: Chromium treats a document served by page.route as public, and refuses it a
     // connection to localhost.)
-    await expect.poll(() => a.page.evaluate(() => (window as unknown as { next?: { version?: string } }).next?.version)).toMatch(/^\d+\./);
+    await expect
+      .poll(() => a.page.evaluate(() => (window as unknown as { next?: { version?: string } }).next?.version))
+      .toMatch(/^\d+\./);
     expect(await a.page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
     expect(await violations(a.page)).toContain("script-src-elem inline");
   });

@@ -45,7 +45,10 @@ test.describe("double tap to like", () => {
     expect(sent).toEqual(["PUT", "DELETE"]);
   });
 
-  test("shares the heart's queue: a double tap and clicks during a held request collapse into one request", async ({ users, session }) => {
+  test("shares the heart's queue: a double tap and clicks during a held request collapse into one request", async ({
+    users,
+    session,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const postId = bob.posts[0]!.id;
@@ -87,7 +90,14 @@ test.describe("double tap to like", () => {
       .getByTestId("post-photo")
       .evaluate((photo) => {
         const box = photo.getBoundingClientRect();
-        const init = { bubbles: true, pointerType: "touch", isPrimary: true, button: 0, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2 };
+        const init = {
+          bubbles: true,
+          pointerType: "touch",
+          isPrimary: true,
+          button: 0,
+          clientX: box.x + box.width / 2,
+          clientY: box.y + box.height / 2,
+        };
         photo.dispatchEvent(new PointerEvent("pointerup", init));
         photo.dispatchEvent(new PointerEvent("pointerup", init));
       });

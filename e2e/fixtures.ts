@@ -11,7 +11,14 @@
 //
 // See docs/testing-e2e.md.
 import { randomBytes } from "node:crypto";
-import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from "@playwright/test";
 import { createPrisma, type Db } from "../server/db";
 import { hashPassword } from "../server/password";
 import { stackInfo } from "./support/stack-info";

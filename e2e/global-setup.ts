@@ -58,7 +58,9 @@ export default async function globalSetup(): Promise<void> {
     process.env.E2E_BASE_URL = info.httpUrl;
     process.env.E2E_HTTPS_URL = info.httpsUrl;
     process.env.E2E_DATABASE_URL = info.databaseUrl;
-    log(`up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${info.httpUrl} ${info.httpsUrl} (logs in ${info.runDir})`);
+    log(
+      `up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${info.httpUrl} ${info.httpsUrl} (logs in ${info.runDir})`,
+    );
   } catch (error) {
     await stack.stop();
     delete holder.__likesE2eStack;

@@ -27,9 +27,14 @@ test.describe("over HTTPS", () => {
     const page = await signInWithForm(context, alice);
     await waitForRealtime(page);
     expect(sockets.length, "a socket was opened").toBeGreaterThan(0);
-    expect(sockets.every((url) => url.startsWith("wss://")), `socket URLs: ${sockets.join(", ")}`).toBe(true);
+    expect(
+      sockets.every((url) => url.startsWith("wss://")),
+      `socket URLs: ${sockets.join(", ")}`,
+    ).toBe(true);
     // The page came over HTTP/2 (nginx's TLS listener); the socket above still uses HTTP/1.1.
-    const protocol = await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).nextHopProtocol);
+    const protocol = await page.evaluate(
+      () => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).nextHopProtocol,
+    );
     expect(protocol).toBe("h2");
 
     const response = likeResponse(page, postId, "PUT");
@@ -41,7 +46,10 @@ test.describe("over HTTPS", () => {
     await expect(b.page.getByTestId("unread-badge")).toHaveAttribute("data-count", "1");
   });
 
-  test("the session cookie is __Secure-next-auth.session-token, Secure and HttpOnly", async ({ users, anonymousContext }) => {
+  test("the session cookie is __Secure-next-auth.session-token, Secure and HttpOnly", async ({
+    users,
+    anonymousContext,
+  }) => {
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const context = await anonymousContext({ https: true });
     await signInWithForm(context, alice);

@@ -4,10 +4,14 @@
 import { expect, test, type Session, type TestUser } from "./fixtures";
 import { attachScreenshot, fetchInbox, setLikeViaApi, waitForRealtime } from "./support/ui";
 
-const row = (session: Session, postId: string) => session.page.locator(`[data-testid="notification-item"][data-post-id="${postId}"]`);
+const row = (session: Session, postId: string) =>
+  session.page.locator(`[data-testid="notification-item"][data-post-id="${postId}"]`);
 
 test.describe("notifications inbox", () => {
-  test("likes are grouped by photo; opening the inbox clears the bell, items stay new until read", async ({ users, session }, testInfo) => {
+  test("likes are grouped by photo; opening the inbox clears the bell, items stay new until read", async ({
+    users,
+    session,
+  }, testInfo) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 2 });
     const first = bob.posts[0]!;
     const second = bob.posts[1]!;
@@ -77,7 +81,9 @@ test.describe("notifications inbox", () => {
     const [opened, untouched] = bob.posts;
     await row(b, opened!.id).getByTestId("notification-open").click();
     await expect(b.page).toHaveURL(new RegExp(`/p/${opened!.id}$`));
-    await expect.poll(async () => (await fetchInbox(b.request)).items.filter((n) => n.readAt === null).map((n) => n.post.id)).toEqual([untouched!.id]);
+    await expect
+      .poll(async () => (await fetchInbox(b.request)).items.filter((n) => n.readAt === null).map((n) => n.post.id))
+      .toEqual([untouched!.id]);
 
     await b.page.goto("/notifications");
     await expect(row(b, opened!.id)).toHaveAttribute("data-unread", "false");
@@ -105,7 +111,11 @@ test.describe("notifications inbox", () => {
 
   test("older notifications fall under This week and Earlier", async ({ users, session, db }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 3 });
-    const likers = [await users.create({ name: "Alice Martin", posts: 0 }), await users.create({ name: "Carol Nguyen", posts: 0 }), await users.create({ name: "Dave Smith", posts: 0 })];
+    const likers = [
+      await users.create({ name: "Alice Martin", posts: 0 }),
+      await users.create({ name: "Carol Nguyen", posts: 0 }),
+      await users.create({ name: "Dave Smith", posts: 0 }),
+    ];
     for (const [i, liker] of likers.entries()) {
       const s = await session(liker, { path: null });
       await setLikeViaApi(s.request, bob.posts[i]!.id, true);
@@ -114,8 +124,14 @@ test.describe("notifications inbox", () => {
     await expect.poll(async () => (await fetchInbox(b.request)).unreadCount).toBe(3);
     // Move two of them back in time: three days, and a month.
     const day = 24 * 3600 * 1000;
-    await db.notification.updateMany({ where: { postId: bob.posts[1]!.id }, data: { createdAt: new Date(Date.now() - 3 * day) } });
-    await db.notification.updateMany({ where: { postId: bob.posts[2]!.id }, data: { createdAt: new Date(Date.now() - 30 * day) } });
+    await db.notification.updateMany({
+      where: { postId: bob.posts[1]!.id },
+      data: { createdAt: new Date(Date.now() - 3 * day) },
+    });
+    await db.notification.updateMany({
+      where: { postId: bob.posts[2]!.id },
+      data: { createdAt: new Date(Date.now() - 30 * day) },
+    });
 
     await b.page.goto("/notifications");
     await waitForRealtime(b.page);

@@ -20,15 +20,21 @@ function journeyOn(page: Page, side: "liker" | "owner", traceId?: string): Locat
 
 /** Each hop row's data-ms, in the order the rows appear. */
 async function hopTimes(journey: Locator): Promise<[string, string][]> {
-  return journey.getByTestId("journey-hop").evaluateAll((rows) => rows.map((row) => [row.getAttribute("data-hop") ?? "", row.getAttribute("data-ms") ?? ""]));
+  return journey
+    .getByTestId("journey-hop")
+    .evaluateAll((rows) => rows.map((row) => [row.getAttribute("data-hop") ?? "", row.getAttribute("data-ms") ?? ""]));
 }
 
 /** Waits until every hop of the journey has a figure, then checks them: all ten, in order, >= 0. */
 async function expectEveryHopTimed(journey: Locator, who: string): Promise<void> {
-  const unmeasured = async () => (await hopTimes(journey)).filter(([, ms]) => !/^\d+(\.\d+)?$/.test(ms)).map(([hop]) => hop);
+  const unmeasured = async () =>
+    (await hopTimes(journey)).filter(([, ms]) => !/^\d+(\.\d+)?$/.test(ms)).map(([hop]) => hop);
   await expect.poll(unmeasured, { message: `${who}: hops still without a time`, timeout: 20_000 }).toEqual([]);
   const times = await hopTimes(journey);
-  expect(times.map(([hop]) => hop), `${who}: the hops, in order`).toEqual(HOP_IDS);
+  expect(
+    times.map(([hop]) => hop),
+    `${who}: the hops, in order`,
+  ).toEqual(HOP_IDS);
   for (const [hop, ms] of times) expect(Number(ms), `${who}: ${hop}`).toBeGreaterThanOrEqual(0);
 }
 
@@ -42,7 +48,10 @@ async function openJourneyPanel(page: Page): Promise<void> {
 }
 
 test.describe("the journey panel", () => {
-  test("alice likes bob's photo: her panel and his show every hop, timed, under the trace her request carried", async ({ users, session }, testInfo) => {
+  test("alice likes bob's photo: her panel and his show every hop, timed, under the trace her request carried", async ({
+    users,
+    session,
+  }, testInfo) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const postId = bob.posts[0]!.id;
@@ -81,7 +90,10 @@ test.describe("the journey panel", () => {
     await expectEveryHopTimed(sent, "alice's panel");
     await expect(sent).toHaveAttribute("data-complete", "true");
     await expect(sent).toContainText(`On @${bob.username}'s screen`);
-    await expect(sent.getByTestId("journey-hop").filter({ hasText: "server/likes.ts" })).toHaveAttribute("data-hop", "postgres");
+    await expect(sent.getByTestId("journey-hop").filter({ hasText: "server/likes.ts" })).toHaveAttribute(
+      "data-hop",
+      "postgres",
+    );
 
     // Bob's side: the same trace, arrived with his notification.
     await expect(b.page.getByTestId("toast").filter({ hasText: alice.username })).toBeVisible();
@@ -129,12 +141,15 @@ test.describe("the journey panel", () => {
     const own = journeyOn(c.page, "liker");
     await expect(own).toContainText("Your own photo: no notification");
     const times = Object.fromEntries(await hopTimes(own));
-    for (const hop of ["click", "nginx", "route", "session", "postgres"]) expect(Number(times[hop] || "x"), hop).toBeGreaterThanOrEqual(0);
+    for (const hop of ["click", "nginx", "route", "session", "postgres"])
+      expect(Number(times[hop] || "x"), hop).toBeGreaterThanOrEqual(0);
     for (const hop of ["outbox", "queue", "worker", "socket", "render"]) expect(times[hop], hop).toBe("");
     await expect(own.locator('[data-hop="render"]')).toContainText("your own photo: no notification");
 
     // Nothing wider than the phone: the page does not scroll sideways, the sheet spans the screen.
-    const overflow = await c.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await c.page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
     const box = (await journeyPanel(c.page).boundingBox())!;
     expect(box.x).toBeGreaterThanOrEqual(0);

@@ -7,7 +7,10 @@ import { expectLikers, insertLikes, likersButton, likersDialog } from "./support
 import { likeButton, likeCount, postCard, setLikeViaApi } from "./support/ui";
 
 test.describe("who liked it", () => {
-  test("keyboard opens the likers, newest first; likes and unlikes while open show live; Esc returns focus", async ({ users, session }) => {
+  test("keyboard opens the likers, newest first; likes and unlikes while open show live; Esc returns focus", async ({
+    users,
+    session,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const [dave, alice, eve, carol] = await Promise.all([
       users.create({ name: "Dave Ito", posts: 0 }),
@@ -16,7 +19,11 @@ test.describe("who liked it", () => {
       users.create({ name: "Carol Nguyen", posts: 0 }),
     ]);
     const postId = bob.posts[0]!.id;
-    const [d, a, e] = await Promise.all([session(dave, { path: null }), session(alice, { path: null }), session(eve, { path: null })]);
+    const [d, a, e] = await Promise.all([
+      session(dave, { path: null }),
+      session(alice, { path: null }),
+      session(eve, { path: null }),
+    ]);
     await setLikeViaApi(d.request, postId, true);
     await setLikeViaApi(a.request, postId, true); // alice after dave: she is listed first
 
@@ -53,7 +60,10 @@ test.describe("who liked it", () => {
     await expect(button).toBeFocused();
   });
 
-  test("the close button returns focus to the count; a liker's row leads to their profile", async ({ users, session }) => {
+  test("the close button returns focus to the count; a liker's row leads to their profile", async ({
+    users,
+    session,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const dave = await users.create({ name: "Dave Ito", posts: 0 });
     const postId = bob.posts[0]!.id;
@@ -77,7 +87,9 @@ test.describe("who liked it", () => {
   test("25 likers: the first 20 newest first, then the rest after Load more", async ({ users, session, db }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const carol = await users.create({ name: "Carol Nguyen", posts: 0 });
-    const likers = await Promise.all(Array.from({ length: 25 }, (_, i) => users.create({ name: `Liker ${i + 1}`, posts: 0 })));
+    const likers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => users.create({ name: `Liker ${i + 1}`, posts: 0 })),
+    );
     const postId = bob.posts[0]!.id;
     await insertLikes(db, postId, likers);
     const newestFirst = likers.map((u) => u.username).reverse();

@@ -4,7 +4,15 @@
 // when the connection is back.
 import type { Page, WebSocketRoute } from "@playwright/test";
 import { expect, test, type Session, type TestUser } from "./fixtures";
-import { expectSteady, fetchInbox, likeButton, likeResponse, recordToasts, recordedToasts, waitForRealtime } from "./support/ui";
+import {
+  expectSteady,
+  fetchInbox,
+  likeButton,
+  likeResponse,
+  recordToasts,
+  recordedToasts,
+  waitForRealtime,
+} from "./support/ui";
 
 /** Alice likes each of bob's photos through her feed, each request answered before the next. */
 async function likeAll(a: Session, posts: TestUser["posts"]) {
@@ -59,12 +67,20 @@ test.describe("while bob is away", () => {
     await expect(page.getByTestId("unread-badge")).toHaveAttribute("data-count", "3");
     // The page rendered with those notifications already known: none is toasted twice (the app
     // toasts none of them: they are not news to a freshly loaded page, the badge says it).
-    await expectSteady(async () => (await toastsPerPhoto(page, alice, bob)).every((n) => n <= 1), true, 1500, "at most one toast per photo");
+    await expectSteady(
+      async () => (await toastsPerPhoto(page, alice, bob)).every((n) => n <= 1),
+      true,
+      1500,
+      "at most one toast per photo",
+    );
 
     await expectInboxShowsEachOnce(page, alice, bob);
   });
 
-  test("bob's connection dropped: on reconnecting he gets each of the three likes exactly once", async ({ users, session }) => {
+  test("bob's connection dropped: on reconnecting he gets each of the three likes exactly once", async ({
+    users,
+    session,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 3 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
 
@@ -122,7 +138,10 @@ test.describe("while bob is away", () => {
     await expectInboxShowsEachOnce(b.page, alice, bob);
   });
 
-  test("going offline shows the banner under the header within 5 s, and coming back clears it", async ({ users, session }) => {
+  test("going offline shows the banner under the header within 5 s, and coming back clears it", async ({
+    users,
+    session,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const b = await session(bob);
     const banner = b.page.getByTestId("offline-banner");

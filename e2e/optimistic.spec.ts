@@ -2,7 +2,16 @@
 // the request fails, and however fast you click it ends where the server is, one request at a time.
 import type { Page, Route } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { expectLiked, fetchInbox, fetchPost, isLikeRequest, likeButton, likeCount, likeResponse, postCard } from "./support/ui";
+import {
+  expectLiked,
+  fetchInbox,
+  fetchPost,
+  isLikeRequest,
+  likeButton,
+  likeCount,
+  likeResponse,
+  postCard,
+} from "./support/ui";
 
 /** Holds matching requests until released: assertions run while the request is provably pending. */
 function holdRequests(page: Page, postId: string) {
@@ -49,7 +58,9 @@ test.describe("optimistic like button", () => {
     await a.page.unrouteAll({ behavior: "wait" });
 
     // nginx answers 502 with its own HTML page (no app instance up): a restart, says the card.
-    await a.page.route(`**/api/posts/${postId}/like`, (route) => route.fulfill({ status: 502, contentType: "text/html", body: "<html><body>502 Bad Gateway</body></html>" }));
+    await a.page.route(`**/api/posts/${postId}/like`, (route) =>
+      route.fulfill({ status: 502, contentType: "text/html", body: "<html><body>502 Bad Gateway</body></html>" }),
+    );
     await likeButton(a.page, postId).click();
     await expectLiked(a.page, postId, false, 0);
     await expect(error).toHaveText("Likes is restarting — try again in a few seconds; your like wasn't saved.");
@@ -74,7 +85,12 @@ test.describe("optimistic like button", () => {
     expect(await fetchPost(a.request, postId)).toMatchObject({ likedByMe: true, likeCount: 1 });
   });
 
-  test("a slow like shows as liked before the server has even received it", async ({ users, session, login, context }) => {
+  test("a slow like shows as liked before the server has even received it", async ({
+    users,
+    session,
+    login,
+    context,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const postId = bob.posts[0]!.id;

@@ -40,11 +40,19 @@ test.describe("post page", () => {
     await expectLiked(c.page, postId, true, 1);
   });
 
-  test("an unknown or malformed post id, or any unknown URL, is the branded 404 page with status 404", async ({ users, session }) => {
+  test("an unknown or malformed post id, or any unknown URL, is the branded 404 page with status 404", async ({
+    users,
+    session,
+  }) => {
     const carol = await users.create({ name: "Carol Nguyen", posts: 0 });
     const c = await session(carol, { path: null });
     const unknownButPlausible = `c${randomBytes(12).toString("hex")}`;
-    for (const path of [`/p/${unknownButPlausible}`, "/p/not-a-real-id-123", "/p/bad!id", `/nothing-here-${unknownButPlausible}`]) {
+    for (const path of [
+      `/p/${unknownButPlausible}`,
+      "/p/not-a-real-id-123",
+      "/p/bad!id",
+      `/nothing-here-${unknownButPlausible}`,
+    ]) {
       expect((await c.request.get(path)).status(), `GET ${path}`).toBe(404);
       const response = await c.page.goto(path);
       expect(response?.status(), `page ${path}`).toBe(404);
@@ -57,7 +65,10 @@ test.describe("post page", () => {
 });
 
 test.describe("profile", () => {
-  test("shows who, their photo count, likes received, and a grid of their photos newest first", async ({ users, session }) => {
+  test("shows who, their photo count, likes received, and a grid of their photos newest first", async ({
+    users,
+    session,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 3 }); // posts[2] is the newest
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const carol = await users.create({ name: "Carol Nguyen", posts: 0 });
@@ -80,7 +91,12 @@ test.describe("profile", () => {
     const tiles = a.page.getByTestId("profile-post");
     await expect(tiles).toHaveCount(3);
     const shown = await tiles.evaluateAll((links) =>
-      links.map((l) => ({ id: l.getAttribute("data-post-id"), count: l.getAttribute("data-count"), href: l.getAttribute("href"), text: l.textContent })),
+      links.map((l) => ({
+        id: l.getAttribute("data-post-id"),
+        count: l.getAttribute("data-count"),
+        href: l.getAttribute("href"),
+        text: l.textContent,
+      })),
     );
     // The count shows as a number; " likes" is there for screen readers (visually hidden).
     expect(shown).toEqual([
@@ -96,13 +112,18 @@ test.describe("profile", () => {
     // The API behind the grid's "Load more".
     const api = await a.request.get(`/api/users/${bob.username}/posts?limit=2`);
     expect(api.status()).toBe(200);
-    const page = (await api.json()) as { items: { id: string; likeCount: number; likedByMe: boolean }[]; nextCursor: string | null };
+    const page = (await api.json()) as {
+      items: { id: string; likeCount: number; likedByMe: boolean }[];
+      nextCursor: string | null;
+    };
     expect(page.items.map((p) => [p.id, p.likeCount, p.likedByMe])).toEqual([
       [third, 2, true],
       [second, 0, false],
     ]);
     const rest = await a.request.get(`/api/users/${bob.username}/posts?limit=2&cursor=${page.nextCursor}`);
-    expect(((await rest.json()) as { items: { id: string }[]; nextCursor: null }).items.map((p) => p.id)).toEqual([first]);
+    expect(((await rest.json()) as { items: { id: string }[]; nextCursor: null }).items.map((p) => p.id)).toEqual([
+      first,
+    ]);
   });
 
   test("unknown usernames: the 404 page, and the API's JSON 404", async ({ users, session }) => {
@@ -135,7 +156,9 @@ test.describe("profile", () => {
         createdAt: new Date(longAgo + i * 60_000),
       })),
     });
-    const newestFirst = (await db.post.findMany({ where: { authorId: dana.id }, orderBy: { createdAt: "desc" }, select: { id: true } })).map((p) => p.id);
+    const newestFirst = (
+      await db.post.findMany({ where: { authorId: dana.id }, orderBy: { createdAt: "desc" }, select: { id: true } })
+    ).map((p) => p.id);
 
     const c = await session(carol, { path: `/u/${dana.username}` });
     const tiles = c.page.getByTestId("profile-post");
@@ -166,7 +189,10 @@ test.describe("links to profiles", () => {
 });
 
 test.describe("signed out", () => {
-  test("post and profile pages send to sign-in and back; the profile API answers 401", async ({ users, anonymousContext }) => {
+  test("post and profile pages send to sign-in and back; the profile API answers 401", async ({
+    users,
+    anonymousContext,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const context = await anonymousContext();
 

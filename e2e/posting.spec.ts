@@ -6,7 +6,11 @@ import { expect, test } from "./fixtures";
 import { jpeg } from "../tests/support/images";
 import { postCard } from "./support/ui";
 
-test("a photo posted from /new tops the poster's feed; a reader's open feed offers it behind a pill", async ({ users, session, db }) => {
+test("a photo posted from /new tops the poster's feed; a reader's open feed offers it behind a pill", async ({
+  users,
+  session,
+  db,
+}) => {
   const poster = await users.create({ name: "Dana Poster", posts: 0 });
   const reader = await users.create({ name: "Eli Reader", posts: 0 });
   const r = await session(reader); // the feed open, socket live
@@ -15,11 +19,15 @@ test("a photo posted from /new tops the poster's feed; a reader's open feed offe
   await p.page.getByTestId("new-post-link").click();
   await expect(p.page).toHaveURL(/\/new$/);
   await expect(p.page).toHaveTitle("New post · Likes");
-  await p.page.getByTestId("photo-input").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: await jpeg(1200, 900) });
+  await p.page
+    .getByTestId("photo-input")
+    .setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: await jpeg(1200, 900) });
   await expect(p.page.getByTestId("photo-preview")).toBeVisible();
   const caption = `Harbour at dusk ${Date.now()}`;
   await p.page.getByTestId("caption-input").fill(caption);
-  const created = p.page.waitForResponse((res) => new URL(res.url()).pathname === "/api/posts" && res.request().method() === "POST");
+  const created = p.page.waitForResponse(
+    (res) => new URL(res.url()).pathname === "/api/posts" && res.request().method() === "POST",
+  );
   await p.page.getByTestId("share-button").click();
   const response = await created;
   expect(response.status()).toBe(201);
@@ -47,12 +55,20 @@ test("a photo posted from /new tops the poster's feed; a reader's open feed offe
   expect(await db.post.count({ where: { authorId: poster.id } })).toBe(1);
 });
 
-test("a file that is not a photo, or one too large: a sentence that says so, and nothing posted", async ({ users, session, db }) => {
+test("a file that is not a photo, or one too large: a sentence that says so, and nothing posted", async ({
+  users,
+  session,
+  db,
+}) => {
   const poster = await users.create({ name: "Gus Tries", posts: 0 });
   const { page } = await session(poster, { path: "/new" });
 
   // Named and typed as a JPEG, but text: the server reads the content and refuses it.
-  await page.getByTestId("photo-input").setInputFiles({ name: "holiday.jpg", mimeType: "image/jpeg", buffer: Buffer.from("these are my notes, not a photo") });
+  await page.getByTestId("photo-input").setInputFiles({
+    name: "holiday.jpg",
+    mimeType: "image/jpeg",
+    buffer: Buffer.from("these are my notes, not a photo"),
+  });
   await page.getByTestId("caption-input").fill("should not appear");
   await page.getByTestId("share-button").click();
   await expect(page.getByTestId("post-error")).toContainText("Post a JPEG, PNG or WebP photo");
@@ -62,7 +78,9 @@ test("a file that is not a photo, or one too large: a sentence that says so, and
   // Over 10 MB: said at once, before anything is sent.
   let sent = 0;
   page.on("request", (req) => void (new URL(req.url()).pathname === "/api/posts" && req.method() === "POST" && sent++));
-  await page.getByTestId("photo-input").setInputFiles({ name: "huge.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(10 * 1024 * 1024 + 1) });
+  await page
+    .getByTestId("photo-input")
+    .setInputFiles({ name: "huge.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(10 * 1024 * 1024 + 1) });
   await expect(page.getByTestId("post-error")).toHaveText("That photo is 10.0 MB; photos can be up to 10 MB.");
   await page.getByTestId("share-button").click();
   await expect(page.getByTestId("post-error")).toHaveText("Choose a photo first.");

@@ -46,7 +46,9 @@ test.describe("realtime notifications", () => {
     await expect(b.page.getByTestId("toast").filter({ hasText: alice.username })).toBeVisible();
     await expect(b.page.getByTestId("unread-badge")).toHaveAttribute("data-count", "1");
     // Bob's own card re-reads its count when the notification arrives.
-    await expect(b.page.locator(`[data-testid="post-card"][data-post-id="${postId}"] [data-testid="like-count"]`)).toHaveAttribute("data-count", "1");
+    await expect(
+      b.page.locator(`[data-testid="post-card"][data-post-id="${postId}"] [data-testid="like-count"]`),
+    ).toHaveAttribute("data-count", "1");
     // Hovering holds the toast on screen for the picture.
     const toast = b.page.getByTestId("toast").filter({ hasText: alice.username });
     await toast.hover();
@@ -65,7 +67,10 @@ test.describe("realtime notifications", () => {
     expect((await fetchInbox(b.request)).unreadCount).toBe(1);
   });
 
-  test("alice takes her like back: it leaves bob's open inbox and his badge, without a toast; liking again brings it back", async ({ users, session }, testInfo) => {
+  test("alice takes her like back: it leaves bob's open inbox and his badge, without a toast; liking again brings it back", async ({
+    users,
+    session,
+  }, testInfo) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const postId = bob.posts[0]!.id;
@@ -113,14 +118,20 @@ test.describe("realtime notifications", () => {
     await expect(badge).toHaveAttribute("data-count", "1");
     const again = (await fetchInbox(b.request)).items[0]!;
     expect(again.id).not.toBe(first.id);
-    await expect.poll(() => frames.map((f) => [f.id, f.toast])).toEqual([
-      [first.id, true],
-      [again.id, false],
-    ]);
+    await expect
+      .poll(() => frames.map((f) => [f.id, f.toast]))
+      .toEqual([
+        [first.id, true],
+        [again.id, false],
+      ]);
     await expectSteady(() => toastsMentioning(b.page, alice.username), 1, 1500, "toasts naming alice");
   });
 
-  test("a storm of clicks on one heart: at most one toast for bob, and his inbox settles on alice's final state", async ({ users, session, db }) => {
+  test("a storm of clicks on one heart: at most one toast for bob, and his inbox settles on alice's final state", async ({
+    users,
+    session,
+    db,
+  }) => {
     const bob = await users.create({ name: "Bob Okafor", posts: 1 });
     const alice = await users.create({ name: "Alice Martin", posts: 0 });
     const postId = bob.posts[0]!.id;
@@ -150,6 +161,11 @@ test.describe("realtime notifications", () => {
     await settled();
     await expect(fromAlice).toHaveCount(0);
     expect((await fetchInbox(b.request)).items).toEqual([]);
-    await expectSteady(async () => (await toastsMentioning(b.page, alice.username)) <= 1, true, 1500, "at most one toast naming alice");
+    await expectSteady(
+      async () => (await toastsMentioning(b.page, alice.username)) <= 1,
+      true,
+      1500,
+      "at most one toast naming alice",
+    );
   });
 });

@@ -6,7 +6,14 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { expect, signInThroughApi, test } from "./fixtures";
-import { DRESSES, dressedScene, fontsAndImagesReady, newDressedContext, openPage, type PageName } from "./support/pages";
+import {
+  DRESSES,
+  dressedScene,
+  fontsAndImagesReady,
+  newDressedContext,
+  openPage,
+  type PageName,
+} from "./support/pages";
 import { SEEDED_WORLD_TEST } from "./support/seeded-world";
 import { attachScreenshot, waitForRealtime } from "./support/ui";
 
@@ -21,7 +28,13 @@ const docsDir = process.env.SCREENSHOTS_DIR;
 test(SEEDED_WORLD_TEST, async ({ browser, baseURL }, testInfo) => {
   const context = await newDressedContext(browser, baseURL!, { scheme: "light", device: "desktop" });
   try {
-    const alice = { id: "", name: "alice", username: "alice", password: process.env.SEED_PASSWORD || "demo1234", posts: [] };
+    const alice = {
+      id: "",
+      name: "alice",
+      username: "alice",
+      password: process.env.SEED_PASSWORD || "demo1234",
+      posts: [],
+    };
     await signInThroughApi(context, baseURL!, alice);
     const page = await context.newPage();
     await page.goto("/");
@@ -39,7 +52,12 @@ test(SEEDED_WORLD_TEST, async ({ browser, baseURL }, testInfo) => {
 });
 
 for (const dress of DRESSES) {
-  test(`screenshots of the main pages (${dress.device}, ${dress.scheme})`, async ({ browser, baseURL, users, db }, testInfo) => {
+  test(`screenshots of the main pages (${dress.device}, ${dress.scheme})`, async ({
+    browser,
+    baseURL,
+    users,
+    db,
+  }, testInfo) => {
     const { cast, visitor, bob, close } = await dressedScene(browser, baseURL!, dress, users, db);
     try {
       const forDocs = docsDir && dress.device === "desktop" && dress.scheme === "light";

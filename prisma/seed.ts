@@ -20,14 +20,97 @@ const p = (caption: string, popularity: number): SeedPost => ({ caption, popular
 
 export const SEED_USERS: readonly SeedUser[] = [
   // The first three posts of alice, bob and carol are the original seed's (ids and images kept).
-  { username: "alice", name: "Alice Martin", posts: [p("Morning light over the harbour", 5), p("Found the best coffee in town", 3), p("Weekend hike, worth every step", 4), p("Lake day, borrowed a canoe", 0), p("Balloons over the valley at dawn", 5), p("Pines and fog on the ridge", 4)] },
-  { username: "bob", name: "Bob Okafor", posts: [p("Sunset from the roof", 4), p("New desk setup", 2), p("Grandma's recipe, finally right", 5), p("City lights from the 12th floor", 3), p("Ramen night", 0), p("Birthday cake, attempt two", 5)] },
-  { username: "carol", name: "Carol Nguyen", posts: [p("First snow", 3), p("Street art downtown", 5), p("Tiny plant, big plans", 1), p("Tulips on the sill", 4), p("Camping under a million stars", 5), p("Dunes at noon", 0)] },
-  { username: "dana", name: "Dana Kowalski", posts: [p("Sunrise over the peaks", 6), p("Found a quiet beach", 3), p("Reading corner", 0), p("Evening sail", 4), p("Mountain lake, very cold", 1)] },
-  { username: "eli", name: "Eli Haddad", posts: [p("Night shift skyline", 2), p("Espresso and a croissant", 5), p("Rain on the window", 0), p("Weekend ride", 3), p("Snow on the pines", 7)] },
-  { username: "farah", name: "Farah Siddiqui", posts: [p("Desert road trip, day three", 4), p("Sunflowers everywhere", 6), p("Hot air balloon festival", 2), p("Lemon cake for the team", 0), p("Tide coming in", 3)] },
-  { username: "gus", name: "Gus Lindqvist", posts: [p("The cat's favourite window", 7), p("Campfire stories", 1), p("Ridge walk", 3), p("Noodles from scratch", 0), p("Harbour at dusk", 2)] },
-  { username: "hana", name: "Hana Sato", posts: [p("Cherry blossoms in the park", 5), p("Tea and a good book", 2), p("City in the rain", 4), p("Autumn forest", 0), p("Moonrise", 3)] },
+  {
+    username: "alice",
+    name: "Alice Martin",
+    posts: [
+      p("Morning light over the harbour", 5),
+      p("Found the best coffee in town", 3),
+      p("Weekend hike, worth every step", 4),
+      p("Lake day, borrowed a canoe", 0),
+      p("Balloons over the valley at dawn", 5),
+      p("Pines and fog on the ridge", 4),
+    ],
+  },
+  {
+    username: "bob",
+    name: "Bob Okafor",
+    posts: [
+      p("Sunset from the roof", 4),
+      p("New desk setup", 2),
+      p("Grandma's recipe, finally right", 5),
+      p("City lights from the 12th floor", 3),
+      p("Ramen night", 0),
+      p("Birthday cake, attempt two", 5),
+    ],
+  },
+  {
+    username: "carol",
+    name: "Carol Nguyen",
+    posts: [
+      p("First snow", 3),
+      p("Street art downtown", 5),
+      p("Tiny plant, big plans", 1),
+      p("Tulips on the sill", 4),
+      p("Camping under a million stars", 5),
+      p("Dunes at noon", 0),
+    ],
+  },
+  {
+    username: "dana",
+    name: "Dana Kowalski",
+    posts: [
+      p("Sunrise over the peaks", 6),
+      p("Found a quiet beach", 3),
+      p("Reading corner", 0),
+      p("Evening sail", 4),
+      p("Mountain lake, very cold", 1),
+    ],
+  },
+  {
+    username: "eli",
+    name: "Eli Haddad",
+    posts: [
+      p("Night shift skyline", 2),
+      p("Espresso and a croissant", 5),
+      p("Rain on the window", 0),
+      p("Weekend ride", 3),
+      p("Snow on the pines", 7),
+    ],
+  },
+  {
+    username: "farah",
+    name: "Farah Siddiqui",
+    posts: [
+      p("Desert road trip, day three", 4),
+      p("Sunflowers everywhere", 6),
+      p("Hot air balloon festival", 2),
+      p("Lemon cake for the team", 0),
+      p("Tide coming in", 3),
+    ],
+  },
+  {
+    username: "gus",
+    name: "Gus Lindqvist",
+    posts: [
+      p("The cat's favourite window", 7),
+      p("Campfire stories", 1),
+      p("Ridge walk", 3),
+      p("Noodles from scratch", 0),
+      p("Harbour at dusk", 2),
+    ],
+  },
+  {
+    username: "hana",
+    name: "Hana Sato",
+    posts: [
+      p("Cherry blossoms in the park", 5),
+      p("Tea and a good book", 2),
+      p("City in the rain", 4),
+      p("Autumn forest", 0),
+      p("Moonrise", 3),
+    ],
+  },
 ];
 
 /** The people to sign in as. Between them, each likes exactly one photo of each other's (below). */
@@ -40,9 +123,12 @@ export const SEED_BOT_USERNAMES = ["dana", "eli", "farah", "gus"] as const;
  * five photos of each of the others to like (the compose suite likes some: tests/compose/).
  */
 const HUMAN_LIKES: readonly (readonly [liker: string, postId: string])[] = [
-  ["alice", "seedbob3"], ["alice", "seedcarol2"],
-  ["bob", "seedalice1"], ["bob", "seedcarol5"],
-  ["carol", "seedalice5"], ["carol", "seedbob6"],
+  ["alice", "seedbob3"],
+  ["alice", "seedcarol2"],
+  ["bob", "seedalice1"],
+  ["bob", "seedcarol5"],
+  ["carol", "seedalice5"],
+  ["carol", "seedbob6"],
 ];
 
 export const seedPostId = (username: string, n: number) => `seed${username}${n}`;
@@ -130,7 +216,10 @@ async function main(): Promise<void> {
   // rather than finding posts whose likes were never written.
   const result = await prisma.$transaction(
     async (tx) => {
-      const existing = await tx.user.findMany({ where: { username: { in: SEED_USERS.map((u) => u.username) } }, select: { username: true, passwordHash: true } });
+      const existing = await tx.user.findMany({
+        where: { username: { in: SEED_USERS.map((u) => u.username) } },
+        select: { username: true, passwordHash: true },
+      });
       const existingUsers = new Set(existing.map((u) => u.username));
       // A hash that still matches the password is kept: a new salt would be a change for nothing.
       const keepHash = new Set<string>();
@@ -139,7 +228,11 @@ async function main(): Promise<void> {
       for (const spec of SEED_USERS) {
         const user = await tx.user.upsert({
           where: { username: spec.username },
-          update: { name: spec.name, avatarUrl: seedAvatar(spec.username), ...(keepHash.has(spec.username) ? {} : { passwordHash }) },
+          update: {
+            name: spec.name,
+            avatarUrl: seedAvatar(spec.username),
+            ...(keepHash.has(spec.username) ? {} : { passwordHash }),
+          },
           create: { username: spec.username, name: spec.name, avatarUrl: seedAvatar(spec.username), passwordHash },
           select: { id: true },
         });
@@ -147,9 +240,15 @@ async function main(): Promise<void> {
       }
       // Times are relative to the first seed (alice's row): the feed reads "3 days ago" rather
       // than a fixed date that grows old, and stays the same on every later run.
-      const anchor = (await tx.user.findUniqueOrThrow({ where: { username: "alice" }, select: { createdAt: true } })).createdAt.getTime();
+      const anchor = (
+        await tx.user.findUniqueOrThrow({ where: { username: "alice" }, select: { createdAt: true } })
+      ).createdAt.getTime();
 
-      const existingPosts = new Set((await tx.post.findMany({ where: { id: { in: plannedPosts.map((post) => post.id) } }, select: { id: true } })).map((post) => post.id));
+      const existingPosts = new Set(
+        (
+          await tx.post.findMany({ where: { id: { in: plannedPosts.map((post) => post.id) } }, select: { id: true } })
+        ).map((post) => post.id),
+      );
       const newPosts = plannedPosts.filter((post) => !existingPosts.has(post.id));
       await tx.post.createMany({
         data: newPosts.map((post) => ({
@@ -166,7 +265,14 @@ async function main(): Promise<void> {
       // a like that someone has since taken back.
       const freshPosts = new Set(newPosts.map((post) => post.id));
       const toWrite = plannedLikes.filter((like) => freshPosts.has(like.postId) || !existingUsers.has(like.liker));
-      const posts = new Map((await tx.post.findMany({ where: { id: { in: plannedPosts.map((post) => post.id) } }, select: { id: true, authorId: true, createdAt: true } })).map((post) => [post.id, post]));
+      const posts = new Map(
+        (
+          await tx.post.findMany({
+            where: { id: { in: plannedPosts.map((post) => post.id) } },
+            select: { id: true, authorId: true, createdAt: true },
+          })
+        ).map((post) => [post.id, post]),
+      );
       const rng = random(7);
       const rows = toWrite.map((like) => {
         const post = posts.get(like.postId)!;
@@ -175,7 +281,10 @@ async function main(): Promise<void> {
         const createdAt = new Date(Math.min(post.createdAt.getTime() + delay, anchor - 5 * 60_000));
         return { userId: userIds.get(like.liker)!, liker: like.liker, post, createdAt };
       });
-      const likes = await tx.like.createMany({ data: rows.map((r) => ({ userId: r.userId, postId: r.post.id, createdAt: r.createdAt })), skipDuplicates: true });
+      const likes = await tx.like.createMany({
+        data: rows.map((r) => ({ userId: r.userId, postId: r.post.id, createdAt: r.createdAt })),
+        skipDuplicates: true,
+      });
 
       // What the worker would have written for each like of someone else's photo
       // (server/notifications.ts prepareDelivery): one row per (recipient, liker, photo). No
@@ -208,7 +317,9 @@ async function main(): Promise<void> {
   );
 
   const shown = process.env.SEED_PASSWORD ? "$SEED_PASSWORD" : "demo1234";
-  console.log(`seeded ${SEED_USERS.length} users (password: ${shown}), ${result.posts} new post(s), ${result.likes} new like(s), ${result.notifications} new notification(s)`);
+  console.log(
+    `seeded ${SEED_USERS.length} users (password: ${shown}), ${result.posts} new post(s), ${result.likes} new like(s), ${result.notifications} new notification(s)`,
+  );
   await prisma.$disconnect();
 }
 

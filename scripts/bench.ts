@@ -31,11 +31,14 @@ import { FEED_POSTS_SQL, feedAuthorsSql, feedLikesSql, likeQuery } from "../benc
 const quick = process.argv.includes("--quick");
 // --profile: V8 CPU profiles of the app and the worker for the whole run (bench/profile-probe.mjs),
 // summarized at the end (bench/profile.ts) and kept in bench-results/ as .cpuprofile files.
-const profileDir = process.argv.includes("--profile") ? mkdtempSync(path.join(tmpdir(), "likes-bench-profiles-")) : null;
+const profileDir = process.argv.includes("--profile")
+  ? mkdtempSync(path.join(tmpdir(), "likes-bench-profiles-"))
+  : null;
 const config = benchConfig(quick);
 const started = performance.now();
 const startedAt = new Date().toISOString();
-const log = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 const poolSize = appPoolSize(ROOT);
 buildIfNeeded(log);
@@ -45,7 +48,8 @@ const cleanups: (() => Promise<unknown>)[] = [];
 let cleaning: Promise<void> | null = null;
 const cleanUp = () =>
   (cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((error: unknown) => console.error("cleanup:", error instanceof Error ? error.message : error));
+    for (const fn of cleanups.reverse())
+      await fn().catch((error: unknown) => console.error("cleanup:", error instanceof Error ? error.message : error));
   })());
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
@@ -91,9 +95,16 @@ try {
   const world = plan(config.likers, config.p1Posts, p2Posts, PASSWORD);
   await seed(stack.databaseUrl, world);
   await seed(floorDatabaseUrl, world);
-  log(`seeded ${world.likers.length + 2} users, ${world.p1Posts.length + world.p2Posts.length + world.feedPosts.length} posts in both databases`);
+  log(
+    `seeded ${world.likers.length + 2} users, ${world.p1Posts.length + world.p2Posts.length + world.feedPosts.length} posts in both databases`,
+  );
 
-  const floor: Floor = await startFloor({ databaseUrl: floorDatabaseUrl, poolMax: poolSize, runDir: stack.runDir, nginxRates: OPEN_RATES });
+  const floor: Floor = await startFloor({
+    databaseUrl: floorDatabaseUrl,
+    poolMax: poolSize,
+    runDir: stack.runDir,
+    nginxRates: OPEN_RATES,
+  });
   cleanups.push(() => floor.stop());
 
   // Sign in the way a browser does (next-auth's csrf + credentials callback, through nginx).
@@ -126,7 +137,12 @@ try {
     client,
     world,
     cookies,
-    backlog: async () => (await backlogPool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "processedAt" IS NULL`)).rows[0]!.n,
+    backlog: async () =>
+      (
+        await backlogPool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "OutboxEvent" WHERE "processedAt" IS NULL`,
+        )
+      ).rows[0]!.n,
     probeDir,
     log,
   };
@@ -147,13 +163,17 @@ try {
   const sqlChecks = sampler.check([
     // The trace comment is dropped by the comparison: any traceparent will do.
     { name: "like", sql: likeQuery(true, { userId: "", postId: "", eventId: "", trace: null, traceparent: "" }).text },
-    { name: "unlike", sql: likeQuery(false, { userId: "", postId: "", eventId: "", trace: null, traceparent: "" }).text },
+    {
+      name: "unlike",
+      sql: likeQuery(false, { userId: "", postId: "", eventId: "", trace: null, traceparent: "" }).text,
+    },
     { name: "feed posts", sql: FEED_POSTS_SQL },
     { name: "feed authors", sql: feedAuthorsSql(feedRows) },
     { name: "feed likes", sql: feedLikesSql(feedRows) },
   ]);
   const differing = sqlChecks.filter((c) => c.status === "differs");
-  if (differing.length) throw new Error(`the app ran different SQL than bench/sql.ts for: ${differing.map((d) => d.statement).join(", ")}`);
+  if (differing.length)
+    throw new Error(`the app ran different SQL than bench/sql.ts for: ${differing.map((d) => d.statement).join(", ")}`);
 
   const results: BenchResults = {
     mode: quick ? "quick" : "full",
@@ -176,7 +196,10 @@ try {
     // CI's run: never rewrites the committed docs.
     writeFileSync(path.join(outDir, "quick.json"), JSON.stringify(results, null, 2));
     writeFileSync(path.join(outDir, "quick-p2.svg"), p2Svg(results));
-    writeFileSync(path.join(outDir, "quick.md"), markdownReport(results, { svgFile: "quick-p2.svg", existingPath: path.join(outDir, "quick.md") }));
+    writeFileSync(
+      path.join(outDir, "quick.md"),
+      markdownReport(results, { svgFile: "quick-p2.svg", existingPath: path.join(outDir, "quick.md") }),
+    );
     log("wrote bench-results/quick.md, quick-p2.svg, quick.json");
   } else {
     const docs = path.join(ROOT, "docs", "benchmarks.md");

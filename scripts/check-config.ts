@@ -79,9 +79,16 @@ function hasHealthcheck(service: Service | undefined): boolean {
 
 /** docker-compose v1 prints YAML only; python3-yaml (a dependency of Debian's docker-compose) reads it. */
 function yamlToJson(yaml: string): ComposeConfig | string {
-  const result = spawnSync("python3", ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], { input: yaml, encoding: "utf8" });
+  const result = spawnSync(
+    "python3",
+    ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+    { input: yaml, encoding: "utf8" },
+  );
   if (result.error) return `python3 not found (${result.error.message}): apt-get install python3-yaml`;
-  if (result.status !== 0) return /No module named 'yaml'/.test(result.stderr) ? "python3 has no yaml module: apt-get install python3-yaml" : result.stderr.trim();
+  if (result.status !== 0)
+    return /No module named 'yaml'/.test(result.stderr)
+      ? "python3 has no yaml module: apt-get install python3-yaml"
+      : result.stderr.trim();
   return JSON.parse(result.stdout) as ComposeConfig;
 }
 
@@ -131,10 +138,13 @@ async function checkCompose(): Promise<void> {
   }
   if (unhealthy.length) fail(`depends_on service_healthy on a service without a healthcheck: ${unhealthy.join(", ")}`);
   else ok("every depends_on service_healthy points at a service with a healthcheck");
-  if (notOneShot.length) fail(`depends_on service_completed_successfully on a service that restarts: ${notOneShot.join(", ")}`);
+  if (notOneShot.length)
+    fail(`depends_on service_completed_successfully on a service that restarts: ${notOneShot.join(", ")}`);
   else ok("every depends_on service_completed_successfully points at a one-shot service");
 
-  const publishing = Object.entries(services).filter(([, s]) => s.ports?.length).map(([n]) => n);
+  const publishing = Object.entries(services)
+    .filter(([, s]) => s.ports?.length)
+    .map(([n]) => n);
   if (publishing.some((n) => n !== PUBLISHING_SERVICE) || !publishing.includes(PUBLISHING_SERVICE)) {
     fail(`only ${PUBLISHING_SERVICE} may publish ports; publishing: ${publishing.join(", ") || "none"}`);
   } else ok(`only ${PUBLISHING_SERVICE} publishes ports`);
@@ -156,21 +166,36 @@ async function checkRuntimeDependencies(): Promise<void> {
     fail("Dockerfile: no `for pkg in ...;` list of runtime packages found in the prod-deps stage");
     return;
   }
-  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
   const missing = list.filter((name) => !pkg.dependencies?.[name]);
-  if (missing.length) fail(`the image runs with production dependencies only; move to "dependencies" in package.json: ${missing.join(", ")}`);
+  if (missing.length)
+    fail(
+      `the image runs with production dependencies only; move to "dependencies" in package.json: ${missing.join(", ")}`,
+    );
   else ok(`packages the image needs at run time are dependencies: ${list.join(", ")}`);
 }
 
 /** The repository's files (not node_modules) that a tsconfig's program reads, relative to ROOT; a string on failure. */
 function projectFilesOf(tsconfig: string): string[] | string {
-  const tsc = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--listFilesOnly"], { cwd: ROOT, encoding: "utf8" });
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--listFilesOnly"],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   if (tsc.status !== 0) return (tsc.stdout + tsc.stderr).trim();
-  return tsc.stdout.split("\n").map((f) => f.trim()).filter((f) => f && !f.includes("/node_modules/")).map((f) => path.relative(ROOT, f));
+  return tsc.stdout
+    .split("\n")
+    .map((f) => f.trim())
+    .filter((f) => f && !f.includes("/node_modules/"))
+    .map((f) => path.relative(ROOT, f));
 }
 
 async function checkImageTypeCheckContext(): Promise<void> {
-  const { default: nextConfig } = (await import(path.join(ROOT, "next.config.js"))) as { default: { typescript?: { tsconfigPath?: string } } };
+  const { default: nextConfig } = (await import(path.join(ROOT, "next.config.js"))) as {
+    default: { typescript?: { tsconfigPath?: string } };
+  };
   const tsconfig = nextConfig.typescript?.tsconfigPath ?? "tsconfig.json";
   const files = projectFilesOf(tsconfig);
   if (typeof files === "string") {
@@ -180,11 +205,19 @@ async function checkImageTypeCheckContext(): Promise<void> {
   const schema = await readFile(path.join(ROOT, "prisma", "schema.prisma"), "utf8");
   const prismaOutput = /output\s*=\s*"([^"]+)"/.exec(schema)?.[1];
   // Made by the image's build stage (prisma generate, next build), so absent from the context.
-  const madeInImage = [prismaOutput && path.relative(ROOT, path.resolve(ROOT, "prisma", prismaOutput)), "next-env.d.ts", ".next"].filter(Boolean) as string[];
+  const madeInImage = [
+    prismaOutput && path.relative(ROOT, path.resolve(ROOT, "prisma", prismaOutput)),
+    "next-env.d.ts",
+    ".next",
+  ].filter(Boolean) as string[];
   const rules = parseDockerignore(await readFile(path.join(ROOT, ".dockerignore"), "utf8"));
-  const outside = files.filter((f) => !madeInImage.some((m) => f === m || f.startsWith(`${m}/`)) && isExcluded(rules, f));
+  const outside = files.filter(
+    (f) => !madeInImage.some((m) => f === m || f.startsWith(`${m}/`)) && isExcluded(rules, f),
+  );
   if (outside.length) {
-    fail(`next build type-checks ${tsconfig}, and these files are left out of the image's build context by .dockerignore, so the image cannot build: ${outside.join(", ")} (keep them out of ${tsconfig}, or let them into the context)`);
+    fail(
+      `next build type-checks ${tsconfig}, and these files are left out of the image's build context by .dockerignore, so the image cannot build: ${outside.join(", ")} (keep them out of ${tsconfig}, or let them into the context)`,
+    );
   } else ok(`the ${files.length} files next build type-checks (${tsconfig}) are all in the image's build context`);
 }
 
@@ -194,16 +227,25 @@ async function checkImageTypeCheckContext(): Promise<void> {
  */
 async function runtimeEntryPoints(): Promise<string[]> {
   const text = [await readFile(path.join(ROOT, "Dockerfile"), "utf8"), await readFile(COMPOSE_FILE, "utf8")].join("\n");
-  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
   const scripts = [...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => pkg.scripts?.[m[1] as string] ?? "");
-  const files = [...`${text}\n${scripts.join("\n")}`.matchAll(/(?:^|[\s"'])((?:[\w-]+\/)*[\w-]+\.m?[jt]s)\b/g)].map((m) => m[1] as string);
+  const files = [...`${text}\n${scripts.join("\n")}`.matchAll(/(?:^|[\s"'])((?:[\w-]+\/)*[\w-]+\.m?[jt]s)\b/g)].map(
+    (m) => m[1] as string,
+  );
   return [...new Set(files)].filter((f) => existsSync(path.join(ROOT, f))).sort();
 }
 
 async function checkRuntimeImage(): Promise<void> {
   const dockerfile = await readFile(path.join(ROOT, "Dockerfile"), "utf8");
   // COPY --from=build /app/a /app/b ./  or  COPY --from=build /app/server ./server
-  const copied = [...dockerfile.matchAll(/^COPY --from=build ((?:\/app\/\S+\s+)+)\S+$/gm)].flatMap((m) => (m[1] as string).trim().split(/\s+/).map((p) => p.replace(/^\/app\//, "")));
+  const copied = [...dockerfile.matchAll(/^COPY --from=build ((?:\/app\/\S+\s+)+)\S+$/gm)].flatMap((m) =>
+    (m[1] as string)
+      .trim()
+      .split(/\s+/)
+      .map((p) => p.replace(/^\/app\//, "")),
+  );
   const isCopied = (f: string) => copied.some((c) => f === c || f.startsWith(`${c}/`));
   const all = await runtimeEntryPoints();
   // Plain JavaScript entry points (scripts/healthcheck.mjs) import nothing of the project's.
@@ -221,14 +263,20 @@ async function checkRuntimeImage(): Promise<void> {
   const dir = await mkdtemp(path.join(ROOT, ".check-runtime-"));
   try {
     const config = path.join(dir, "tsconfig.json");
-    await writeFile(config, JSON.stringify({ extends: "../tsconfig.json", files: entries.map((f) => `../${f}`), include: [] }));
+    await writeFile(
+      config,
+      JSON.stringify({ extends: "../tsconfig.json", files: entries.map((f) => `../${f}`), include: [] }),
+    );
     const loaded = projectFilesOf(config);
     if (typeof loaded === "string") {
       fail(`tsc --listFilesOnly on the runtime entry points failed:\n${loaded}`);
       return;
     }
     const missing = loaded.filter((f) => !isCopied(f));
-    if (missing.length) fail(`the image runs ${entries.join(", ")}; they load files its runtime stage does not copy (add a COPY --from=build to the Dockerfile): ${missing.join(", ")}`);
+    if (missing.length)
+      fail(
+        `the image runs ${entries.join(", ")}; they load files its runtime stage does not copy (add a COPY --from=build to the Dockerfile): ${missing.join(", ")}`,
+      );
     else ok(`the runtime stage copies all ${loaded.length} files that ${entries.join(", ")} load`);
   } finally {
     await rm(dir, { recursive: true, force: true });

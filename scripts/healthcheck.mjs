@@ -19,7 +19,9 @@ const TIMEOUT_MS = 4000;
 /** @returns {Promise<string>} */
 async function checkApp() {
   const port = process.env.PORT ?? "3000";
-  const res = await fetch(`http://127.0.0.1:${port}/api/health?scope=instance`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/health?scope=instance`, {
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
   const body = await res.text();
   if (!res.ok) throw new Error(`/api/health answered ${res.status}: ${body}`);
   return body;
@@ -35,13 +37,19 @@ async function checkWorker() {
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = /** @type {NodeJS.ErrnoException} */ (error).code;
-    throw new Error(code === "ENOENT" ? `no heartbeat yet (${path} does not exist)` : `cannot read ${path}: ${String(error)}`);
+    throw new Error(
+      code === "ENOENT" ? `no heartbeat yet (${path} does not exist)` : `cannot read ${path}: ${String(error)}`,
+    );
   }
   /** @type {{ instance?: unknown; beatAt?: unknown; staleAfterMs?: unknown }} */
   const beat = JSON.parse(text);
-  if (typeof beat.beatAt !== "number" || typeof beat.staleAfterMs !== "number") throw new Error(`${path} is not a heartbeat: ${text.slice(0, 200)}`);
+  if (typeof beat.beatAt !== "number" || typeof beat.staleAfterMs !== "number")
+    throw new Error(`${path} is not a heartbeat: ${text.slice(0, 200)}`);
   const ageMs = Date.now() - beat.beatAt;
-  if (ageMs > beat.staleAfterMs) throw new Error(`${String(beat.instance)} last beat ${Math.round(ageMs / 1000)} s ago (limit ${beat.staleAfterMs / 1000} s)`);
+  if (ageMs > beat.staleAfterMs)
+    throw new Error(
+      `${String(beat.instance)} last beat ${Math.round(ageMs / 1000)} s ago (limit ${beat.staleAfterMs / 1000} s)`,
+    );
   return `${String(beat.instance)} beat ${ageMs} ms ago`;
 }
 

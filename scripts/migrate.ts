@@ -9,17 +9,29 @@ if (command === "new") {
     console.error("usage: npm run db:migrate -- new <name_in_snake_case>");
     process.exit(64);
   }
-  const created = await createMigration(name, process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-  console.log(created ? `created ${created.dir}/migration.sql\n\n${created.sql}` : "schema.prisma matches the last migration: nothing to create");
+  const created = await createMigration(
+    name,
+    process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  );
+  console.log(
+    created
+      ? `created ${created.dir}/migration.sql\n\n${created.sql}`
+      : "schema.prisma matches the last migration: nothing to create",
+  );
 } else if (command === undefined || command === "deploy") {
-  if (process.env.DATABASE_URL === undefined && (await import("node:fs")).existsSync(".env")) process.loadEnvFile(".env");
+  if (process.env.DATABASE_URL === undefined && (await import("node:fs")).existsSync(".env"))
+    process.loadEnvFile(".env");
   const url = process.env.DATABASE_URL;
   if (!url) {
     console.error("DATABASE_URL is required (see .env.example)");
     process.exit(78);
   }
   const applied = await applyMigrations(url);
-  console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date: no migration to apply");
+  console.log(
+    applied.length
+      ? `applied ${applied.length} migration(s): ${applied.join(", ")}`
+      : "database is up to date: no migration to apply",
+  );
 } else {
   console.error(`unknown command ${command}; use "deploy" (default) or "new <name>"`);
   process.exit(64);

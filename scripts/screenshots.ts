@@ -22,6 +22,7 @@ function playwright(args: string[]): Promise<number> {
   });
 }
 
-const code = (await playwright(["--grep", SEEDED_WORLD_TEST])) || (await playwright(["--grep-invert", SEEDED_WORLD_TEST]));
+const code =
+  (await playwright(["--grep", SEEDED_WORLD_TEST])) || (await playwright(["--grep-invert", SEEDED_WORLD_TEST]));
 if (code === 0) console.log(`screenshots written to ${path.relative(ROOT, dir)}/`);
 process.exit(code);

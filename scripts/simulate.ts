@@ -19,7 +19,8 @@ import { z } from "zod";
 import { SEED_BOT_USERNAMES, SEED_HUMANS } from "../prisma/seed";
 
 const EX_USAGE = 64;
-const USAGE = "usage: npm run simulate -- [--url=http://localhost:8080] [--rate=1] [--duration=SECONDS] [--target=alice,bob,carol]";
+const USAGE =
+  "usage: npm run simulate -- [--url=http://localhost:8080] [--rate=1] [--duration=SECONDS] [--target=alice,bob,carol]";
 /** One request may take this long before it counts as a network error. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Longest wait a Retry-After may impose, and the wait when the server names none. */
@@ -29,11 +30,24 @@ const DEFAULT_PAUSE_MS = 5_000;
 const Username = z.string().regex(/^[a-z0-9_]{1,32}$/i, "usernames are letters, digits and _");
 const OptionsSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: "--url must be an http(s) URL, e.g. http://localhost:8080" }),
-  rate: z.coerce.number({ error: "--rate must be a number" }).positive("--rate must be above 0").max(100, "--rate is at most 100 actions per second"),
-  duration: z.coerce.number({ error: "--duration must be a number of seconds" }).positive("--duration must be above 0").optional(),
+  rate: z.coerce
+    .number({ error: "--rate must be a number" })
+    .positive("--rate must be above 0")
+    .max(100, "--rate is at most 100 actions per second"),
+  duration: z.coerce
+    .number({ error: "--duration must be a number of seconds" })
+    .positive("--duration must be above 0")
+    .optional(),
   target: z
     .string()
-    .transform((list) => [...new Set(list.split(",").map((name) => name.trim()).filter(Boolean))])
+    .transform((list) => [
+      ...new Set(
+        list
+          .split(",")
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(Username).min(1, "--target needs at least one username")),
 });
 type Options = z.infer<typeof OptionsSchema>;
@@ -48,7 +62,13 @@ function readOptions(argv: string[]): Options {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { url: { type: "string" }, rate: { type: "string" }, duration: { type: "string" }, target: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        url: { type: "string" },
+        rate: { type: "string" },
+        duration: { type: "string" },
+        target: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -98,7 +118,9 @@ class Session {
         body: init.form ? new URLSearchParams(init.form).toString() : undefined,
       });
     } catch (error) {
-      throw new NetworkError((error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message);
+      throw new NetworkError(
+        (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message,
+      );
     }
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(";")[0] ?? "";
@@ -116,7 +138,11 @@ class Session {
       // Not JSON (an HTML error page from a proxy): kept as text.
     }
     const retryAfter = Number(response.headers.get("retry-after"));
-    return { status: response.status, body, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null };
+    return {
+      status: response.status,
+      body,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null,
+    };
   }
 
   signedIn(): boolean {
@@ -129,7 +155,9 @@ class Session {
     const csrf = await this.request("GET", "/api/auth/csrf");
     const csrfToken = (csrf.body as { csrfToken?: unknown } | null)?.csrfToken;
     if (csrf.status !== 200 || typeof csrfToken !== "string") return csrf;
-    return this.request("POST", "/api/auth/callback/credentials", { form: { csrfToken, username, password, json: "true" } });
+    return this.request("POST", "/api/auth/callback/credentials", {
+      form: { csrfToken, username, password, json: "true" },
+    });
   }
 }
 
@@ -170,7 +198,9 @@ class Report {
   print() {
     const line = (t: Tally) => `${t.actions} actions, ${t.likes} likes, ${t.unlikes} unlikes, ${t.errors} errors`;
     const width = Math.max(...[...this.byBot.keys(), ...this.byTarget.keys()].map((name) => name.length));
-    const errors = [...this.errorsByStatus].sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => `${status}: ${n}`);
+    const errors = [...this.errorsByStatus]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([status, n]) => `${status}: ${n}`);
     console.log(
       [
         `simulate: done after ${((Date.now() - this.startedAt) / 1000).toFixed(1)} s`,
@@ -216,7 +246,8 @@ function pause(ms: number): Promise<void> {
 }
 
 const clamp = (ms: number | null) => Math.min(Math.max(ms ?? DEFAULT_PAUSE_MS, 250), MAX_PAUSE_MS);
-const describe = (answer: Answer) => (answer.body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${answer.status}`;
+const describe = (answer: Answer) =>
+  (answer.body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${answer.status}`;
 const time = () => new Date().toISOString().slice(11, 19);
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +271,9 @@ async function signIn(bot: Bot, password: string, report: Report): Promise<boole
       if (bot.session.signedIn()) return true;
       if (BACK_OFF.has(answer.status)) {
         report.error(String(answer.status));
-        console.log(`${time()} sign-in as ${bot.username}: ${answer.status}, waiting ${Math.round(clamp(answer.retryAfterMs) / 1000)} s`);
+        console.log(
+          `${time()} sign-in as ${bot.username}: ${answer.status}, waiting ${Math.round(clamp(answer.retryAfterMs) / 1000)} s`,
+        );
         await pause(clamp(answer.retryAfterMs));
         continue;
       }
@@ -278,7 +311,9 @@ async function loadPosts(bot: Bot, targets: readonly string[], report: Report): 
       if (answer.status === 404) usageError(`--target: there is no user named ${target}`);
       if (answer.status === 200) {
         const items = (answer.body as { items: { id: string; caption: string; likedByMe: boolean }[] }).items;
-        posts.push(...items.map((item) => ({ id: item.id, owner: target, caption: item.caption, liked: item.likedByMe })));
+        posts.push(
+          ...items.map((item) => ({ id: item.id, owner: target, caption: item.caption, liked: item.likedByMe })),
+        );
         break;
       }
       report.error(String(answer.status));
@@ -298,16 +333,27 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 async function run(options: Options): Promise<void> {
   // The whole run, signing in included, ends on time: like a Ctrl-C, after the request in flight.
   if (options.duration) setTimeout(() => stopping.abort(), options.duration * 1000).unref();
-  const bots: Bot[] = SEED_BOT_USERNAMES.map((username) => ({ username, session: new Session(options.url), posts: [] }));
-  const report = new Report(bots.map((b) => b.username), options.target);
-  console.log(`simulate: ${bots.map((b) => b.username).join(", ")} at ${options.url}, ${options.rate} action(s)/s on the photos of ${options.target.join(", ")}${options.duration ? ` for ${options.duration} s` : " until Ctrl-C"}`);
+  const bots: Bot[] = SEED_BOT_USERNAMES.map((username) => ({
+    username,
+    session: new Session(options.url),
+    posts: [],
+  }));
+  const report = new Report(
+    bots.map((b) => b.username),
+    options.target,
+  );
+  console.log(
+    `simulate: ${bots.map((b) => b.username).join(", ")} at ${options.url}, ${options.rate} action(s)/s on the photos of ${options.target.join(", ")}${options.duration ? ` for ${options.duration} s` : " until Ctrl-C"}`,
+  );
 
   for (const bot of bots) {
     if (!(await signIn(bot, passwordOf(), report)) || !(await loadPosts(bot, options.target, report))) break;
   }
   const active = () => bots.filter((bot) => bot.posts.length > 0);
   if (!stopping.signal.aborted && active().length === 0) {
-    console.log(`simulate: ${options.target.join(", ")} ha${options.target.length > 1 ? "ve" : "s"} no photos the bots could like`);
+    console.log(
+      `simulate: ${options.target.join(", ")} ha${options.target.length > 1 ? "ve" : "s"} no photos the bots could like`,
+    );
   }
 
   const intervalMs = 1000 / options.rate;
@@ -345,11 +391,15 @@ async function run(options: Options): Promise<void> {
       const result = answer.body as { liked: boolean; likeCount: number };
       post.liked = result.liked;
       report.record(bot.username, post.owner, like ? "like" : "unlike");
-      console.log(`${time()} ${bot.username} ${like ? "likes" : "unlikes"} ${post.owner}'s "${post.caption}" (${result.likeCount} like${result.likeCount === 1 ? "" : "s"})`);
+      console.log(
+        `${time()} ${bot.username} ${like ? "likes" : "unlikes"} ${post.owner}'s "${post.caption}" (${result.likeCount} like${result.likeCount === 1 ? "" : "s"})`,
+      );
       continue;
     }
     report.record(bot.username, post.owner, { error: String(answer.status) });
-    console.log(`${time()} ${bot.username} ${like ? "like" : "unlike"} of ${post.owner}'s "${post.caption}": ${answer.status} ${describe(answer)}`);
+    console.log(
+      `${time()} ${bot.username} ${like ? "like" : "unlike"} of ${post.owner}'s "${post.caption}": ${answer.status} ${describe(answer)}`,
+    );
     if (BACK_OFF.has(answer.status)) {
       nextAt = Date.now() + clamp(answer.retryAfterMs);
     } else if (answer.status === 401) {

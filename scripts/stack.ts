@@ -18,7 +18,14 @@ const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/likes";
 
 const nginx: NginxStarter = async (upstreams, runDir, { uploadsDir }) => {
-  const running = await startNginx({ runDir, httpPort, httpsPort, upstreams, uploadsDir, certDir: path.join(ROOT, "nginx", "certs") });
+  const running = await startNginx({
+    runDir,
+    httpPort,
+    httpsPort,
+    upstreams,
+    uploadsDir,
+    certDir: path.join(ROOT, "nginx", "certs"),
+  });
   return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
 };
 
@@ -52,7 +59,9 @@ function onSupervisorEvent(event: SupervisorEvent) {
       say(`${event.name.padEnd(9)} failed to start: ${event.error.split("\n")[0]}`);
       break;
     case "crash-loop":
-      say(`${event.name.padEnd(9)} is in a crash loop: it exited ${event.exits} times within ${event.windowMs / 1000} s. Not restarting it; read .stack/local/${event.name}.log.`);
+      say(
+        `${event.name.padEnd(9)} is in a crash loop: it exited ${event.exits} times within ${event.windowMs / 1000} s. Not restarting it; read .stack/local/${event.name}.log.`,
+      );
       void stop(`crash loop in ${event.name}`, 1);
       break;
   }
@@ -71,15 +80,21 @@ try {
     appPorts: scaled ? [3000, 3001] : [3000],
     workers: scaled ? 2 : 1,
     nginx,
-    env: { REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes", NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000" },
+    env: {
+      REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes",
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",
+    },
     report: say,
     supervise: { onEvent: onSupervisorEvent },
     // Warnings and errors from any process; everything else is in .stack/local/<name>.log.
     onLine: (name, line) => {
-      if (/"level":(40|50|60)/.test(line) || !line.startsWith("{")) console.log(`${stamp()}  ${name.padEnd(9)} ${line}`);
+      if (/"level":(40|50|60)/.test(line) || !line.startsWith("{"))
+        console.log(`${stamp()}  ${name.padEnd(9)} ${line}`);
     },
   });
-  say(`open ${stack.httpUrl} (or ${stack.httpsUrl}, self-signed) and sign in as alice, bob or carol / ${process.env.SEED_PASSWORD ?? "demo1234"}`);
+  say(
+    `open ${stack.httpUrl} (or ${stack.httpsUrl}, self-signed) and sign in as alice, bob or carol / ${process.env.SEED_PASSWORD ?? "demo1234"}`,
+  );
   say(`logs in .stack/local/; Ctrl-C to stop`);
 
   process.on("SIGINT", () => void stop("SIGINT"));

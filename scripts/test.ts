@@ -35,7 +35,11 @@ function testFiles(dir: string): string[] {
 
 function run(command: string, args: string[], onLine?: (line: string) => void): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     let buffer = "";
     child.stdout.on("data", (chunk: Buffer) => {
       process.stdout.write(chunk);
@@ -57,7 +61,15 @@ async function nodeSuite(suite: string, dir: string, concurrency: number, fileTi
   if (!files.length) return { suite, passed: 0, failed: 0, skipped: 0, exitCode: 0 };
   const exitCode = await run(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, `--test-timeout=${fileTimeoutMs}`, ...files],
+    [
+      "--import",
+      "tsx",
+      "--test",
+      "--test-reporter=spec",
+      `--test-concurrency=${concurrency}`,
+      `--test-timeout=${fileTimeoutMs}`,
+      ...files,
+    ],
     (line) => {
       // The spec reporter's summary: "ℹ pass 12", "ℹ fail 0", …
       const m = /^ℹ (pass|fail|skipped|todo|cancelled) (\d+)$/.exec(line.trim());
@@ -65,18 +77,35 @@ async function nodeSuite(suite: string, dir: string, concurrency: number, fileTi
     },
   );
   const failed = counts.fail + counts.cancelled;
-  return { suite, passed: counts.pass, failed: failed || (exitCode ? 1 : 0), skipped: counts.skipped + counts.todo, exitCode };
+  return {
+    suite,
+    passed: counts.pass,
+    failed: failed || (exitCode ? 1 : 0),
+    skipped: counts.skipped + counts.todo,
+    exitCode,
+  };
 }
 
 async function e2eSuite(): Promise<Result> {
   const report = path.join(ROOT, "test-results", "e2e-results.json");
   rmSync(report, { force: true });
-  const exitCode = await run(process.execPath, [path.join(ROOT, "node_modules", "@playwright", "test", "cli.js"), "test"]);
+  const exitCode = await run(process.execPath, [
+    path.join(ROOT, "node_modules", "@playwright", "test", "cli.js"),
+    "test",
+  ]);
   if (!existsSync(report)) return { suite: "e2e", passed: 0, failed: 1, skipped: 0, exitCode: exitCode || 1 };
-  const { stats } = JSON.parse(readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  const { stats } = JSON.parse(readFileSync(report, "utf8")) as {
+    stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  };
   // A flaky test passed on retry; it still counts as a pass but is shown.
   if (stats.flaky) console.log(`e2e: ${stats.flaky} test(s) passed only on retry`);
-  return { suite: "e2e", passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped, exitCode };
+  return {
+    suite: "e2e",
+    passed: stats.expected + stats.flaky,
+    failed: stats.unexpected,
+    skipped: stats.skipped,
+    exitCode,
+  };
 }
 
 const started = Date.now();
@@ -84,7 +113,8 @@ const results: Result[] = [];
 // Logs of the previous run's stacks; this run's stay afterwards for reading.
 rmSync(path.join(ROOT, ".test-stacks"), { recursive: true, force: true });
 // The local stacks run the local build; the compose suite builds its own image.
-if (suites.some((s) => s === "integration" || s === "e2e" || s === "faults")) buildIfNeeded((line) => console.log(line));
+if (suites.some((s) => s === "integration" || s === "e2e" || s === "faults"))
+  buildIfNeeded((line) => console.log(line));
 for (const suite of suites) {
   console.log(`\n=== ${suite} ===`);
   const suiteStarted = Date.now();
@@ -103,7 +133,9 @@ for (const suite of suites) {
 
 console.log("\n=== summary ===");
 for (const r of results) {
-  console.log(`${r.suite.padEnd(12)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""} (${(r.seconds ?? 0).toFixed(0)} s)`);
+  console.log(
+    `${r.suite.padEnd(12)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""} (${(r.seconds ?? 0).toFixed(0)} s)`,
+  );
 }
 console.log(`took ${((Date.now() - started) / 1000).toFixed(0)} s`);
 const passed = results.reduce((n, r) => n + r.passed, 0);

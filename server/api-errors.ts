@@ -28,4 +28,3 @@ export const invalidRequest = (message: string) => new ApiError(400, "invalid_re
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, "rate_limited", "Too many requests; slow down.", { "Retry-After": String(retryAfterSeconds) });
-

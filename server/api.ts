@@ -25,7 +25,10 @@ export function errorResponse(
   headers: Record<string, string> = {},
   context: Record<string, unknown> = {},
 ) {
-  return NextResponse.json({ ...context, error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+  return NextResponse.json(
+    { ...context, error: { code, message } },
+    { status, headers: { "Cache-Control": "no-store", ...headers } },
+  );
 }
 
 export function json(body: unknown, status = 200) {
@@ -90,7 +93,16 @@ async function handle(req: NextRequest, fn: () => Promise<Response>): Promise<Re
   // trace id back to the caller (W3C Trace Context Level 2's traceresponse).
   response.headers.set("Server-Timing", serverTimingHeader(scope, ms));
   response.headers.set("traceresponse", formatTraceparent(scope.trace));
-  log.info({ requestId, method: req.method, path: req.nextUrl.pathname, status: response.status, ms: Math.round(ms * 10) / 10 }, "api request");
+  log.info(
+    {
+      requestId,
+      method: req.method,
+      path: req.nextUrl.pathname,
+      status: response.status,
+      ms: Math.round(ms * 10) / 10,
+    },
+    "api request",
+  );
   return response;
 }
 
@@ -106,7 +118,8 @@ export function authed<P = Record<string, never>>(handler: Handler<P>) {
 }
 
 export function open<P = Record<string, never>>(handler: PublicHandler<P>) {
-  return (req: NextRequest, ctx: { params: Promise<P> }) => run(req, async () => handler(req, { params: await ctx.params }));
+  return (req: NextRequest, ctx: { params: Promise<P> }) =>
+    run(req, async () => handler(req, { params: await ctx.params }));
 }
 
 const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -146,7 +159,8 @@ export async function readJson(req: Request): Promise<unknown> {
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `Body over ${MAX_JSON_BYTES} bytes.`);
   const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `Body over ${MAX_JSON_BYTES} bytes.`);
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES)
+    throw new ApiError(413, "payload_too_large", `Body over ${MAX_JSON_BYTES} bytes.`);
   if (!text.trim()) throw invalidRequest("Expected a JSON body.");
   try {
     return JSON.parse(text);
@@ -163,7 +177,11 @@ export async function readJson(req: Request): Promise<unknown> {
 export async function readForm(req: Request, maxBytes: number, tooLarge: string): Promise<FormData> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(type)) {
-    throw new ApiError(415, "unsupported_media_type", "Send the photo as multipart/form-data (a form with a file field).");
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      "Send the photo as multipart/form-data (a form with a file field).",
+    );
   }
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw new ApiError(413, "payload_too_large", tooLarge);

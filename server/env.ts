@@ -10,11 +10,20 @@ const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" |
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
-    REDIS_URL: z.string().url().refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// URL"),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
+    REDIS_URL: z
+      .string()
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// URL"),
     // Namespace for every Redis key and pub/sub channel this app uses (queue, Socket.IO, limits),
     // so tests and several deployments can share one Redis without seeing each other.
-    REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only").default("likes"),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only")
+      .default("likes"),
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
     // The public URL people open (through nginx). When set, next-auth builds every URL from it and
     // ignores the forwarded headers; leave it unset with AUTH_TRUST_HOST=true to serve HTTP and

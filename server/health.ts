@@ -25,7 +25,9 @@ const TIMEOUT_MS = 1500;
  * took) instead of only "no answer".
  */
 async function check(
-  probe: (part: <T>(name: string, call: Promise<T>) => Promise<T>) => Promise<Omit<CheckResult, "status"> & { failing?: string }>,
+  probe: (
+    part: <T>(name: string, call: Promise<T>) => Promise<T>,
+  ) => Promise<Omit<CheckResult, "status"> & { failing?: string }>,
 ): Promise<CheckResult> {
   const started = performance.now();
   const pending = new Set<string>();
@@ -66,9 +68,12 @@ const readyRedis = async () => {
 type OutboxState = { pending: number; oldestMs: number | null };
 
 export async function runHealthChecks(scope: HealthScope): Promise<Record<string, CheckResult>> {
-  const redisCheck = check(async () => ((await (await readyRedis()).ping()), {}));
+  const redisCheck = check(async () => (await (await readyRedis()).ping(), {}));
   if (scope === "instance") {
-    const [dbResult, redisResult] = await Promise.all([check(async () => (await db().$queryRaw`SELECT 1`, {})), redisCheck]);
+    const [dbResult, redisResult] = await Promise.all([
+      check(async () => (await db().$queryRaw`SELECT 1`, {})),
+      redisCheck,
+    ]);
     return { db: dbResult, redis: redisResult };
   }
 
@@ -83,11 +88,18 @@ export async function runHealthChecks(scope: HealthScope): Promise<Record<string
   const dbCheck = check(async (part) => (await part("postgres", outbox), {}));
   const worker = check(async () => {
     const { live, stale } = await workerBeats(await readyRedis());
-    const summary = (beats: WorkerBeat[]) => beats.map((b) => `${b.instance} (${Math.round(b.lastBeatMsAgo / 1000)} s ago)`);
+    const summary = (beats: WorkerBeat[]) =>
+      beats.map((b) => `${b.instance} (${Math.round(b.lastBeatMsAgo / 1000)} s ago)`);
     return {
       live: live.length,
       instances: live.map((b) => b.instance),
-      ...(live.length ? {} : { failing: stale.length ? `no worker heartbeat; last seen: ${summary(stale).join(", ")}` : "no worker has ever started" }),
+      ...(live.length
+        ? {}
+        : {
+            failing: stale.length
+              ? `no worker heartbeat; last seen: ${summary(stale).join(", ")}`
+              : "no worker has ever started",
+          }),
     };
   });
   const backlog = check(async (part) => {
@@ -102,9 +114,16 @@ export async function runHealthChecks(scope: HealthScope): Promise<Record<string
       oldestPendingMs: oldestMs,
       maxAgeMs,
       jobs: counts,
-      ...(oldestMs !== null && oldestMs > maxAgeMs ? { failing: `a notification has waited ${Math.round(oldestMs / 1000)} s (limit ${maxAgeMs / 1000} s)` } : {}),
+      ...(oldestMs !== null && oldestMs > maxAgeMs
+        ? { failing: `a notification has waited ${Math.round(oldestMs / 1000)} s (limit ${maxAgeMs / 1000} s)` }
+        : {}),
     };
   });
-  const [dbResult, redisResult, workerResult, backlogResult] = await Promise.all([dbCheck, redisCheck, worker, backlog]);
+  const [dbResult, redisResult, workerResult, backlogResult] = await Promise.all([
+    dbCheck,
+    redisCheck,
+    worker,
+    backlog,
+  ]);
   return { db: dbResult, redis: redisResult, worker: workerResult, backlog: backlogResult };
 }

@@ -48,7 +48,8 @@ export async function expectDeliveryReport(redis: Redis, traceId: string, pendin
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
-const isHopMs = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 60_000;
+const isHopMs = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= 60_000;
 
 /** The owner's report, if it is well formed. */
 export function parseDeliveryReport(value: unknown): JourneyDeliveredReport | null {
@@ -63,7 +64,11 @@ export function parseDeliveryReport(value: unknown): JourneyDeliveredReport | nu
  * cannot claim another person's like, and a second tab's report finds the entry gone.
  * Answers where to send it, or null.
  */
-export async function claimDeliveryReport(redis: Redis, reporterId: string, traceId: string): Promise<PendingReport | null> {
+export async function claimDeliveryReport(
+  redis: Redis,
+  reporterId: string,
+  traceId: string,
+): Promise<PendingReport | null> {
   await whenReady(redis, 1000);
   const raw = await redis.get(pendingKey(traceId));
   if (!raw) return null;

@@ -47,7 +47,12 @@ function statementContext(): StatementContext {
  * and `.values`. Exported for the benchmark's floor server and pgbench (bench/), which run this
  * very statement so the comparison is with the same SQL.
  */
-export function likeStatement(liked: boolean, userId: string, postId: string, { eventId, comment, trace }: StatementContext): Prisma.Sql {
+export function likeStatement(
+  liked: boolean,
+  userId: string,
+  postId: string,
+  { eventId, comment, trace }: StatementContext,
+): Prisma.Sql {
   // The Like row: inserted if absent (the primary key makes a second like a no-op), or deleted.
   const change = liked
     ? Prisma.sql`INSERT INTO "Like" ("userId", "postId")
@@ -77,7 +82,12 @@ export function likeStatement(liked: boolean, userId: string, postId: string, { 
            (SELECT id FROM event) AS "eventId"`;
 }
 
-async function runLikeStatement(liked: boolean, userId: string, postId: string, context: StatementContext): Promise<Outcome> {
+async function runLikeStatement(
+  liked: boolean,
+  userId: string,
+  postId: string,
+  context: StatementContext,
+): Promise<Outcome> {
   const [row] = await db().$queryRaw<Outcome[]>(likeStatement(liked, userId, postId, context));
   return row!;
 }
@@ -85,7 +95,9 @@ async function runLikeStatement(liked: boolean, userId: string, postId: string, 
 /** What the job carries of this request's trace (server/queue.ts). */
 function jobTrace(committedAt: number) {
   const scope = currentScope();
-  return scope ? { traceparent: formatTraceparent(scope.trace), committedAt, postgres: scope.hops.postgres ?? null } : undefined;
+  return scope
+    ? { traceparent: formatTraceparent(scope.trace), committedAt, postgres: scope.hops.postgres ?? null }
+    : undefined;
 }
 
 /**

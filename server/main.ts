@@ -32,7 +32,9 @@ const realtime = attachRealtime(server);
 // like's enqueue, or the product health check's backlog probe, which has 1.5 s to answer).
 notificationsQueue()
   .waitUntilReady()
-  .catch((error: unknown) => log.warn({ err: error }, "queue connection not ready at start; the first enqueue will retry it"));
+  .catch((error: unknown) =>
+    log.warn({ err: error }, "queue connection not ready at start; the first enqueue will retry it"),
+  );
 
 server.listen(config.PORT, config.HOST, () => {
   log.info({ url: `http://${config.HOST}:${config.PORT}`, dev }, "app ready");

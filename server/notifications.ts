@@ -93,7 +93,13 @@ export async function markSeen(userId: string): Promise<InboxCounts> {
 }
 
 /** Where an event came from: who did what to which post, and the request's trace (server/trace.ts). */
-export type EventOrigin = { actorId: string; postId: string; liked: boolean; trace: StoredTrace | null; createdAt: Date };
+export type EventOrigin = {
+  actorId: string;
+  postId: string;
+  liked: boolean;
+  trace: StoredTrace | null;
+  createdAt: Date;
+};
 
 export type DeliveryOutcome =
   | { kind: "push"; recipientId: string; actorId: string; notification: NotificationDto; origin: EventOrigin }
@@ -157,7 +163,7 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
     processedAt: Date | null;
     outcome: Recorded | null;
     retracted: string | null;
-  } & ({ id: string } & Omit<PushRow, "id"> | { [K in keyof PushRow]: null });
+  } & (({ id: string } & Omit<PushRow, "id">) | { [K in keyof PushRow]: null });
   // Whether the event still needs a decision: the lock and the decision must ask the same question.
   const undecided = Prisma.sql`id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})`;
   let row: DecisionRow | undefined;
@@ -216,10 +222,19 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
   if (row.processedAt) return { kind: "skip", reason: "already_processed" };
   if (!LIKE_EVENTS.includes(row.type)) return { kind: "skip", reason: "unknown_event" };
   const { postId, actorId, recipientId } = row.payload;
-  const origin: EventOrigin = { actorId, postId, liked: row.type === LIKE_EVENT, trace: row.trace, createdAt: row.eventCreatedAt };
+  const origin: EventOrigin = {
+    actorId,
+    postId,
+    liked: row.type === LIKE_EVENT,
+    trace: row.trace,
+    createdAt: row.eventCreatedAt,
+  };
 
   // A recorded outcome is a crashed attempt's decision, replayed; none means this statement decided.
-  const recorded: Recorded = row.outcome ?? { ...(row.id !== null ? { created: row.id } : {}), ...(row.retracted ? { retracted: row.retracted } : {}) };
+  const recorded: Recorded = row.outcome ?? {
+    ...(row.id !== null ? { created: row.id } : {}),
+    ...(row.retracted ? { retracted: row.retracted } : {}),
+  };
   if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted, origin };
   if (!recorded.created) return { kind: "skip", reason: "unchanged" };
   // Created just now, the statement returned it whole; a replay reads it again.
@@ -245,7 +260,10 @@ async function notificationToPush(id: string): Promise<NotificationRow | null> {
 
 function isForeignKeyViolation(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    return error.code === "P2003" || (error.code === "P2010" && String((error.meta as { code?: unknown } | undefined)?.code) === "23503");
+    return (
+      error.code === "P2003" ||
+      (error.code === "P2010" && String((error.meta as { code?: unknown } | undefined)?.code) === "23503")
+    );
   }
   return /23503|foreign key/i.test(String((error as Error)?.message));
 }
@@ -258,18 +276,27 @@ export async function markProcessed(eventId: string): Promise<void> {
  * Events the route did not manage to enqueue (or whose job vanished): the relay's work list, with
  * the trace each request stored, so the job continues it.
  */
-export async function pendingEvents(olderThanMs: number, limit = 500): Promise<{ id: string; traceparent: string | null; createdAt: Date }[]> {
+export async function pendingEvents(
+  olderThanMs: number,
+  limit = 500,
+): Promise<{ id: string; traceparent: string | null; createdAt: Date }[]> {
   const rows = await db().outboxEvent.findMany({
     where: { processedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
     orderBy: { createdAt: "asc" },
     take: limit,
     select: { id: true, trace: true, createdAt: true },
   });
-  return rows.map((r) => ({ id: r.id, traceparent: (r.trace as StoredTrace | null)?.traceparent ?? null, createdAt: r.createdAt }));
+  return rows.map((r) => ({
+    id: r.id,
+    traceparent: (r.trace as StoredTrace | null)?.traceparent ?? null,
+    createdAt: r.createdAt,
+  }));
 }
 
 /** Processed events are kept a day for inspection, then deleted. */
 export async function pruneProcessed(keepMs = 24 * 3600 * 1000): Promise<number> {
-  const { count } = await db().outboxEvent.deleteMany({ where: { processedAt: { lt: new Date(Date.now() - keepMs) } } });
+  const { count } = await db().outboxEvent.deleteMany({
+    where: { processedAt: { lt: new Date(Date.now() - keepMs) } },
+  });
   return count;
 }

@@ -28,7 +28,12 @@ export function sniffImageType(bytes: Uint8Array): { type: PhotoType } | { unsup
   if (bytes.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return { type: "webp" };
   // Named, so the error can say what was sent instead.
   if (ascii(0, 4) === "GIF8") return { unsupported: "a GIF" };
-  if (ascii(4, 8) === "ftyp") return { unsupported: /^(heic|heix|mif1|msf1|avif)/.test(ascii(8, 12)) ? "a HEIC or AVIF image" : "a video or MP4-family file" };
+  if (ascii(4, 8) === "ftyp")
+    return {
+      unsupported: /^(heic|heix|mif1|msf1|avif)/.test(ascii(8, 12))
+        ? "a HEIC or AVIF image"
+        : "a video or MP4-family file",
+    };
   if (starts(0x25, 0x50, 0x44, 0x46)) return { unsupported: "a PDF" };
   if (ascii(0, 256).trimStart().startsWith("<")) return { unsupported: "text (SVG, HTML or XML)" };
   if (bytes.length === 0) return { unsupported: "empty" };
@@ -51,15 +56,21 @@ export async function preparePhoto(bytes: Buffer): Promise<PreparedPhoto> {
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    throw unreadable(`The file starts like a ${sniffed.type.toUpperCase()} but its header is damaged. Try exporting the photo again.`);
+    throw unreadable(
+      `The file starts like a ${sniffed.type.toUpperCase()} but its header is damaged. Try exporting the photo again.`,
+    );
   }
   if (meta.format !== sniffed.type) {
-    throw unreadable(`The file starts like a ${sniffed.type.toUpperCase()} but does not read as one. Try exporting the photo again.`);
+    throw unreadable(
+      `The file starts like a ${sniffed.type.toUpperCase()} but does not read as one. Try exporting the photo again.`,
+    );
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;
   if (width * height > MAX_PIXELS) {
-    throw unreadable(`The photo is ${width} x ${height} pixels; the most we take is ${MAX_PIXELS / 1_000_000} megapixels.`);
+    throw unreadable(
+      `The photo is ${width} x ${height} pixels; the most we take is ${MAX_PIXELS / 1_000_000} megapixels.`,
+    );
   }
   if (width < MIN_EDGE || height < MIN_EDGE) {
     throw unreadable(`The photo is ${width} x ${height} pixels; it needs to be at least ${MIN_EDGE} x ${MIN_EDGE}.`);
@@ -76,6 +87,8 @@ export async function preparePhoto(bytes: Buffer): Promise<PreparedPhoto> {
       .toBuffer({ resolveWithObject: true });
     return { jpeg: data, width: info.width, height: info.height, sourceType: sniffed.type };
   } catch {
-    throw unreadable(`The ${sniffed.type.toUpperCase()} could not be read to the end: it may be cut short or damaged. Try exporting the photo again.`);
+    throw unreadable(
+      `The ${sniffed.type.toUpperCase()} could not be read to the end: it may be cut short or damaged. Try exporting the photo again.`,
+    );
   }
 }

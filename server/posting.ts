@@ -10,14 +10,15 @@ import { publishNewPost } from "./realtime-publish";
 import { storeUpload } from "./uploads";
 import { MAX_CAPTION_CHARS } from "../types/photo-limits";
 
-
 /** A caption as stored: NFC, trimmed, at most MAX_CAPTION_CHARS; control characters refused. */
 export function normalizeCaption(raw: string): string {
   const caption = raw.normalize("NFC").replace(/\r\n?/g, "\n").trim();
   // Newlines and tabs are fine; other control characters only hide things or break displays.
-  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(caption)) throw invalidRequest("The caption contains control characters.");
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(caption))
+    throw invalidRequest("The caption contains control characters.");
   const length = [...caption].length; // code points, as Postgres counts the column's VarChar(2200)
-  if (length > MAX_CAPTION_CHARS) throw invalidRequest(`The caption is ${length} characters; the most is ${MAX_CAPTION_CHARS}.`);
+  if (length > MAX_CAPTION_CHARS)
+    throw invalidRequest(`The caption is ${length} characters; the most is ${MAX_CAPTION_CHARS}.`);
   return caption;
 }
 
@@ -35,11 +36,25 @@ export async function createPost(authorId: string, input: { photo: Buffer; capti
   try {
     row = await db().post.create({ data: { authorId, caption, imageUrl: stored.url }, select: postSelect(authorId) });
   } catch (error) {
-    await stored.discard().catch((discardError: unknown) => log.warn({ err: discardError, url: stored.url }, "could not remove the photo of a post not written"));
+    await stored
+      .discard()
+      .catch((discardError: unknown) =>
+        log.warn({ err: discardError, url: stored.url }, "could not remove the photo of a post not written"),
+      );
     throw error;
   }
   const post = toPostDto(row);
-  log.info({ postId: post.id, bytesIn: input.photo.length, bytesOut: photo.jpeg.length, from: photo.sourceType, width: photo.width, height: photo.height }, "photo posted");
+  log.info(
+    {
+      postId: post.id,
+      bytesIn: input.photo.length,
+      bytesOut: photo.jpeg.length,
+      from: photo.sourceType,
+      width: photo.width,
+      height: photo.height,
+    },
+    "photo posted",
+  );
   publishNewPost({ postId: post.id, author: post.author, createdAt: post.createdAt });
   return post;
 }

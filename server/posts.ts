@@ -45,7 +45,10 @@ export function toPostDto(row: PostRow): PostDto {
 }
 
 /** Newest first; `authorId` narrows it to one person's photos (their profile). */
-export async function listPosts(viewerId: string, opts: { limit: number; cursor: string | null; authorId?: string }): Promise<PostPage> {
+export async function listPosts(
+  viewerId: string,
+  opts: { limit: number; cursor: string | null; authorId?: string },
+): Promise<PostPage> {
   const cursor = decodeCursor(opts.cursor);
   const rows = await db().post.findMany({
     where: { ...olderThan(cursor), ...(opts.authorId ? { authorId: opts.authorId } : {}) },
@@ -86,7 +89,11 @@ export async function listLikers(postId: string, opts: { limit: number; cursor: 
     db().like.findMany({
       where: {
         postId,
-        ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, userId: { lt: cursor.id } }] } : {}),
+        ...(cursor
+          ? {
+              OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, userId: { lt: cursor.id } }],
+            }
+          : {}),
       },
       orderBy: [{ createdAt: "desc" }, { userId: "desc" }],
       take: opts.limit + 1,
@@ -101,4 +108,3 @@ export async function listLikers(postId: string, opts: { limit: number; cursor: 
     nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.userId }) : null,
   };
 }
-

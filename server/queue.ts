@@ -45,7 +45,12 @@ export const notificationJobOptions = {
  * default delayed every notification that long after Redis returned (fault suite, R2); 1 s keeps
  * the retries cheap and the delay short.
  */
-export const notificationWorkerLocking = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5, runRetryDelay: 1_000 } as const;
+export const notificationWorkerLocking = {
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 5,
+  runRetryDelay: 1_000,
+} as const;
 
 const globalForQueue = globalThis as unknown as { __likesQueue?: Queue<NotificationJob> };
 

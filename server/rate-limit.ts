@@ -12,13 +12,21 @@ return { n, redis.call('PTTL', KEYS[1]) }
 
 export type RateDecision = { allowed: boolean; count: number; retryAfterSeconds: number };
 
-export async function hit(key: string, limit: number, windowMs: number, client: Redis = redis()): Promise<RateDecision> {
+export async function hit(
+  key: string,
+  limit: number,
+  windowMs: number,
+  client: Redis = redis(),
+): Promise<RateDecision> {
   await whenReady(client, 1000); // only waits on the first call after start
   const [count, ttl] = (await client.eval(INCREMENT, 1, redisKey("rl", key), windowMs)) as [number, number];
   return { allowed: count <= limit, count, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
 }
 
-export async function peek(key: string, client: Redis = redis()): Promise<{ count: number; retryAfterSeconds: number }> {
+export async function peek(
+  key: string,
+  client: Redis = redis(),
+): Promise<{ count: number; retryAfterSeconds: number }> {
   const k = redisKey("rl", key);
   await whenReady(client, 1000);
   const [count, ttl] = await Promise.all([client.get(k), client.pttl(k)]);

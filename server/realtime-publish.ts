@@ -24,7 +24,9 @@ async function publisher(): Promise<Emitter> {
     // unhandled rejection (which would end the process).
     const publishOnly = {
       publish: (channel: string, message: string | Buffer) =>
-        redis.publish(channel, message).catch((error: unknown) => log.debug({ err: error }, "realtime publish dropped")),
+        redis
+          .publish(channel, message)
+          .catch((error: unknown) => log.debug({ err: error }, "realtime publish dropped")),
     } as unknown as Redis;
     globalForPublish.__likesPublisher = { emitter: createEmitter(publishOnly), redis };
   }

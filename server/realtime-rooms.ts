@@ -34,12 +34,22 @@ const PUBLISH_ONCE = `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) th
  * notification reaches the owner's sockets exactly once, even when a worker dies between pushing
  * and recording that it pushed (docs/decisions/016-exactly-once-push.md).
  */
-export async function emitOnce(redis: Redis, onceKey: string, room: string, event: string, ...args: unknown[]): Promise<boolean> {
+export async function emitOnce(
+  redis: Redis,
+  onceKey: string,
+  room: string,
+  event: string,
+  ...args: unknown[]
+): Promise<boolean> {
   // The emitter encodes the message as Socket.IO's Redis adapter expects it, and publishes it on
   // the room's channel; capture both instead, and publish them through the script.
   let captured: [channel: string, message: string | Buffer] | undefined;
-  const capture = { publish: (channel: string, message: string | Buffer) => ((captured = [channel, message]), Promise.resolve(0)) } as unknown as Redis;
-  createEmitter(capture).to(room).emit(event, ...args);
+  const capture = {
+    publish: (channel: string, message: string | Buffer) => ((captured = [channel, message]), Promise.resolve(0)),
+  } as unknown as Redis;
+  createEmitter(capture)
+    .to(room)
+    .emit(event, ...args);
   if (!captured) throw new Error("the emitter published nothing");
   const [channel, message] = captured;
   return (await redis.eval(PUBLISH_ONCE, 1, onceKey, String(24 * 3600_000), channel, message)) !== -1;

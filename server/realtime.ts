@@ -88,7 +88,10 @@ export function attachRealtime(httpServer: HttpServer) {
     // An acknowledgement, when asked for, says whether it was done: {"ok":boolean}.
     const watched = new Set<string>();
     socket.on(WATCH_POST, (postId: unknown, ack?: unknown) => {
-      const ok = typeof postId === "string" && isPlausibleId(postId) && (watched.has(postId) || watched.size < MAX_WATCHED_POSTS);
+      const ok =
+        typeof postId === "string" &&
+        isPlausibleId(postId) &&
+        (watched.has(postId) || watched.size < MAX_WATCHED_POSTS);
       if (ok) {
         watched.add(postId);
         void socket.join(postRoom(postId));
@@ -114,7 +117,12 @@ export function attachRealtime(httpServer: HttpServer) {
         (pending) => {
           if (!pending) return;
           const hops = { socket: report.socket, render: report.render };
-          io.to(userRoom(pending.actorId)).emit(REALTIME_EVENTS.journeyHops, { traceId: report.traceId, postId: pending.postId, liked: pending.liked, hops } satisfies JourneyHopsEvent);
+          io.to(userRoom(pending.actorId)).emit(REALTIME_EVENTS.journeyHops, {
+            traceId: report.traceId,
+            postId: pending.postId,
+            liked: pending.liked,
+            hops,
+          } satisfies JourneyHopsEvent);
         },
         (error: unknown) => log.debug({ err: error }, "journey report dropped"),
       );

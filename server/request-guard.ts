@@ -35,9 +35,20 @@ export function malformedTarget(target: string | undefined): string | null {
 /** The methods Next routes; it answers any other (PROPFIND, FOO…) with an empty 400. */
 const ROUTED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
-function answerJson(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): true {
+function answerJson(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): true {
   const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", ...headers });
+  res.writeHead(status, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+    ...headers,
+  });
   res.end(body);
   return true;
 }
@@ -54,7 +65,12 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: Bu
   const api = / \/api\//.test(head.split("\r\n", 1)[0] ?? "");
   const status = unknownMethod ? 405 : 400;
   const body = api
-    ? JSON.stringify({ error: { code: unknownMethod ? "method_not_allowed" : "invalid_request", message: unknownMethod ? "This method is not supported." : "The request is malformed." } })
+    ? JSON.stringify({
+        error: {
+          code: unknownMethod ? "method_not_allowed" : "invalid_request",
+          message: unknownMethod ? "This method is not supported." : "The request is malformed.",
+        },
+      })
     : "Bad request";
   socket.end(
     `HTTP/1.1 ${status} ${unknownMethod ? "Method Not Allowed" : "Bad Request"}\r\nContent-Type: ${api ? "application/json" : "text/plain"}\r\n` +
@@ -65,14 +81,20 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: Bu
 export function rejectMalformed(req: IncomingMessage, res: ServerResponse): boolean {
   const api = (req.url ?? "").startsWith("/api/");
   if (api && !ROUTED_METHODS.has(req.method ?? "")) {
-    return answerJson(res, 405, "method_not_allowed", `Method ${String(req.method).slice(0, 20)} is not supported.`, { Allow: [...ROUTED_METHODS].join(", ") });
+    return answerJson(res, 405, "method_not_allowed", `Method ${String(req.method).slice(0, 20)} is not supported.`, {
+      Allow: [...ROUTED_METHODS].join(", "),
+    });
   }
   if (isEmptySegmentApiPath(req.url)) return answerJson(res, 404, "not_found", "No such API endpoint.");
   const problem = malformedTarget(req.url);
   if (!problem) return false;
   if (api) return answerJson(res, 400, "invalid_request", problem);
   const body = `<!doctype html><meta charset="utf-8"><title>Bad request · Likes</title><h1>That address is not valid</h1><p>${problem} <a href="/">Go to the feed</a>.</p>`;
-  res.writeHead(400, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store" });
+  res.writeHead(400, {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+  });
   res.end(body);
   return true;
 }

@@ -84,7 +84,9 @@ class RevokedSessionMirror {
    */
   announce(sessionId: string, publisher: Redis): void {
     this.ids.add(sessionId);
-    publisher.publish(channel(), sessionId).catch((error: unknown) => log.warn({ err: error }, "sign-out not announced to other instances"));
+    publisher
+      .publish(channel(), sessionId)
+      .catch((error: unknown) => log.warn({ err: error }, "sign-out not announced to other instances"));
   }
 }
 

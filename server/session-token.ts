@@ -14,7 +14,12 @@ export async function sessionFromCookies(cookies: Record<string, string>): Promi
   // Behind TLS next-auth names the cookie with the __Secure- prefix (and may chunk it: .0, .1 …).
   const secureCookie = Object.keys(cookies).some((name) => name.startsWith(SECURE_PREFIX));
   // next-auth v4's getToken reads req.cookies, not the raw header: hand it the parsed cookies.
-  const token = await getToken({ req: { headers: {}, cookies } as never, secret: env().NEXTAUTH_SECRET, secureCookie, decode: decodeLiveSession });
+  const token = await getToken({
+    req: { headers: {}, cookies } as never,
+    secret: env().NEXTAUTH_SECRET,
+    secureCookie,
+    decode: decodeLiveSession,
+  });
   if (!token) return null; // decodeLiveSession guarantees sub and sid on what it returns
   return {
     user: { id: token.sub!, username: token.username ?? "", name: token.name ?? "", avatarUrl: token.picture ?? "" },

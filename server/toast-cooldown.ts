@@ -9,7 +9,13 @@ import { redis, redisKey, whenReady } from "./redis";
 export async function claimToast(recipientId: string, actorId: string, postId: string): Promise<boolean> {
   try {
     await whenReady(redis(), 1000); // the connection is opened on first use
-    const set = await redis().set(redisKey("toast", recipientId, actorId, postId), "1", "PX", env().NOTIFICATION_TOAST_COOLDOWN_MS, "NX");
+    const set = await redis().set(
+      redisKey("toast", recipientId, actorId, postId),
+      "1",
+      "PX",
+      env().NOTIFICATION_TOAST_COOLDOWN_MS,
+      "NX",
+    );
     return set === "OK";
   } catch (error) {
     // Redis is away (then the push itself waits for it): toast rather than stay silent.

@@ -29,7 +29,9 @@ const ZERO_SPAN = "0".repeat(16);
  * Parses a traceparent header; null for anything malformed (then a new trace starts). Per the
  * spec: version ff is invalid, all-zero ids are invalid, and a later version may append fields.
  */
-export function parseTraceparent(header: string | null | undefined): { traceId: string; parentSpanId: string; sampled: boolean } | null {
+export function parseTraceparent(
+  header: string | null | undefined,
+): { traceId: string; parentSpanId: string; sampled: boolean } | null {
   if (!header || header.length > 512) return null;
   const match = TRACEPARENT.exec(header.trim());
   if (!match) return null;

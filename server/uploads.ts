@@ -31,7 +31,10 @@ export async function storeUpload(jpeg: Buffer): Promise<StoredUpload> {
   const finalPath = path.join(dir, name);
   const url = `${UPLOADS_URL_PREFIX}${name}`;
 
-  const existed = await stat(finalPath).then(() => true, () => false);
+  const existed = await stat(finalPath).then(
+    () => true,
+    () => false,
+  );
   if (existed) return { url, discard: async () => undefined };
 
   // A dot-name: nginx's location only matches UPLOAD_NAME, so a temporary file is never served.

@@ -21,12 +21,20 @@ export async function findUserByUsername(username: string): Promise<UserDto | nu
 export async function findProfile(username: string): Promise<Profile | null> {
   const user = await findUserByUsername(username);
   if (!user) return null;
-  const totals = await db().post.aggregate({ where: { authorId: user.id }, _count: { _all: true }, _sum: { likeCount: true } });
+  const totals = await db().post.aggregate({
+    where: { authorId: user.id },
+    _count: { _all: true },
+    _sum: { likeCount: true },
+  });
   return { user, postCount: totals._count._all, likesReceived: totals._sum.likeCount ?? 0 };
 }
 
 /** One person's photos, newest first, as the viewer sees them. 404 for no such user. */
-export async function listUserPosts(viewerId: string, username: string, opts: { limit: number; cursor: string | null }): Promise<PostPage> {
+export async function listUserPosts(
+  viewerId: string,
+  username: string,
+  opts: { limit: number; cursor: string | null },
+): Promise<PostPage> {
   const author = await findUserByUsername(username);
   if (!author) throw notFound("User");
   return listPosts(viewerId, { ...opts, authorId: author.id });

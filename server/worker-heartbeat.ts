@@ -42,7 +42,10 @@ export async function forget(redis: Redis, instance: string): Promise<void> {
 export type WorkerBeat = { instance: string; lastBeatMsAgo: number };
 
 /** Workers seen within HEARTBEAT_STALE_MS, and the latest of the others. */
-export async function workerBeats(redis: Redis, now = Date.now()): Promise<{ live: WorkerBeat[]; stale: WorkerBeat[] }> {
+export async function workerBeats(
+  redis: Redis,
+  now = Date.now(),
+): Promise<{ live: WorkerBeat[]; stale: WorkerBeat[] }> {
   const flat = await redis.zrange(heartbeatsKey(), "0", "-1", "WITHSCORES");
   const live: WorkerBeat[] = [];
   const stale: WorkerBeat[] = [];

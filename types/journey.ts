@@ -7,7 +7,12 @@
 /** Every hop, in the order a like takes them, with the file (or setting) that plays it. */
 export const JOURNEY_HOPS = [
   { id: "click", label: "Browser", does: "click → request sent", file: "app/lib/like-toggle-queue.ts" },
-  { id: "nginx", label: "nginx", does: "TLS, limits, trace id → proxied to the app", file: "nginx/templates/likes.conf.template" },
+  {
+    id: "nginx",
+    label: "nginx",
+    does: "TLS, limits, trace id → proxied to the app",
+    file: "nginx/templates/likes.conf.template",
+  },
   { id: "route", label: "Route handler", does: "origin check, rate limit", file: "app/api/posts/[id]/like/route.ts" },
   { id: "session", label: "Session", does: "cookie → signed-in user", file: "server/session-token.ts" },
   { id: "postgres", label: "Postgres", does: "like, count and outbox row in one statement", file: "server/likes.ts" },
@@ -15,7 +20,12 @@ export const JOURNEY_HOPS = [
   { id: "queue", label: "BullMQ", does: "job waits for a worker", file: "server/queue.ts" },
   { id: "worker", label: "Worker", does: "owner's inbox updated, toast decided", file: "workers/notifications.ts" },
   { id: "socket", label: "Socket.IO", does: "Redis emitter → the owner's socket", file: "server/realtime.ts" },
-  { id: "render", label: "Browser", does: "event → on the owner's screen", file: "app/components/realtime/RealtimeProvider.tsx" },
+  {
+    id: "render",
+    label: "Browser",
+    does: "event → on the owner's screen",
+    file: "app/components/realtime/RealtimeProvider.tsx",
+  },
 ] as const;
 
 export type HopId = (typeof JOURNEY_HOPS)[number]["id"];

@@ -9,9 +9,17 @@ const config = loadEnvOrExit();
 process.env.SERVICE_NAME ??= "worker";
 const { log } = await import("../server/log");
 const { createRedis, redis, redisKey, whenReady } = await import("../server/redis");
-const { NOTIFICATIONS_QUEUE, notificationJobSchema, notificationsQueue, notificationWorkerLocking, queuePrefix, enqueueNotification } = await import("../server/queue");
+const {
+  NOTIFICATIONS_QUEUE,
+  notificationJobSchema,
+  notificationsQueue,
+  notificationWorkerLocking,
+  queuePrefix,
+  enqueueNotification,
+} = await import("../server/queue");
 const { prepareDelivery, markProcessed, pendingEvents, pruneProcessed } = await import("../server/notifications");
-const { createEmitter, emitOnce, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } = await import("../server/realtime-rooms");
+const { createEmitter, emitOnce, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } =
+  await import("../server/realtime-rooms");
 const { claimToast } = await import("../server/toast-cooldown");
 const { pruneRevokedSessions } = await import("../server/session-revocation");
 const { db } = await import("../server/db");
@@ -42,9 +50,12 @@ const worker = new Worker(
         // two hops (only the owner may, within 5 minutes).
         const [toast] = await Promise.all([
           outcome.kind === "push" ? claimToast(recipientId, origin.actorId, origin.postId) : false,
-          expectDeliveryReport(redis(), traceId, { recipientId, actorId: origin.actorId, postId: origin.postId, liked: origin.liked }).catch(
-            (error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable"),
-          ),
+          expectDeliveryReport(redis(), traceId, {
+            recipientId,
+            actorId: origin.actorId,
+            postId: origin.postId,
+            liked: origin.liked,
+          }).catch((error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable")),
         ]);
         hops = hopsUpToWorker({
           stored: origin.trace,
@@ -59,14 +70,33 @@ const worker = new Worker(
         const onceKey = redisKey("pushed", eventId);
         published =
           outcome.kind === "push"
-            ? await emitOnce(pushConnection, onceKey, userRoom(recipientId), NOTIFICATION_EVENT, outcome.notification, { toast, journey })
-            : await emitOnce(pushConnection, onceKey, userRoom(recipientId), RETRACTION_EVENT, { id: outcome.notificationId }, { toast: false, journey });
+            ? await emitOnce(pushConnection, onceKey, userRoom(recipientId), NOTIFICATION_EVENT, outcome.notification, {
+                toast,
+                journey,
+              })
+            : await emitOnce(
+                pushConnection,
+                onceKey,
+                userRoom(recipientId),
+                RETRACTION_EVENT,
+                { id: outcome.notificationId },
+                { toast: false, journey },
+              );
         if (!published) log.info({ eventId }, "already pushed by an earlier attempt; not pushing again");
         // The liker's own panel: the hops their request could not see.
-        emitter.to(userRoom(origin.actorId)).emit(REALTIME_EVENTS.journeyHops, { traceId, postId: origin.postId, liked: origin.liked, hops });
+        emitter
+          .to(userRoom(origin.actorId))
+          .emit(REALTIME_EVENTS.journeyHops, { traceId, postId: origin.postId, liked: origin.liked, hops });
       }
       await markProcessed(eventId);
-      const result = outcome.kind === "skip" ? outcome.reason : !published ? "already_pushed" : outcome.kind === "push" ? "pushed" : "retracted";
+      const result =
+        outcome.kind === "skip"
+          ? outcome.reason
+          : !published
+            ? "already_pushed"
+            : outcome.kind === "push"
+              ? "pushed"
+              : "retracted";
       log.info({ eventId, jobId: job.id, attempt: job.attemptsMade + 1, result, hops }, "notification job done");
       return result;
     });
@@ -95,7 +125,9 @@ async function relayOnce() {
     const events = await pendingEvents(config.OUTBOX_RELAY_GRACE_MS);
     for (const event of events) {
       // The job continues the request's trace; its outbox hop will show the relay's delay.
-      const trace = event.traceparent ? { traceparent: event.traceparent, committedAt: event.createdAt.getTime() } : undefined;
+      const trace = event.traceparent
+        ? { traceparent: event.traceparent, committedAt: event.createdAt.getTime() }
+        : undefined;
       await enqueueNotification(event.id, trace);
     }
     if (events.length) log.info({ count: events.length }, "outbox relay enqueued events");
@@ -132,7 +164,9 @@ const heartbeat = async () => {
     return;
   }
   if (heartbeatFile) {
-    await writeHeartbeatFile(heartbeatFile, instance).catch((error: unknown) => log.warn({ err: error, path: heartbeatFile }, "heartbeat file not written"));
+    await writeHeartbeatFile(heartbeatFile, instance).catch((error: unknown) =>
+      log.warn({ err: error, path: heartbeatFile }, "heartbeat file not written"),
+    );
   }
 };
 await whenReady(redis(), 5000).then(heartbeat, () => undefined);

@@ -10,7 +10,11 @@ type Props = { user: UserSummary; avatarSize?: number; className?: string; testI
 
 export function UserLink({ user, avatarSize = 36, className, testId }: Props) {
   return (
-    <Link href={profilePath(user.username)} className={className ? `user-link ${className}` : "user-link"} data-testid={testId}>
+    <Link
+      href={profilePath(user.username)}
+      className={className ? `user-link ${className}` : "user-link"}
+      data-testid={testId}
+    >
       <Avatar user={user} size={avatarSize} />
       <span className="user-link__names">
         <span className="user-link__name">{user.name}</span>

@@ -19,7 +19,19 @@ export function HeartIcon({ filled, size = 26, className }: IconProps & { filled
 
 export function BellIcon({ size = 24, className }: IconProps) {
   return (
-    <svg className={className} width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16z" />
       <path d="M10 20.5a2 2 0 0 0 4 0" />
     </svg>
@@ -28,7 +40,19 @@ export function BellIcon({ size = 24, className }: IconProps) {
 
 export function SignOutIcon({ size = 20, className }: IconProps) {
   return (
-    <svg className={className} width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4" />
       <path d="M10 16l-4-4 4-4" />
       <path d="M6 12h10" />
@@ -38,7 +62,18 @@ export function SignOutIcon({ size = 20, className }: IconProps) {
 
 export function CloseIcon({ size = 16, className }: IconProps) {
   return (
-    <svg className={className} width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round">
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+    >
       <path d="M6 6l12 12M18 6L6 18" />
     </svg>
   );
@@ -56,14 +91,29 @@ export function LogoMark({ size = 30, className }: IconProps) {
         </linearGradient>
       </defs>
       <rect width="64" height="64" rx="16" fill="url(#logo-gradient)" />
-      <path d="M32 49l-3.1-2.8C18.6 37 12 31 12 23.6 12 17.6 16.7 13 22.6 13c3.6 0 7 1.6 9.4 4.3 2.4-2.7 5.8-4.3 9.4-4.3C47.3 13 52 17.6 52 23.6c0 7.4-6.6 13.4-16.9 22.6L32 49z" fill="#fff" />
+      <path
+        d="M32 49l-3.1-2.8C18.6 37 12 31 12 23.6 12 17.6 16.7 13 22.6 13c3.6 0 7 1.6 9.4 4.3 2.4-2.7 5.8-4.3 9.4-4.3C47.3 13 52 17.6 52 23.6c0 7.4-6.6 13.4-16.9 22.6L32 49z"
+        fill="#fff"
+      />
     </svg>
   );
 }
 
 export function PlusSquareIcon({ size = 24, className }: IconProps) {
   return (
-    <svg className={className} width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <rect x="3.5" y="3.5" width="17" height="17" rx="5" />
       <path d="M12 8v8M8 12h8" />
     </svg>
@@ -72,7 +122,19 @@ export function PlusSquareIcon({ size = 24, className }: IconProps) {
 
 export function ArrowUpIcon({ size = 16, className }: IconProps) {
   return (
-    <svg className={className} width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2.2} strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2.2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="M12 19V5M6 11l6-6 6 6" />
     </svg>
   );

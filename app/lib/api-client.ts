@@ -31,7 +31,12 @@ async function request<T>(method: string, path: string, body?: unknown, opts: Re
 }
 
 /** request(), also handing back the response, whose headers some callers read. */
-async function requestWithResponse<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<{ body: T; response: Response }> {
+async function requestWithResponse<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<{ body: T; response: Response }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -44,7 +49,9 @@ async function requestWithResponse<T>(method: string, path: string, body?: unkno
       // A form (a photo) goes as multipart/form-data: fetch writes that Content-Type, with its boundary.
       headers: {
         ...opts.headers,
-        ...(body === undefined || body instanceof FormData ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" }),
+        ...(body === undefined || body instanceof FormData
+          ? { Accept: "application/json" }
+          : { Accept: "application/json", "Content-Type": "application/json" }),
       },
       body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
@@ -72,7 +79,8 @@ async function toApiError(response: Response): Promise<ApiError> {
 
 const query = (params: Record<string, string | number | null | undefined>) => {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== null && value !== undefined) search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== null && value !== undefined) search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : "";
 };
@@ -92,11 +100,24 @@ export const api = {
    * setLike() carrying a trace (W3C traceparent and tracestate, app/lib/journey-trace.ts), for the
    * journey panel: also answers the response's Server-Timing and traceresponse headers.
    */
-  setLikeTraced: async (postId: string, liked: boolean, trace: { traceparent: string; tracestate: string }): Promise<TracedLikeResult> => {
-    const { body, response } = await requestWithResponse<LikeResult>(liked ? "PUT" : "DELETE", `/api/posts/${encodeURIComponent(postId)}/like`, undefined, {
-      headers: { traceparent: trace.traceparent, tracestate: trace.tracestate },
-    });
-    return { result: body, serverTiming: response.headers.get("Server-Timing"), traceresponse: response.headers.get("traceresponse") };
+  setLikeTraced: async (
+    postId: string,
+    liked: boolean,
+    trace: { traceparent: string; tracestate: string },
+  ): Promise<TracedLikeResult> => {
+    const { body, response } = await requestWithResponse<LikeResult>(
+      liked ? "PUT" : "DELETE",
+      `/api/posts/${encodeURIComponent(postId)}/like`,
+      undefined,
+      {
+        headers: { traceparent: trace.traceparent, tracestate: trace.tracestate },
+      },
+    );
+    return {
+      result: body,
+      serverTiming: response.headers.get("Server-Timing"),
+      traceresponse: response.headers.get("traceresponse"),
+    };
   },
 
   /** Posts a photo: a form with `photo` (the file) and `caption`. Answers the new post. */
@@ -117,11 +138,17 @@ export const api = {
 
   /** One person's photos, newest first (their profile's "Load more"). */
   listUserPosts: (username: string, opts: { cursor?: string | null; limit?: number } = {}) =>
-    request<PostPage>("GET", `/api/users/${encodeURIComponent(username)}/posts${query({ limit: opts.limit, cursor: opts.cursor })}`),
+    request<PostPage>(
+      "GET",
+      `/api/users/${encodeURIComponent(username)}/posts${query({ limit: opts.limit, cursor: opts.cursor })}`,
+    ),
 
   /** Who likes a post, newest first. */
   listLikers: (postId: string, opts: { cursor?: string | null; limit?: number } = {}) =>
-    request<LikerPage>("GET", `/api/posts/${encodeURIComponent(postId)}/likes${query({ limit: opts.limit, cursor: opts.cursor })}`),
+    request<LikerPage>(
+      "GET",
+      `/api/posts/${encodeURIComponent(postId)}/likes${query({ limit: opts.limit, cursor: opts.cursor })}`,
+    ),
 };
 
 /** 502, 503, 504: nginx answered but no app instance did (a deploy, a restart). Usually brief. */
@@ -139,7 +166,9 @@ export function describeApiError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 401) return "Your session expired — sign in again.";
     if (error.status === 429) {
-      return error.retryAfterSeconds !== null ? `Too many requests — try again in ${error.retryAfterSeconds} s.` : "Too many requests — try again in a moment.";
+      return error.retryAfterSeconds !== null
+        ? `Too many requests — try again in ${error.retryAfterSeconds} s.`
+        : "Too many requests — try again in a moment.";
     }
     if (isRestarting(error)) return "Likes is restarting — try again in a few seconds.";
     if (error.status >= 500) return "Likes hit a problem on its side — try again in a moment.";

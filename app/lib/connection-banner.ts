@@ -20,10 +20,16 @@ export function connectionBanner(facts: {
   downPastGrace: boolean;
 }): ConnectionBanner {
   if (!facts.browserOnline) {
-    return { reason: "offline", message: "You're offline — likes can't be sent until you're back. New notifications will arrive then." };
+    return {
+      reason: "offline",
+      message: "You're offline — likes can't be sent until you're back. New notifications will arrive then.",
+    };
   }
   if (!facts.socketConnected && facts.downPastGrace) {
-    return { reason: "reconnecting", message: "Lost the connection to Likes — reconnecting… New notifications will arrive then." };
+    return {
+      reason: "reconnecting",
+      message: "Lost the connection to Likes — reconnecting… New notifications will arrive then.",
+    };
   }
   return null;
 }

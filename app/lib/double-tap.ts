@@ -9,5 +9,9 @@ export const DOUBLE_TAP_SLOP_PX = 30;
 export function isDoubleTap(previous: Tap | null, current: Tap): boolean {
   if (!previous) return false;
   const elapsed = current.time - previous.time;
-  return elapsed >= 0 && elapsed <= DOUBLE_TAP_MS && Math.hypot(current.x - previous.x, current.y - previous.y) <= DOUBLE_TAP_SLOP_PX;
+  return (
+    elapsed >= 0 &&
+    elapsed <= DOUBLE_TAP_MS &&
+    Math.hypot(current.x - previous.x, current.y - previous.y) <= DOUBLE_TAP_SLOP_PX
+  );
 }

@@ -10,7 +10,12 @@ export function formatLikes(count: number): string {
   return `${formatCount(count)} ${count === 1 ? "like" : "likes"}`;
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-US", {
+  month: "short",
+  day: "numeric",
+  year: "numeric",
+  timeZone: "UTC",
+});
 
 /** A fixed, time-zone-free date: what the server renders before the browser knows "now". */
 export function formatDate(iso: string): string {
@@ -25,7 +30,12 @@ export function formatCalendarDate(iso: string, now: number, timeZone?: string):
   const date = new Date(iso);
   const yearOf = new Intl.DateTimeFormat("en-US", { year: "numeric", timeZone });
   const sameYear = yearOf.format(date) === yearOf.format(new Date(now));
-  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: sameYear ? undefined : "numeric", timeZone }).format(date);
+  return new Intl.DateTimeFormat("en-US", {
+    month: "short",
+    day: "numeric",
+    year: sameYear ? undefined : "numeric",
+    timeZone,
+  }).format(date);
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 d ago", then a date ("Mar 3", "Mar 3, 2025"). */

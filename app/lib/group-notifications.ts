@@ -44,7 +44,9 @@ export function actorsPhrase(actors: UserSummary[]): { lead: string; rest: strin
 export function mergeNewestFirst(current: Notification[], added: Notification[]): Notification[] {
   const byId = new Map<string, Notification>();
   for (const n of [...added, ...current]) if (!byId.has(n.id)) byId.set(n.id, n);
-  return [...byId.values()].sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+  return [...byId.values()].sort((a, b) =>
+    a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1,
+  );
 }
 
 export type InboxSection = "Today" | "This week" | "Earlier";
@@ -60,6 +62,12 @@ export function sectionOf(iso: string, now: Date): InboxSection {
 }
 
 /** Groups (newest first) split under their section headings, empty sections left out. */
-export function bySection(groups: NotificationGroup[], now: Date): { section: InboxSection; groups: NotificationGroup[] }[] {
-  return INBOX_SECTIONS.map((section) => ({ section, groups: groups.filter((g) => sectionOf(g.latestAt, now) === section) })).filter((s) => s.groups.length > 0);
+export function bySection(
+  groups: NotificationGroup[],
+  now: Date,
+): { section: InboxSection; groups: NotificationGroup[] }[] {
+  return INBOX_SECTIONS.map((section) => ({
+    section,
+    groups: groups.filter((g) => sectionOf(g.latestAt, now) === section),
+  })).filter((s) => s.groups.length > 0);
 }

@@ -5,10 +5,22 @@
 import type { LikeResult } from "@/types/api";
 import type { TracedLikeResult } from "./api-client";
 import type { JourneyStore } from "./journey-store";
-import { clickTracestate, newTraceIds, parseServerTiming, requestHops, traceIdFromHeader, wroteEvent, type RandomFill } from "./journey-trace";
+import {
+  clickTracestate,
+  newTraceIds,
+  parseServerTiming,
+  requestHops,
+  traceIdFromHeader,
+  wroteEvent,
+  type RandomFill,
+} from "./journey-trace";
 
 export type TracedLikeDeps = {
-  setLikeTraced(postId: string, liked: boolean, trace: { traceparent: string; tracestate: string }): Promise<TracedLikeResult>;
+  setLikeTraced(
+    postId: string,
+    liked: boolean,
+    trace: { traceparent: string; tracestate: string },
+  ): Promise<TracedLikeResult>;
   /** Null outside a journey provider: the like still goes out traced, and nobody draws it. */
   journeys: JourneyStore | null;
   describeError(error: unknown, liked: boolean): string;

@@ -82,7 +82,13 @@ export class JourneyStore {
   }
 
   /** Liker side: the request is about to leave, with the click hop measured. */
-  likeSent(like: { traceId: string; postId: string; liked: boolean; counterpart: string | null; clickMs: number }): void {
+  likeSent(like: {
+    traceId: string;
+    postId: string;
+    liked: boolean;
+    counterpart: string | null;
+    clickMs: number;
+  }): void {
     this.upsert("liker", like.traceId, (journey) => ({
       ...journey,
       liked: like.liked,
@@ -99,9 +105,20 @@ export class JourneyStore {
    */
   likeAnswered(
     sentTraceId: string,
-    answer: { answeredTraceId: string; hops: HopTimings; roundTripMs: number; appMs: number | null; wroteEvent: boolean | undefined },
+    answer: {
+      answeredTraceId: string;
+      hops: HopTimings;
+      roundTripMs: number;
+      appMs: number | null;
+      wroteEvent: boolean | undefined;
+    },
   ): void {
-    const request: LikeRequestState = { state: "answered", roundTripMs: answer.roundTripMs, appMs: answer.appMs, wroteEvent: answer.wroteEvent };
+    const request: LikeRequestState = {
+      state: "answered",
+      roundTripMs: answer.roundTripMs,
+      appMs: answer.appMs,
+      wroteEvent: answer.wroteEvent,
+    };
     if (answer.answeredTraceId !== sentTraceId) {
       const sent = this.find("liker", sentTraceId);
       if (!sent) return;
@@ -119,7 +136,11 @@ export class JourneyStore {
       }));
       return;
     }
-    this.update("liker", sentTraceId, (journey) => ({ ...journey, hops: mergeHops(journey.hops, answer.hops), request }));
+    this.update("liker", sentTraceId, (journey) => ({
+      ...journey,
+      hops: mergeHops(journey.hops, answer.hops),
+      request,
+    }));
   }
 
   /** Liker side: the request failed; nothing more will come. */
@@ -148,7 +169,13 @@ export class JourneyStore {
    * Owner side: a notification (or its retraction) arrived with its journey. Answers true the
    * first time this trace is seen, so the caller measures and reports its last hops only once.
    */
-  delivered(delivery: { traceId: string; liked: boolean; postId: string | null; counterpart: string | null; hops: HopTimings }): boolean {
+  delivered(delivery: {
+    traceId: string;
+    liked: boolean;
+    postId: string | null;
+    counterpart: string | null;
+    hops: HopTimings;
+  }): boolean {
     const isNew = !this.find("owner", delivery.traceId) && !this.forgotten.includes(keyOf("owner", delivery.traceId));
     this.upsert("owner", delivery.traceId, (journey) => ({
       ...journey,
@@ -178,7 +205,16 @@ export class JourneyStore {
   private upsert(side: JourneySide, traceId: string, change: (journey: Journey) => Journey): void {
     if (this.find(side, traceId)) return this.update(side, traceId, change);
     if (this.forgotten.includes(keyOf(side, traceId))) return;
-    const fresh: Journey = { traceId, side, liked: true, postId: null, counterpart: null, hops: {}, firstSeenAt: this.now(), request: null };
+    const fresh: Journey = {
+      traceId,
+      side,
+      liked: true,
+      postId: null,
+      counterpart: null,
+      hops: {},
+      firstSeenAt: this.now(),
+      request: null,
+    };
     const next = newestFirst([change(fresh), ...this.journeys]);
     for (const dropped of next.splice(MAX_JOURNEYS)) this.forget(dropped);
     this.publish(next);

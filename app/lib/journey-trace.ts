@@ -72,7 +72,10 @@ export function parseServerTiming(header: string | null | undefined): ServerTimi
     for (const param of params) {
       const eq = param.indexOf("=");
       if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== "dur") continue;
-      const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+      const value = param
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, "$1");
       const ms = value === "" ? NaN : Number(value);
       if (Number.isFinite(ms) && ms >= 0) timings[name] = ms;
       break;
@@ -153,6 +156,7 @@ export function parseJourneyHopsEvent(value: unknown): JourneyHopsEvent | null {
 /** The journey a `notification` (or `notification:retracted`) delivery carries, or null. */
 export function parseDeliveredJourney(value: unknown): DeliveredJourney | null {
   const journey = value as Partial<DeliveredJourney> | null;
-  if (!isTraceId(journey?.traceId) || typeof journey.emittedAt !== "number" || !Number.isFinite(journey.emittedAt)) return null;
+  if (!isTraceId(journey?.traceId) || typeof journey.emittedAt !== "number" || !Number.isFinite(journey.emittedAt))
+    return null;
   return { traceId: journey.traceId, hops: sanitizeHops(journey.hops), emittedAt: journey.emittedAt };
 }

@@ -71,7 +71,8 @@ function note(journey: Journey, id: HopId, ms: number | null | undefined, ownPho
 
 function status(journey: Journey, complete: boolean, ownPhoto: boolean): { tone: Tone; text: string } {
   const request = journey.request;
-  if (journey.side === "owner") return complete ? { tone: "done", text: "On your screen" } : { tone: "pending", text: "Arriving…" };
+  if (journey.side === "owner")
+    return complete ? { tone: "done", text: "On your screen" } : { tone: "pending", text: "Arriving…" };
   if (request?.state === "failed") return { tone: "error", text: request.error };
   if (request?.state === "sending") return { tone: "pending", text: "Sending…" };
   if (request?.state === "answered" && request.wroteEvent === false) {
@@ -81,7 +82,9 @@ function status(journey: Journey, complete: boolean, ownPhoto: boolean): { tone:
     const other = at(journey.counterpart);
     return { tone: "done", text: other ? `On ${other}'s screen` : "On the owner's screen" };
   }
-  const waitingForWorker = WORKER_HOP_IDS.some((id) => typeof journey.hops[id] !== "number" && journey.hops[id] !== null);
+  const waitingForWorker = WORKER_HOP_IDS.some(
+    (id) => typeof journey.hops[id] !== "number" && journey.hops[id] !== null,
+  );
   if (waitingForWorker) return { tone: "pending", text: "Waiting for the worker…" };
   return { tone: "pending", text: `Waiting for ${at(journey.counterpart) ?? "the owner"}'s browser…` };
 }

@@ -11,7 +11,12 @@ export type NewPostListener = (event: NewPostEvent) => void;
 
 export function isNewPostEvent(value: unknown): value is NewPostEvent {
   const e = value as Partial<NewPostEvent> | null;
-  return typeof e?.postId === "string" && typeof e.createdAt === "string" && typeof e.author?.username === "string" && typeof e.author.id === "string";
+  return (
+    typeof e?.postId === "string" &&
+    typeof e.createdAt === "string" &&
+    typeof e.author?.username === "string" &&
+    typeof e.author.id === "string"
+  );
 }
 
 export class NewPosts {
@@ -37,7 +42,11 @@ export class NewPosts {
  * The feed's waiting list: posts announced but not shown yet, newest first, each once, leaving out
  * the ones already on screen (the poster's own feed already has theirs).
  */
-export function addPending(pending: NewPostEvent[], event: NewPostEvent, shown: (postId: string) => boolean): NewPostEvent[] {
+export function addPending(
+  pending: NewPostEvent[],
+  event: NewPostEvent,
+  shown: (postId: string) => boolean,
+): NewPostEvent[] {
   if (shown(event.postId) || pending.some((p) => p.postId === event.postId)) return pending;
   return [event, ...pending];
 }

@@ -24,8 +24,7 @@ import { coalesced } from "./coalesced";
 export type ConnectionState = "connected" | "disconnected";
 
 export type Toast =
-  | { id: string; kind: "notification"; notification: Notification }
-  | { id: string; kind: "summary"; count: number };
+  { id: string; kind: "notification"; notification: Notification } | { id: string; kind: "summary"; count: number };
 
 export type CenterSnapshot = InboxCounts & {
   connection: ConnectionState;
@@ -78,7 +77,13 @@ export class NotificationCenter {
     private readonly server: InboxServer,
   ) {
     for (const item of initial.items) this.known.set(item.id, item.createdAt);
-    this.state = { unreadCount: initial.unreadCount, unseenCount: initial.unseenCount, connection: "disconnected", instance: null, toasts: [] };
+    this.state = {
+      unreadCount: initial.unreadCount,
+      unseenCount: initial.unseenCount,
+      connection: "disconnected",
+      instance: null,
+      toasts: [],
+    };
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -128,7 +133,12 @@ export class NotificationCenter {
 
   /** A live `notification` event; `toast` false when the server asks for a quiet arrival. */
   receive(notification: Notification, delivery: { toast?: boolean } = {}): void {
-    if (this.awaitingPush.delete(notification.id) && delivery.toast !== false && !notification.readAt && !this.inboxOpen) {
+    if (
+      this.awaitingPush.delete(notification.id) &&
+      delivery.toast !== false &&
+      !notification.readAt &&
+      !this.inboxOpen
+    ) {
       // Already listed and counted by a catch-up that overtook this push: only the toast is left.
       this.update({ toasts: this.withToasts([{ id: notification.id, kind: "notification", notification }]) });
       return;
@@ -142,8 +152,10 @@ export class NotificationCenter {
       unreadCount: this.state.unreadCount + unread,
       unseenCount: this.inboxOpen ? 0 : this.state.unseenCount + unread,
     };
-    if (this.inboxOpen) void this.markSeen(); // it arrived on screen: seen
-    else if (delivery.toast !== false && unread) patch.toasts = this.withToasts([{ id: notification.id, kind: "notification", notification }]);
+    if (this.inboxOpen)
+      void this.markSeen(); // it arrived on screen: seen
+    else if (delivery.toast !== false && unread)
+      patch.toasts = this.withToasts([{ id: notification.id, kind: "notification", notification }]);
     this.update(patch);
   }
 
@@ -202,7 +214,9 @@ export class NotificationCenter {
     // a live arrival newer than the answer is not in it yet, and stays.
     const oldest = page.nextCursor ? page.items.at(-1)?.createdAt : undefined;
     const liveIds = new Set(liveMeanwhile.map((n) => n.id));
-    const gone = [...this.known].filter(([id, createdAt]) => !inPage.has(id) && !liveIds.has(id) && (oldest === undefined || createdAt > oldest)).map(([id]) => id);
+    const gone = [...this.known]
+      .filter(([id, createdAt]) => !inPage.has(id) && !liveIds.has(id) && (oldest === undefined || createdAt > oldest))
+      .map(([id]) => id);
     for (const id of gone) {
       this.known.delete(id);
       this.retracted.add(id);
@@ -223,7 +237,9 @@ export class NotificationCenter {
     const missed = fresh.filter((n) => !n.readAt);
     if (!toastMissed) for (const n of missed) this.awaitingPush.add(n.id);
     if (missed.length > 0 && toastMissed && !this.inboxOpen) {
-      const toasts: Toast[] = missed.slice(0, CATCH_UP_TOASTS).map((n) => ({ id: n.id, kind: "notification", notification: n }));
+      const toasts: Toast[] = missed
+        .slice(0, CATCH_UP_TOASTS)
+        .map((n) => ({ id: n.id, kind: "notification", notification: n }));
       if (missed.length > CATCH_UP_TOASTS) {
         this.summaryToastCount += 1;
         toasts.push({ id: `summary-${this.summaryToastCount}`, kind: "summary", count: missed.length });

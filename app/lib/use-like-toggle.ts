@@ -13,7 +13,12 @@ export function useLikeToggle(
 ): LikeSnapshot & Pick<LikeToggleQueue, "toggle" | "like" | "reconcile" | "reconcileCount"> {
   const journeys = useJourneyStore();
   const [queue] = useState(() => {
-    const deps = { setLikeTraced: api.setLikeTraced, journeys, describeError: describeLikeError, now: () => performance.now() };
+    const deps = {
+      setLikeTraced: api.setLikeTraced,
+      journeys,
+      describeError: describeLikeError,
+      now: () => performance.now(),
+    };
     const author = post.author ? { username: post.author.username } : undefined;
     return new LikeToggleQueue(
       { liked: post.likedByMe, likeCount: post.likeCount },
@@ -23,5 +28,11 @@ export function useLikeToggle(
     );
   });
   const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
-  return { ...snapshot, toggle: queue.toggle, like: queue.like, reconcile: queue.reconcile, reconcileCount: queue.reconcileCount };
+  return {
+    ...snapshot,
+    toggle: queue.toggle,
+    like: queue.like,
+    reconcile: queue.reconcile,
+    reconcileCount: queue.reconcileCount,
+  };
 }

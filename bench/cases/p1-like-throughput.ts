@@ -23,7 +23,10 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
   const pgbench = new Map<number, PgbenchResult>();
   for (const posts of variants) {
     ctx.log(`P1 pgbench: ${ctx.poolSize} clients, ${posts} post(s), ${ctx.config.pgbench.seconds} s`);
-    pgbench.set(posts, await runPgbench(ctx.floorDatabaseUrl, { clients: ctx.poolSize, seconds: ctx.config.pgbench.seconds, posts }));
+    pgbench.set(
+      posts,
+      await runPgbench(ctx.floorDatabaseUrl, { clients: ctx.poolSize, seconds: ctx.config.pgbench.seconds, posts }),
+    );
   }
 
   const rows: P1Row[] = [];
@@ -34,15 +37,40 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
       const timing = { warmupMs: p1.warmupMs, durationMs: p1.durationMs };
       ctx.log(`P1 ${users} users, ${posts} post(s): app through nginx`);
       await ctx.client.watch(ctx.stack.url, ctx.cookies.get(ctx.world.owner.id)!);
-      const app = await ctx.client.closed({ kind: "closed", baseUrl: ctx.appUrl, identities: likers.map((u) => appIdentity(ctx, u.id)), workload, ...timing });
+      const app = await ctx.client.closed({
+        kind: "closed",
+        baseUrl: ctx.appUrl,
+        identities: likers.map((u) => appIdentity(ctx, u.id)),
+        workload,
+        ...timing,
+      });
       const backlogAtEnd = await ctx.backlog();
       const drainMs = await drain(ctx, p1.drainTimeoutMs);
       await ctx.client.unwatch();
       ctx.log(`P1 ${users} users, ${posts} post(s): floor through nginx, then direct`);
       const floorIds = likers.map((u) => floorIdentity(u.id));
-      const floorNginx = await ctx.client.closed({ kind: "closed", baseUrl: ctx.floor.nginxUrl, identities: floorIds, workload, ...timing });
-      const floorDirect = await ctx.client.closed({ kind: "closed", baseUrl: ctx.floor.directUrl, identities: floorIds, workload, ...timing });
-      rows.push({ users, posts, app: { ...app, backlogAtEnd, drainMs }, floorNginx, floorDirect, pgbench: pgbench.get(posts)! });
+      const floorNginx = await ctx.client.closed({
+        kind: "closed",
+        baseUrl: ctx.floor.nginxUrl,
+        identities: floorIds,
+        workload,
+        ...timing,
+      });
+      const floorDirect = await ctx.client.closed({
+        kind: "closed",
+        baseUrl: ctx.floor.directUrl,
+        identities: floorIds,
+        workload,
+        ...timing,
+      });
+      rows.push({
+        users,
+        posts,
+        app: { ...app, backlogAtEnd, drainMs },
+        floorNginx,
+        floorDirect,
+        pgbench: pgbench.get(posts)!,
+      });
     }
   }
   return rows;

@@ -51,7 +51,12 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       const requests: OpenRequest[] = Array.from({ length: total }, (_, i) => {
         const post = posts[i % postCount]!;
         const liker = Math.floor(i / postCount);
-        return { method: "PUT", path: `/api/posts/${post}/like`, identity: liker, eventKey: `${likers[liker]!.id}:${post}` };
+        return {
+          method: "PUT",
+          path: `/api/posts/${post}/like`,
+          identity: liker,
+          eventKey: `${likers[liker]!.id}:${post}`,
+        };
       });
       ctx.log(`P2 ${rate} likes/s for ${p2.durationMs / 1000} s (${total} likes over ${postCount} posts)`);
 
@@ -70,7 +75,10 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       let cpuDuring: CpuUsage | null = null;
       // Measured over the sending window only (the case then waits for stragglers).
       const cpuTimer = setTimeout(() => (cpuDuring = cpuUsage(cpuBefore, cpuSnapshot(pids))), p2.durationMs);
-      const result = await ctx.client.open({ kind: "open", baseUrl: ctx.appUrl, identities, rate, requests }, p2.eventWaitMs);
+      const result = await ctx.client.open(
+        { kind: "open", baseUrl: ctx.appUrl, identities, rate, requests },
+        p2.eventWaitMs,
+      );
       clearTimeout(cpuTimer);
       const cpu: CpuUsage = cpuDuring ?? cpuUsage(cpuBefore, cpuSnapshot(pids));
       sampling = false;

@@ -7,8 +7,14 @@ import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "../../e2e/support/chromium";
 import type { BenchContext } from "../context";
 import { round, summarize, type Summary } from "../stats";
 
-export type P3Result = { clicks: number; holdMs: number; flipMs: number[]; summary: Summary; flippedBeforeAnswer: number; notFlipped: number };
-
+export type P3Result = {
+  clicks: number;
+  holdMs: number;
+  flipMs: number[];
+  summary: Summary;
+  flippedBeforeAnswer: number;
+  notFlipped: number;
+};
 
 declare global {
   interface Window {
@@ -25,7 +31,12 @@ export async function runP3(ctx: BenchContext): Promise<P3Result> {
     // Signed in through next-auth's API, as the e2e fixtures do (e2e/fixtures.ts).
     const csrf = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const signIn = await context.request.post("/api/auth/callback/credentials", {
-      form: { csrfToken: csrf.csrfToken, username: ctx.world.p3User.username, password: ctx.world.password, json: "true" },
+      form: {
+        csrfToken: csrf.csrfToken,
+        username: ctx.world.p3User.username,
+        password: ctx.world.password,
+        json: "true",
+      },
     });
     if (signIn.status() !== 200) throw new Error(`P3 sign-in answered ${signIn.status()}`);
     const page = await context.newPage();
@@ -65,7 +76,10 @@ export async function runP3(ctx: BenchContext): Promise<P3Result> {
       }, selector);
       await button.click();
       // -1: no flip within twice the hold, i.e. not even after the answer.
-      const ms = await page.evaluate((wait) => Promise.race([window.__benchFlip!, new Promise<number>((r) => setTimeout(() => r(-1), wait))]), holdMs * 2);
+      const ms = await page.evaluate(
+        (wait) => Promise.race([window.__benchFlip!, new Promise<number>((r) => setTimeout(() => r(-1), wait))]),
+        holdMs * 2,
+      );
       if (ms < 0) {
         notFlipped++;
         continue;

@@ -7,7 +7,14 @@ import { appIdentity, floorIdentity, type BenchContext } from "../context";
 import { summarize, type Summary } from "../stats";
 
 export type OpenFeed = { rate: number; sent: number; errors: number; latencyMs: Summary; maxSendLagMs: number };
-export type P4Result = { users: number; app: ClosedResult; floorNginx: ClosedResult; floorDirect: ClosedResult; openApp: OpenFeed; openFloorDirect: OpenFeed };
+export type P4Result = {
+  users: number;
+  app: ClosedResult;
+  floorNginx: ClosedResult;
+  floorDirect: ClosedResult;
+  openApp: OpenFeed;
+  openFloorDirect: OpenFeed;
+};
 
 export async function runP4(ctx: BenchContext): Promise<P4Result> {
   const { p4 } = ctx.config;
@@ -19,14 +26,36 @@ export async function runP4(ctx: BenchContext): Promise<P4Result> {
 
   ctx.log(`P4 feed closed loop, ${p4.users} users: app, floor through nginx, floor direct`);
   const app = await ctx.client.closed({ kind: "closed", baseUrl: ctx.appUrl, identities: appIds, workload, ...timing });
-  const floorNginx = await ctx.client.closed({ kind: "closed", baseUrl: ctx.floor.nginxUrl, identities: floorIds, workload, ...timing });
-  const floorDirect = await ctx.client.closed({ kind: "closed", baseUrl: ctx.floor.directUrl, identities: floorIds, workload, ...timing });
+  const floorNginx = await ctx.client.closed({
+    kind: "closed",
+    baseUrl: ctx.floor.nginxUrl,
+    identities: floorIds,
+    workload,
+    ...timing,
+  });
+  const floorDirect = await ctx.client.closed({
+    kind: "closed",
+    baseUrl: ctx.floor.directUrl,
+    identities: floorIds,
+    workload,
+    ...timing,
+  });
 
   const open = async (baseUrl: string, identities: Record<string, string>[]): Promise<OpenFeed> => {
     const total = Math.round((p4.openRate * p4.openDurationMs) / 1000);
-    const requests = Array.from({ length: total }, (_, i) => ({ method: "GET" as const, path: "/api/posts", identity: i % identities.length }));
+    const requests = Array.from({ length: total }, (_, i) => ({
+      method: "GET" as const,
+      path: "/api/posts",
+      identity: i % identities.length,
+    }));
     const r = await ctx.client.open({ kind: "open", baseUrl, identities, rate: p4.openRate, requests });
-    return { rate: p4.openRate, sent: r.sent, errors: r.errors, latencyMs: summarize(r.httpMs), maxSendLagMs: r.maxSendLagMs };
+    return {
+      rate: p4.openRate,
+      sent: r.sent,
+      errors: r.errors,
+      latencyMs: summarize(r.httpMs),
+      maxSendLagMs: r.maxSendLagMs,
+    };
   };
   ctx.log(`P4 feed open loop, ${p4.openRate} req/s for ${p4.openDurationMs / 1000} s: app, floor direct`);
   const openApp = await open(ctx.appUrl, appIds);

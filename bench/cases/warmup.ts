@@ -14,8 +14,22 @@ export async function warmUp(ctx: BenchContext): Promise<void> {
     [ctx.floor.nginxUrl, users.map((u) => floorIdentity(u.id))],
     [ctx.floor.directUrl, users.map((u) => floorIdentity(u.id))],
   ] as const) {
-    await ctx.client.closed({ kind: "closed", baseUrl, identities: [...identities], workload: toggle, warmupMs: 0, durationMs: ms });
-    await ctx.client.closed({ kind: "closed", baseUrl, identities: [...identities], workload: feed, warmupMs: 0, durationMs: ms / 2 });
+    await ctx.client.closed({
+      kind: "closed",
+      baseUrl,
+      identities: [...identities],
+      workload: toggle,
+      warmupMs: 0,
+      durationMs: ms,
+    });
+    await ctx.client.closed({
+      kind: "closed",
+      baseUrl,
+      identities: [...identities],
+      workload: feed,
+      warmupMs: 0,
+      durationMs: ms / 2,
+    });
   }
   await drain(ctx, 60_000);
 }

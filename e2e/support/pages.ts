@@ -42,17 +42,29 @@ export type Cast = {
 export async function castForPages(users: UsersFixture, db: Db): Promise<Cast> {
   const bob = await users.create({ name: "Bob Okafor", posts: 2 });
   const alice = await users.create({ name: "Alice Martin", posts: 1 });
-  await db.post.update({ where: { id: bob.posts[0]!.id }, data: { createdAt: new Date(Date.now() - 35 * 24 * 3600 * 1000) } });
+  await db.post.update({
+    where: { id: bob.posts[0]!.id },
+    data: { createdAt: new Date(Date.now() - 35 * 24 * 3600 * 1000) },
+  });
   return { bob, alice };
 }
 
 /** Alice likes bob's newer photo, and the worker has turned it into bob's notification. */
-export async function aliceLikesBobsPhoto(cast: Cast, bobContext: BrowserContext, aliceContext: BrowserContext): Promise<void> {
+export async function aliceLikesBobsPhoto(
+  cast: Cast,
+  bobContext: BrowserContext,
+  aliceContext: BrowserContext,
+): Promise<void> {
   await setLikeViaApi(aliceContext.request, cast.bob.posts[1]!.id, true);
   await expect.poll(async () => (await fetchInbox(bobContext.request)).unreadCount).toBe(1);
 }
 
-export async function newDressedContext(browser: Browser, baseURL: string, dress: { scheme: ColorScheme; device: Device }, user?: TestUser): Promise<BrowserContext> {
+export async function newDressedContext(
+  browser: Browser,
+  baseURL: string,
+  dress: { scheme: ColorScheme; device: Device },
+  user?: TestUser,
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL,
     viewport: VIEWPORTS[dress.device],
@@ -88,7 +100,12 @@ export function pagePath(name: PageName, cast: Cast): string {
 export const SIGNED_IN_PAGES: PageName[] = ["feed", "post", "profile", "inbox", "new-post", "not-found"];
 
 /** Opens a page and waits until it is what a reader sees: hydrated, live, its images loaded. */
-export async function openPage(page: Page, name: PageName, cast: Cast, { signedOut = name === "signin" } = {}): Promise<void> {
+export async function openPage(
+  page: Page,
+  name: PageName,
+  cast: Cast,
+  { signedOut = name === "signin" } = {},
+): Promise<void> {
   const response = await page.goto(pagePath(name, cast));
   expect(response?.status(), `status of ${name}`).toBe(name === "not-found" ? 404 : 200);
   if (name === "not-found" && signedOut) await expect(page.getByTestId("not-found")).toBeVisible();
@@ -116,7 +133,9 @@ export async function expectNoHorizontalScroll(page: Page, what: string): Promis
     scrollWidth: document.documentElement.scrollWidth,
     clientWidth: document.documentElement.clientWidth,
   }));
-  expect(scrollWidth, `${what}: scrollWidth ${scrollWidth} > clientWidth ${clientWidth}`).toBeLessThanOrEqual(clientWidth);
+  expect(scrollWidth, `${what}: scrollWidth ${scrollWidth} > clientWidth ${clientWidth}`).toBeLessThanOrEqual(
+    clientWidth,
+  );
 }
 
 /**
@@ -124,7 +143,13 @@ export async function expectNoHorizontalScroll(page: Page, what: string): Promis
  * each signed in to a context in `dress`, a signed-out visitor, and alice's like of bob's newer
  * photo already in his inbox. close() closes the three contexts.
  */
-export async function dressedScene(browser: Browser, baseURL: string, dress: { scheme: ColorScheme; device: Device }, users: UsersFixture, db: Db) {
+export async function dressedScene(
+  browser: Browser,
+  baseURL: string,
+  dress: { scheme: ColorScheme; device: Device },
+  users: UsersFixture,
+  db: Db,
+) {
   const cast = await castForPages(users, db);
   const visitor = await newDressedContext(browser, baseURL, dress);
   const bob = await newDressedContext(browser, baseURL, dress, cast.bob);

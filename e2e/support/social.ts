@@ -32,7 +32,9 @@ export async function expectLikers(page: Page, usernames: string[]): Promise<voi
  */
 export async function insertLikes(db: Db, postId: string, likers: TestUser[]): Promise<void> {
   const start = Date.now() - likers.length * 1000 - 60_000;
-  await db.like.createMany({ data: likers.map((u, i) => ({ userId: u.id, postId, createdAt: new Date(start + i * 1000) })) });
+  await db.like.createMany({
+    data: likers.map((u, i) => ({ userId: u.id, postId, createdAt: new Date(start + i * 1000) })),
+  });
   await db.post.update({ where: { id: postId }, data: { likeCount: { increment: likers.length } } });
 }
 
@@ -67,7 +69,8 @@ export async function recordDoubleTapHearts(page: Page): Promise<void> {
     new MutationObserver((mutations) => {
       for (const m of mutations) {
         m.addedNodes.forEach((node) => {
-          if (node instanceof Element && (node.matches(selector) || node.querySelector(selector))) window.__e2eDoubleTapHearts! += 1;
+          if (node instanceof Element && (node.matches(selector) || node.querySelector(selector)))
+            window.__e2eDoubleTapHearts! += 1;
         });
       }
     }).observe(document, { childList: true, subtree: true });

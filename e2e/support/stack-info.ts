@@ -22,7 +22,9 @@ export type StackInfo = {
 export function stackInfo(): Pick<StackInfo, "httpUrl" | "httpsUrl" | "databaseUrl"> {
   const { E2E_BASE_URL, E2E_HTTPS_URL, E2E_DATABASE_URL } = process.env;
   if (!E2E_BASE_URL || !E2E_HTTPS_URL || !E2E_DATABASE_URL) {
-    throw new Error("No e2e stack in the environment: run the suite with `npx playwright test` (its globalSetup starts the stack)");
+    throw new Error(
+      "No e2e stack in the environment: run the suite with `npx playwright test` (its globalSetup starts the stack)",
+    );
   }
   return { httpUrl: E2E_BASE_URL, httpsUrl: E2E_HTTPS_URL, databaseUrl: E2E_DATABASE_URL };
 }

@@ -1,5 +1,12 @@
 // Locators and observers for the app's UI contract (data-testid attributes; see docs/testing-e2e.md).
-import { expect, type APIRequestContext, type Locator, type Page, type Response, type TestInfo } from "@playwright/test";
+import {
+  expect,
+  type APIRequestContext,
+  type Locator,
+  type Page,
+  type Response,
+  type TestInfo,
+} from "@playwright/test";
 
 /** The header's live dot turns data-state="connected" once the socket has joined the user's room. */
 export async function waitForRealtime(page: Page): Promise<void> {
@@ -61,7 +68,9 @@ export async function recordToasts(page: Page): Promise<void> {
     window.__e2eToasts = seen;
     const visit = (node: Node) => {
       if (!(node instanceof Element)) return;
-      const toasts = node.matches('[data-testid="toast"]') ? [node] : Array.from(node.querySelectorAll('[data-testid="toast"]'));
+      const toasts = node.matches('[data-testid="toast"]')
+        ? [node]
+        : Array.from(node.querySelectorAll('[data-testid="toast"]'));
       for (const toast of toasts) {
         const text = (toast.textContent ?? "").replace(/\s+/g, " ").trim();
         const images = Array.from(toast.querySelectorAll("img"), (img) => img.getAttribute("src") ?? "");
@@ -91,7 +100,7 @@ export async function toastsMentioning(page: Page, who: string): Promise<number>
 export async function expectSteady<T>(read: () => Promise<T>, expected: T, ms = 1500, message?: string): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
-    expect(await read() as unknown, message).toEqual(expected);
+    expect((await read()) as unknown, message).toEqual(expected);
     if (Date.now() >= until) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -126,7 +135,12 @@ export function recordNotificationFrames(page: Page): NotificationFrame[] {
   const frames: NotificationFrame[] = [];
   onSocketEvent(page, "notification", ([payload, delivery]) => {
     const n = payload as { id: string; actor: { username: string }; post: { id: string } };
-    frames.push({ id: n.id, actor: n.actor.username, postId: n.post.id, toast: (delivery as { toast?: boolean } | undefined)?.toast === true });
+    frames.push({
+      id: n.id,
+      actor: n.actor.username,
+      postId: n.post.id,
+      toast: (delivery as { toast?: boolean } | undefined)?.toast === true,
+    });
   });
   return frames;
 }
@@ -160,8 +174,14 @@ export async function fetchInbox(request: APIRequestContext): Promise<InboxJson>
 }
 
 /** PUT (like) or DELETE (unlike) through the API, as the request's user. */
-export async function setLikeViaApi(request: APIRequestContext, postId: string, liked: boolean): Promise<{ liked: boolean; likeCount: number }> {
-  const response = liked ? await request.put(`/api/posts/${postId}/like`) : await request.delete(`/api/posts/${postId}/like`);
+export async function setLikeViaApi(
+  request: APIRequestContext,
+  postId: string,
+  liked: boolean,
+): Promise<{ liked: boolean; likeCount: number }> {
+  const response = liked
+    ? await request.put(`/api/posts/${postId}/like`)
+    : await request.delete(`/api/posts/${postId}/like`);
   expect(response.status(), `${liked ? "PUT" : "DELETE"} /api/posts/${postId}/like`).toBe(200);
   return (await response.json()) as { liked: boolean; likeCount: number };
 }

@@ -38,7 +38,10 @@ export function parseDockerignore(text: string): Rule[] {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const negated = line.startsWith("!");
-    const pattern = (negated ? line.slice(1) : line).trim().replace(/^\/+|\/+$/g, "").replace(/^\.\//, "");
+    const pattern = (negated ? line.slice(1) : line)
+      .trim()
+      .replace(/^\/+|\/+$/g, "")
+      .replace(/^\.\//, "");
     if (pattern) rules.push({ negated, regex: toRegex(pattern), pattern });
   }
   return rules;

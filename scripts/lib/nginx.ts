@@ -49,7 +49,14 @@ export type RunningNginx = {
   stop(): Promise<void>;
 };
 
-const SBIN_DIRS = ["/usr/sbin", "/usr/local/sbin", "/usr/local/nginx/sbin", "/opt/homebrew/bin", "/usr/local/bin", "/usr/bin"];
+const SBIN_DIRS = [
+  "/usr/sbin",
+  "/usr/local/sbin",
+  "/usr/local/nginx/sbin",
+  "/opt/homebrew/bin",
+  "/usr/local/bin",
+  "/usr/bin",
+];
 
 /** Path of the nginx binary: PATH first, then the sbin directories a non-root PATH lacks. */
 export function findNginx(): string {
@@ -66,7 +73,11 @@ export function findNginx(): string {
   throw new Error("nginx not found in PATH or /usr/sbin. Install it: apt-get install nginx-light (or nginx).");
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -85,7 +96,11 @@ export async function ensureCertificate(dir: string): Promise<{ cert: string; ke
   const cert = path.join(dir, "cert.pem");
   const key = path.join(dir, "key.pem");
   const script = path.join(NGINX_DIR, "docker-entrypoint.d/15-likes-self-signed-cert.sh");
-  const { code, output } = await run("sh", [script], { ...process.env, NGINX_SSL_CERTIFICATE: cert, NGINX_SSL_CERTIFICATE_KEY: key });
+  const { code, output } = await run("sh", [script], {
+    ...process.env,
+    NGINX_SSL_CERTIFICATE: cert,
+    NGINX_SSL_CERTIFICATE_KEY: key,
+  });
   if (code !== 0) throw new Error(`could not create a self-signed certificate in ${dir}:\n${output}`);
   return { cert, key };
 }
@@ -107,7 +122,8 @@ export function renderTemplate(template: string, variables: Record<string, strin
     }
     return value;
   });
-  if (missing.size) throw new Error(`nginx template variables without a value: ${[...missing].join(", ")} (see nginx/defaults.env)`);
+  if (missing.size)
+    throw new Error(`nginx template variables without a value: ${[...missing].join(", ")} (see nginx/defaults.env)`);
   return rendered;
 }
 
@@ -118,7 +134,8 @@ export function parseDefaultsEnv(text: string): Record<string, string> {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
     const match = /^(NGINX_[A-Z0-9_]+)=(.*)$/.exec(line);
-    if (!match || /["']/.test(match[2] ?? "")) throw new Error(`nginx/defaults.env line ${index + 1}: expected NGINX_NAME=value without quotes`);
+    if (!match || /["']/.test(match[2] ?? ""))
+      throw new Error(`nginx/defaults.env line ${index + 1}: expected NGINX_NAME=value without quotes`);
     out[match[1] as string] = match[2] as string;
   }
   return out;
@@ -129,12 +146,14 @@ export async function defaultTemplateVariables(): Promise<Record<string, string>
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1 (nginx counts whole requests), got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number ≥ 1 (nginx counts whole requests), got ${value}`);
   return value;
 }
 
 function checkPort(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a TCP port, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new Error(`${name} must be a TCP port, got ${value}`);
   return value;
 }
 
@@ -148,10 +167,12 @@ export async function localTemplateVariables(
   if (!opts.upstreams.length) throw new Error("at least one upstream (host:port) is needed");
   for (const upstream of opts.upstreams) {
     // A strict shape: the value lands inside nginx syntax.
-    if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(upstream)) throw new Error(`upstream must be host:port, got ${JSON.stringify(upstream)}`);
+    if (!/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(upstream))
+      throw new Error(`upstream must be host:port, got ${JSON.stringify(upstream)}`);
   }
   const address = opts.listenAddress ?? "127.0.0.1";
-  if (!/^(\[[0-9a-fA-F:]+\]|[0-9.]+|\*)$/.test(address)) throw new Error(`listenAddress must be an IP address, got ${JSON.stringify(address)}`);
+  if (!/^(\[[0-9a-fA-F:]+\]|[0-9.]+|\*)$/.test(address))
+    throw new Error(`listenAddress must be an IP address, got ${JSON.stringify(address)}`);
   const variables: Record<string, string> = {
     ...(await defaultTemplateVariables()),
     NGINX_HTTP_LISTEN: `${address}:${checkPort("httpPort", opts.httpPort)}`,
@@ -163,10 +184,13 @@ export async function localTemplateVariables(
     NGINX_ERROR_PAGES: errorPagesDir,
     NGINX_UPLOADS_DIR: path.resolve(opts.uploadsDir ?? defaultUploadsDir),
   };
-  if (opts.apiRatePerSecond !== undefined) variables.NGINX_API_RATE = `${positiveInteger("apiRatePerSecond", opts.apiRatePerSecond)}r/s`;
+  if (opts.apiRatePerSecond !== undefined)
+    variables.NGINX_API_RATE = `${positiveInteger("apiRatePerSecond", opts.apiRatePerSecond)}r/s`;
   if (opts.apiBurst !== undefined) variables.NGINX_API_BURST = String(positiveInteger("apiBurst", opts.apiBurst));
-  if (opts.signinRatePerMinute !== undefined) variables.NGINX_SIGNIN_RATE = `${positiveInteger("signinRatePerMinute", opts.signinRatePerMinute)}r/m`;
-  if (opts.signinBurst !== undefined) variables.NGINX_SIGNIN_BURST = String(positiveInteger("signinBurst", opts.signinBurst));
+  if (opts.signinRatePerMinute !== undefined)
+    variables.NGINX_SIGNIN_RATE = `${positiveInteger("signinRatePerMinute", opts.signinRatePerMinute)}r/m`;
+  if (opts.signinBurst !== undefined)
+    variables.NGINX_SIGNIN_BURST = String(positiveInteger("signinBurst", opts.signinBurst));
   return variables;
 }
 
@@ -191,7 +215,9 @@ async function prefixFor(runDir: string): Promise<string> {
 function assertTraversable(target: string, what: string, alternative = "or choose another directory"): void {
   for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`nginx's workers (an unprivileged user) cannot traverse ${dir}, on the way to ${what} ${target}: chmod o+x it, ${alternative}`);
+      throw new Error(
+        `nginx's workers (an unprivileged user) cannot traverse ${dir}, on the way to ${what} ${target}: chmod o+x it, ${alternative}`,
+      );
     }
     if (dir === path.dirname(dir)) break;
   }
@@ -229,7 +255,10 @@ export async function renderNginxConfig(opts: NginxOptions, prefix = path.resolv
   for (const name of await readdir(path.join(NGINX_DIR, "templates"))) {
     if (!name.endsWith(".template")) continue;
     const template = await readFile(path.join(NGINX_DIR, "templates", name), "utf8");
-    await writeFile(path.join(runDir, "conf.d", name.slice(0, -".template".length)), renderTemplate(template, variables));
+    await writeFile(
+      path.join(runDir, "conf.d", name.slice(0, -".template".length)),
+      renderTemplate(template, variables),
+    );
   }
   return mainConf;
 }
@@ -249,7 +278,9 @@ export async function testNginxConfig(opts: NginxOptions): Promise<void> {
   const runDir = path.resolve(opts.runDir);
   const prefix = await prefixFor(runDir);
   const mainConf = await renderNginxConfig(opts, prefix);
-  const { code, output } = await run(findNginx(), ["-t", ...nginxArgs(runDir, prefix, mainConf)]).finally(() => removePrefix(runDir, prefix));
+  const { code, output } = await run(findNginx(), ["-t", ...nginxArgs(runDir, prefix, mainConf)]).finally(() =>
+    removePrefix(runDir, prefix),
+  );
   opts.log?.(output.trim());
   if (code !== 0) throw new Error(`nginx -t rejected ${mainConf}:\n${output.trim()}`);
 }
@@ -276,7 +307,11 @@ function assertPortFree(host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`port ${port} on ${host} is already in use: pick other ports for nginx`) : error),
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(`port ${port} on ${host} is already in use: pick other ports for nginx`)
+          : error,
+      ),
     );
     server.listen(port, host.replace(/^\[|\]$/g, ""), () => server.close(() => resolve()));
   });
@@ -308,7 +343,8 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   // Otherwise a server already on the port would answer the /healthz probe in nginx's place.
   await assertPortFree(probeHost, opts.httpPort);
   await assertPortFree(probeHost, opts.httpsPort);
-  if (opts.uploadsDir && process.getuid?.() === 0) assertTraversable(opts.uploadsDir, "the uploads directory (UPLOADS_DIR)");
+  if (opts.uploadsDir && process.getuid?.() === 0)
+    assertTraversable(opts.uploadsDir, "the uploads directory (UPLOADS_DIR)");
   const prefix = await prefixFor(runDir);
   const mainConf = await renderNginxConfig(opts, prefix).catch(async (error: unknown) => {
     await removePrefix(runDir, prefix);
@@ -316,7 +352,11 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   });
 
   // detached: a process group of its own, so a forced stop reaches the workers too.
-  const child = spawn(nginx, nginxArgs(runDir, prefix, mainConf), { cwd: runDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(nginx, nginxArgs(runDir, prefix, mainConf), {
+    cwd: runDir,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${nginx}`);
   child.stdout?.on("data", (chunk: Buffer) => log(`nginx: ${chunk.toString().trimEnd()}`));
@@ -358,7 +398,9 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
     if (httpUp && httpsUp) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`nginx did not answer /healthz on ports ${opts.httpPort} and ${opts.httpsPort} within 15 s:\n${await tail(errorLog)}`);
+      throw new Error(
+        `nginx did not answer /healthz on ports ${opts.httpPort} and ${opts.httpsPort} within 15 s:\n${await tail(errorLog)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -28,7 +28,13 @@ export function spawnProc(
   name: string,
   command: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; logFile?: string; onLine?: (line: string) => void; ipc?: boolean } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    logFile?: string;
+    onLine?: (line: string) => void;
+    ipc?: boolean;
+  } = {},
 ): Proc {
   const child = spawn(command, args, {
     env: opts.env ?? process.env,

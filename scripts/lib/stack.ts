@@ -14,7 +14,13 @@ import { Supervisor, type SupervisorOptions } from "./supervisor";
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const NODE_TSX = ["--import", "tsx"];
 
-export type RedisServer = { url: string; port: number; proc: Proc | null; start(): Promise<void>; stop(): Promise<void> };
+export type RedisServer = {
+  url: string;
+  port: number;
+  proc: Proc | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
 /** Starts nginx in front of `upstreams`; `uploadsDir` is the apps' UPLOADS_DIR, which nginx serves. */
 export type NginxStarter = (
   upstreams: string[],
@@ -88,9 +94,14 @@ export async function startPrivateRedis(runDir: string, port?: number): Promise<
       return proc;
     },
     async start() {
-      proc = spawnProc("redis", binary, ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", runDir], {
-        logFile: path.join(runDir, "redis.log"),
-      });
+      proc = spawnProc(
+        "redis",
+        binary,
+        ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", runDir],
+        {
+          logFile: path.join(runDir, "redis.log"),
+        },
+      );
       await waitFor(`redis on :${chosen}`, () => canConnect(chosen), { proc, timeoutMs: 10_000 });
     },
     async stop() {
@@ -131,15 +142,23 @@ export function buildIsFresh(): boolean {
       if (entry.isDirectory()) return entry.name !== "generated" && newer(full);
       return statSync(full).mtimeMs > builtAt;
     });
-  return !["app", "server", "public", "types"].some((d) => newer(path.join(ROOT, d))) &&
-    !["next.config.js", "package.json", "prisma/schema.prisma"].some((f) => statSync(path.join(ROOT, f)).mtimeMs > builtAt);
+  return (
+    !["app", "server", "public", "types"].some((d) => newer(path.join(ROOT, d))) &&
+    !["next.config.js", "package.json", "prisma/schema.prisma"].some(
+      (f) => statSync(path.join(ROOT, f)).mtimeMs > builtAt,
+    )
+  );
 }
 
 export function buildIfNeeded(report: (line: string) => void = () => undefined): void {
   if (buildIsFresh()) return;
   report("building the app (next build)…");
   try {
-    execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    execFileSync("npm", ["run", "build"], {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
   } catch (error) {
     // A failed build can leave BUILD_ID behind; without it the next run builds again.
     rmSync(path.join(ROOT, ".next", "BUILD_ID"), { force: true });
@@ -162,15 +181,20 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Postgres: the machine's server; a database of our own.
     const ownDatabase = !opts.databaseUrl;
     const databaseUrl =
-      opts.databaseUrl ?? `postgresql://postgres@127.0.0.1:5432/likes_${path.basename(opts.runDir).replace(/\W/g, "_")}_${Date.now().toString(36)}`;
+      opts.databaseUrl ??
+      `postgresql://postgres@127.0.0.1:5432/likes_${path.basename(opts.runDir).replace(/\W/g, "_")}_${Date.now().toString(36)}`;
     const dbPort = Number(new URL(databaseUrl).port || 5432);
     if (!(await canConnect(dbPort, new URL(databaseUrl).hostname))) {
       requireBinary("postgres", "postgresql");
-      throw new Error(`Postgres is not answering at ${new URL(databaseUrl).host}: start it (pg_ctlcluster 15 main start) or set DATABASE_URL`);
+      throw new Error(
+        `Postgres is not answering at ${new URL(databaseUrl).host}: start it (pg_ctlcluster 15 main start) or set DATABASE_URL`,
+      );
     }
     const applied = await applyMigrations(databaseUrl);
     if (ownDatabase) cleanups.push(() => dropDatabase(databaseUrl));
-    report(`postgres  ready  ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname} (${applied.length ? `applied ${applied.join(", ")}` : "migrations up to date"})`);
+    report(
+      `postgres  ready  ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname} (${applied.length ? `applied ${applied.join(", ")}` : "migrations up to date"})`,
+    );
 
     // Redis.
     let redis: RedisServer;
@@ -178,7 +202,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
       const port = Number(new URL(url).port || 6379);
       if (!(await canConnect(port, new URL(url).hostname))) {
-        throw new Error(`Redis is not answering at ${url}: start it or install it with \`apt-get install redis-server\``);
+        throw new Error(
+          `Redis is not answering at ${url}: start it or install it with \`apt-get install redis-server\``,
+        );
       }
       redis = { url, port, proc: null, start: async () => undefined, stop: async () => undefined };
     } else {
@@ -212,7 +238,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
 
     if (opts.seed) {
-      execFileSync(process.execPath, [...NODE_TSX, "prisma/seed.ts"], { cwd: ROOT, env: { ...process.env, ...env }, stdio: "pipe" });
+      execFileSync(process.execPath, [...NODE_TSX, "prisma/seed.ts"], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        stdio: "pipe",
+      });
       report("seed      done   alice, bob, carol");
     }
 
@@ -237,16 +267,26 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       });
       track(proc); // before waiting, so a worker that never gets ready is still stopped
       // The worker reports readiness over IPC, whatever its log level.
-      await waitFor(`${name} ready`, async () => proc.messages.some((m) => (m as { type?: string }).type === "ready"), { proc, timeoutMs: 30_000 });
+      await waitFor(`${name} ready`, async () => proc.messages.some((m) => (m as { type?: string }).type === "ready"), {
+        proc,
+        timeoutMs: 30_000,
+      });
       return proc;
     };
     const startWorker = async (name = `worker-${workers.length + 1}`) => {
       const proc = await launchWorker(name, (p) => workers.push(p));
-      supervisor?.watch(name, proc, () => launchWorker(name, (p) => workers.push(p)), (replacement) => {
-        // The dead process leaves the list; its replacement is already in it.
-        const alive = workers.filter((w) => w === replacement || w.name !== name || (w.child.exitCode === null && w.child.signalCode === null));
-        workers.splice(0, workers.length, ...alive);
-      });
+      supervisor?.watch(
+        name,
+        proc,
+        () => launchWorker(name, (p) => workers.push(p)),
+        (replacement) => {
+          // The dead process leaves the list; its replacement is already in it.
+          const alive = workers.filter(
+            (w) => w === replacement || w.name !== name || (w.child.exitCode === null && w.child.signalCode === null),
+          );
+          workers.splice(0, workers.length, ...alive);
+        },
+      );
       return proc;
     };
     cleanups.push(async () => {
@@ -267,7 +307,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       });
       track(proc); // before waiting, so an app that never gets ready is still stopped
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(`${name} health`, async () => (await fetch(`${url}/api/health?scope=instance`)).ok, { proc, timeoutMs: 60_000, intervalMs: 200 });
+      await waitFor(`${name} health`, async () => (await fetch(`${url}/api/health?scope=instance`)).ok, {
+        proc,
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      });
       return proc;
     };
     const appCount = opts.apps ?? 1;
@@ -291,7 +335,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let httpUrl: string | null = null;
     let httpsUrl: string | null = null;
     if (opts.nginx) {
-      const nginx = await opts.nginx(apps.map((a) => `127.0.0.1:${a.port}`), path.join(opts.runDir, "nginx"), { uploadsDir });
+      const nginx = await opts.nginx(
+        apps.map((a) => `127.0.0.1:${a.port}`),
+        path.join(opts.runDir, "nginx"),
+        { uploadsDir },
+      );
       cleanups.push(() => nginx.stop());
       httpUrl = nginx.httpUrl;
       httpsUrl = nginx.httpsUrl;

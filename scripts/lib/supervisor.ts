@@ -25,7 +25,14 @@ export type SupervisorOptions = {
   onEvent: (event: SupervisorEvent) => void;
 };
 
-type Child = { name: string; start: () => Promise<Proc>; proc: Proc; exits: number[]; delayMs: number; startedAt: number };
+type Child = {
+  name: string;
+  start: () => Promise<Proc>;
+  proc: Proc;
+  exits: number[];
+  delayMs: number;
+  startedAt: number;
+};
 
 export class Supervisor {
   private readonly children = new Map<string, Child>();
@@ -49,7 +56,12 @@ export class Supervisor {
    * Watches a child that `start` has already started once (`proc`). `start` starts a replacement
    * and resolves once it is ready; `onReplaced` hands the new process to whoever tracks it.
    */
-  watch(name: string, proc: Proc, start: () => Promise<Proc>, onReplaced: (proc: Proc) => void = () => undefined): void {
+  watch(
+    name: string,
+    proc: Proc,
+    start: () => Promise<Proc>,
+    onReplaced: (proc: Proc) => void = () => undefined,
+  ): void {
     const child: Child = { name, start, proc, exits: [], delayMs: this.opts.initialDelayMs, startedAt: Date.now() };
     this.children.set(name, child);
     this.follow(child, onReplaced);
@@ -85,7 +97,13 @@ export class Supervisor {
   private crashLooping(child: Child, now: number, lastLines: string[]): boolean {
     child.exits = [...child.exits.filter((t) => now - t < this.opts.crashLoopWindowMs), now];
     if (child.exits.length < this.opts.crashLoopExits) return false;
-    this.opts.onEvent({ kind: "crash-loop", name: child.name, exits: child.exits.length, windowMs: this.opts.crashLoopWindowMs, lastLines });
+    this.opts.onEvent({
+      kind: "crash-loop",
+      name: child.name,
+      exits: child.exits.length,
+      windowMs: this.opts.crashLoopWindowMs,
+      lastLines,
+    });
     return true;
   }
 
@@ -110,7 +128,11 @@ export class Supervisor {
         this.follow(child, onReplaced);
       } catch (error) {
         // It did not come up (it exited while starting, or never got ready): that is one more exit.
-        this.opts.onEvent({ kind: "restart-failed", name: child.name, error: error instanceof Error ? error.message : String(error) });
+        this.opts.onEvent({
+          kind: "restart-failed",
+          name: child.name,
+          error: error instanceof Error ? error.message : String(error),
+        });
         if (this.crashLooping(child, Date.now(), [])) return;
         if (!this.stopped) this.scheduleRestart(child, onReplaced);
       }

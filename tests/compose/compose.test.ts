@@ -31,7 +31,10 @@ const PROJECT_PREFIX = "likestest";
 const SINGLE = { postgres: 1, redis: 1, app: 1, worker: 1, nginx: 1 };
 const READY_TIMEOUT_MS = 240_000;
 
-const project = new ComposeProject(`${PROJECT_PREFIX}${randomBytes(3).toString("hex")}`, { LIKES_BIND_ADDRESS: BIND, SEED_PASSWORD: PASSWORD });
+const project = new ComposeProject(`${PROJECT_PREFIX}${randomBytes(3).toString("hex")}`, {
+  LIKES_BIND_ADDRESS: BIND,
+  SEED_PASSWORD: PASSWORD,
+});
 type Tab = Awaited<ReturnType<typeof connectSocket>>;
 const tabs: Tab[] = [];
 const say = (line: string) => console.log(`# compose: ${line}`);
@@ -65,7 +68,8 @@ async function healthOk(baseUrl: string): Promise<string> {
   assert.equal(res.body.status, "ok");
   // Postgres, Redis, a live worker and no stale notification backlog (server/health.ts).
   assert.deepEqual(Object.keys(res.body.checks).sort(), ["backlog", "db", "redis", "worker"]);
-  for (const [name, check] of Object.entries(res.body.checks as Record<string, { status: string }>)) assert.equal(check.status, "ok", name);
+  for (const [name, check] of Object.entries(res.body.checks as Record<string, { status: string }>))
+    assert.equal(check.status, "ok", name);
   return res.body.instance as string;
 }
 
@@ -74,7 +78,13 @@ async function healthOk(baseUrl: string): Promise<string> {
  * has not liked yet; the owner's open socket gets the notification; the count and the owner's
  * inbox say so. Returns the post and the notification.
  */
-async function likeAndSeeItArrive(liker: ApiClient, likerName: string, owner: ApiClient, ownerName: string, ownerTab: Tab) {
+async function likeAndSeeItArrive(
+  liker: ApiClient,
+  likerName: string,
+  owner: ApiClient,
+  ownerName: string,
+  ownerTab: Tab,
+) {
   const post = (await postsBy(liker, ownerName)).find((p) => !p.likedByMe);
   assert.ok(post, `${likerName} has a photo of ${ownerName}'s left to like`);
   const inboxBefore = await owner.get("/api/notifications?limit=50");
@@ -85,7 +95,11 @@ async function likeAndSeeItArrive(liker: ApiClient, likerName: string, owner: Ap
   assert.equal(liked.status, 200, JSON.stringify(liked.body));
   assert.deepEqual(liked.body, { postId: post.id, liked: true, likeCount: post.likeCount + 1 });
 
-  const pushed = await eventually(`${ownerName}'s socket receives the notification`, () => notifications(ownerTab.received)[pushedBefore], 30_000);
+  const pushed = await eventually(
+    `${ownerName}'s socket receives the notification`,
+    () => notifications(ownerTab.received)[pushedBefore],
+    30_000,
+  );
   assert.equal(pushed.actor.username, likerName);
   assert.equal(pushed.post.id, post.id);
   assert.equal(pushed.readAt, null);
@@ -109,8 +123,14 @@ async function crashWorker(index: number): Promise<void> {
       if (/^node .*workers\\/notifications\\.ts/.test(cmdline)) { process.kill(Number(pid), "SIGKILL"); console.log(pid); }
     }`;
   // The exec session dies with the container (exit 137): what it printed before is what counts.
-  const result = await project.run(["exec", "-T", "--index", String(index), "worker", "node", "-e", script], { allowFailure: true });
-  assert.match(result.stdout.trim(), /^\d+$/, `exactly one worker process was found and killed: ${result.stdout}${result.stderr}`);
+  const result = await project.run(["exec", "-T", "--index", String(index), "worker", "node", "-e", script], {
+    allowFailure: true,
+  });
+  assert.match(
+    result.stdout.trim(),
+    /^\d+$/,
+    `exactly one worker process was found and killed: ${result.stdout}${result.stderr}`,
+  );
 }
 
 // Shared between the steps, in order.
@@ -123,7 +143,9 @@ before(async () => {
   const api = new EngineApi();
   const all = await api.request<{ Labels: Record<string, string> }[]>("GET", "/containers/json?all=1");
   assert.equal(all.status, 200, `the container engine answers at ${process.env.DOCKER_HOST ?? "/var/run/docker.sock"}`);
-  const stale = new Set(all.body.map((c) => c.Labels["com.docker.compose.project"] ?? "").filter((p) => p.startsWith(PROJECT_PREFIX)));
+  const stale = new Set(
+    all.body.map((c) => c.Labels["com.docker.compose.project"] ?? "").filter((p) => p.startsWith(PROJECT_PREFIX)),
+  );
   for (const name of stale) {
     say(`removing a leftover project: ${name}`);
     await new ComposeProject(name).run(["down", "-v", "--remove-orphans"], { allowFailure: true });
@@ -133,7 +155,8 @@ before(async () => {
 after(async () => {
   for (const tab of tabs) tab.socket.close();
   // Whatever happened above, leave nothing running.
-  if ((await project.containers()).length) await project.run(["down", "-v", "--remove-orphans"], { allowFailure: true });
+  if ((await project.containers()).length)
+    await project.run(["down", "-v", "--remove-orphans"], { allowFailure: true });
 });
 
 test("the images build from a fresh clone's files", { timeout: 20 * 60_000 }, async () => {
@@ -141,12 +164,16 @@ test("the images build from a fresh clone's files", { timeout: 20 * 60_000 }, as
   say(`build: ${build.seconds.toFixed(0)} s`);
 });
 
-test("docker compose up: every service healthy, migrate and seed done", { timeout: READY_TIMEOUT_MS + 120_000 }, async () => {
-  const up = await project.run(["up", "-d"]);
-  const ready = await project.waitReady(SINGLE, ["migrate"], READY_TIMEOUT_MS);
-  say(`up -d to all healthy: ${up.seconds.toFixed(0)} s + wait; containers: ${ready.map((c) => c.name).join(", ")}`);
-  assert.equal(ready.filter((c) => c.state === "running").length, 5);
-});
+test(
+  "docker compose up: every service healthy, migrate and seed done",
+  { timeout: READY_TIMEOUT_MS + 120_000 },
+  async () => {
+    const up = await project.run(["up", "-d"]);
+    const ready = await project.waitReady(SINGLE, ["migrate"], READY_TIMEOUT_MS);
+    say(`up -d to all healthy: ${up.seconds.toFixed(0)} s + wait; containers: ${ready.map((c) => c.name).join(", ")}`);
+    assert.equal(ready.filter((c) => c.state === "running").length, 5);
+  },
+);
 
 test("over HTTP on 8080: two seeded users, a like, the owner's socket, the counts and the inbox", async () => {
   await healthOk(HTTP);
@@ -170,7 +197,11 @@ test("over HTTPS on 8443: the secure cookie, and the push over wss", async () =>
 async function fetchPhoto(url: string): Promise<{ bytes: Buffer; type: string | null; cacheControl: string | null }> {
   const res = await fetch(new URL(url, HTTP));
   assert.equal(res.status, 200, `GET ${url}`);
-  return { bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get("content-type"), cacheControl: res.headers.get("cache-control") };
+  return {
+    bytes: Buffer.from(await res.arrayBuffer()),
+    type: res.headers.get("content-type"),
+    cacheControl: res.headers.get("cache-control"),
+  };
 }
 
 test("a photo posted over HTTP: written by the app to the uploads volume, served by the nginx container, on top of the feed", async () => {
@@ -187,131 +218,202 @@ test("a photo posted over HTTP: written by the app to the uploads volume, served
   assert.equal(served.type, "image/jpeg");
   assert.equal(served.cacheControl, "public, max-age=31536000, immutable");
   // nginx read it from its read-only mount of the volume the app wrote: the same bytes are there.
-  const inApp = await project.exec("app", ["sh", "-c", `sha256sum /app/uploads/${posted.body.imageUrl.split("/").pop()}`]);
-  assert.equal(inApp.split(" ")[0], posted.body.imageUrl.split("/").pop()!.replace(".jpg", ""), "named after its content's SHA-256");
+  const inApp = await project.exec("app", [
+    "sh",
+    "-c",
+    `sha256sum /app/uploads/${posted.body.imageUrl.split("/").pop()}`,
+  ]);
+  assert.equal(
+    inApp.split(" ")[0],
+    posted.body.imageUrl.split("/").pop()!.replace(".jpg", ""),
+    "named after its content's SHA-256",
+  );
   assert.equal((await bob.get("/api/posts?limit=1")).body.items[0].id, posted.body.id, "on top of bob's feed");
   state.photo = { url: posted.body.imageUrl, bytes: served.bytes };
 });
 
-test("docker compose --profile simulate run simulate: the seeded bots like and unlike through nginx, then say what they did", { timeout: 180_000 }, async () => {
-  const { bob } = state;
-  assert.ok(bob, "the HTTP step ran");
-  const inboxBefore = (await bob.get("/api/notifications?limit=1")).body;
-  const run = await project.run(["--profile", "simulate", "run", "--rm", "simulate", "--target=bob", "--rate=4", "--duration=6"]);
-  say(`simulate ran in ${run.seconds.toFixed(0)} s:\n${run.stdout.trim()}`);
-  const total = /total: (\d+) actions, (\d+) likes, (\d+) unlikes, (\d+) errors/.exec(run.stdout);
-  assert.ok(total, `the summary is printed:\n${run.stdout}${run.stderr}`);
-  const [, actions, likes] = total.map(Number);
-  assert.ok(actions! > 0 && likes! > 0, `the bots acted: ${total[0]}`);
-  assert.match(run.stdout, /by target:\n\s+bob\s+\d+ actions/);
-  // What they did reached bob: his inbox moved (likes add notifications; unlikes take theirs back).
-  const inboxAfter = (await bob.get("/api/notifications?limit=1")).body;
-  assert.notDeepEqual(inboxAfter.items[0]?.id, inboxBefore.items[0]?.id, "bob's newest notification is a bot's");
-});
+test(
+  "docker compose --profile simulate run simulate: the seeded bots like and unlike through nginx, then say what they did",
+  { timeout: 180_000 },
+  async () => {
+    const { bob } = state;
+    assert.ok(bob, "the HTTP step ran");
+    const inboxBefore = (await bob.get("/api/notifications?limit=1")).body;
+    const run = await project.run([
+      "--profile",
+      "simulate",
+      "run",
+      "--rm",
+      "simulate",
+      "--target=bob",
+      "--rate=4",
+      "--duration=6",
+    ]);
+    say(`simulate ran in ${run.seconds.toFixed(0)} s:\n${run.stdout.trim()}`);
+    const total = /total: (\d+) actions, (\d+) likes, (\d+) unlikes, (\d+) errors/.exec(run.stdout);
+    assert.ok(total, `the summary is printed:\n${run.stdout}${run.stderr}`);
+    const [, actions, likes] = total.map(Number);
+    assert.ok(actions! > 0 && likes! > 0, `the bots acted: ${total[0]}`);
+    assert.match(run.stdout, /by target:\n\s+bob\s+\d+ actions/);
+    // What they did reached bob: his inbox moved (likes add notifications; unlikes take theirs back).
+    const inboxAfter = (await bob.get("/api/notifications?limit=1")).body;
+    assert.notDeepEqual(inboxAfter.items[0]?.id, inboxBefore.items[0]?.id, "bob's newest notification is a bot's");
+  },
+);
 
-test("likes and notifications survive docker compose down and up (volumes kept)", { timeout: READY_TIMEOUT_MS + 120_000 }, async () => {
-  const { alice, bob } = state;
-  assert.ok(alice && bob, "the HTTP step ran");
-  for (const tab of tabs.splice(0)) tab.socket.close();
-  // What alice's feed and bob's inbox say before: every post's count and alice's hearts; every
-  // notification with its read state.
-  const feed = async () => (await alice.get<{ items: Post[] }>("/api/posts?limit=50")).body.items.map((p) => ({ id: p.id, likeCount: p.likeCount, likedByMe: p.likedByMe }));
-  const inbox = async () => (await bob.get("/api/notifications?limit=50")).body;
-  const feedBefore = await feed();
-  const inboxBefore = await inbox();
-  assert.ok(feedBefore.some((p) => p.likedByMe), "alice's like from the HTTP step is there");
-  assert.ok(inboxBefore.items.length >= 2, "bob's two notifications from the HTTP and HTTPS steps are there");
+test(
+  "likes and notifications survive docker compose down and up (volumes kept)",
+  { timeout: READY_TIMEOUT_MS + 120_000 },
+  async () => {
+    const { alice, bob } = state;
+    assert.ok(alice && bob, "the HTTP step ran");
+    for (const tab of tabs.splice(0)) tab.socket.close();
+    // What alice's feed and bob's inbox say before: every post's count and alice's hearts; every
+    // notification with its read state.
+    const feed = async () =>
+      (await alice.get<{ items: Post[] }>("/api/posts?limit=50")).body.items.map((p) => ({
+        id: p.id,
+        likeCount: p.likeCount,
+        likedByMe: p.likedByMe,
+      }));
+    const inbox = async () => (await bob.get("/api/notifications?limit=50")).body;
+    const feedBefore = await feed();
+    const inboxBefore = await inbox();
+    assert.ok(
+      feedBefore.some((p) => p.likedByMe),
+      "alice's like from the HTTP step is there",
+    );
+    assert.ok(inboxBefore.items.length >= 2, "bob's two notifications from the HTTP and HTTPS steps are there");
 
-  await project.run(["down"]);
-  assert.deepEqual(await project.containers(), [], "down removes the containers");
-  await project.run(["up", "-d"]);
-  await project.waitReady(SINGLE, ["migrate"], READY_TIMEOUT_MS);
+    await project.run(["down"]);
+    assert.deepEqual(await project.containers(), [], "down removes the containers");
+    await project.run(["up", "-d"]);
+    await project.waitReady(SINGLE, ["migrate"], READY_TIMEOUT_MS);
 
-  // The session cookies are still good (same secret, nothing revoked), so no new sign-in. The
-  // seed ran again (it does on every up) and changed nothing.
-  assert.deepEqual(await feed(), feedBefore);
-  assert.deepEqual(await inbox(), inboxBefore);
-  // The posted photo is still served: the uploads volume outlives the containers.
-  assert.ok(state.photo, "the photo step ran");
-  assert.ok((await fetchPhoto(state.photo.url)).bytes.equals(state.photo.bytes));
-  state.bobTab = await openTab(HTTP, bob);
-});
+    // The session cookies are still good (same secret, nothing revoked), so no new sign-in. The
+    // seed ran again (it does on every up) and changed nothing.
+    assert.deepEqual(await feed(), feedBefore);
+    assert.deepEqual(await inbox(), inboxBefore);
+    // The posted photo is still served: the uploads volume outlives the containers.
+    assert.ok(state.photo, "the photo step ran");
+    assert.ok((await fetchPhoto(state.photo.url)).bytes.equals(state.photo.bytes));
+    state.bobTab = await openTab(HTTP, bob);
+  },
+);
 
-test("a Redis restart keeps a queued notification job (append-only file on its volume)", { timeout: 180_000 }, async () => {
-  const { alice, bob, bobTab } = state;
-  assert.ok(alice && bob && bobTab, "the earlier steps ran");
-  const waitingJobs = async () => (await project.exec("redis", ["redis-cli", "--raw", "LRANGE", "likes:bull:notifications:wait", "0", "-1"])).split("\n").filter(Boolean);
-  const enqueuedAt = async (jobId: string) => (await project.exec("redis", ["redis-cli", "--raw", "HGET", `likes:bull:notifications:${jobId}`, "timestamp"])).trim();
+test(
+  "a Redis restart keeps a queued notification job (append-only file on its volume)",
+  { timeout: 180_000 },
+  async () => {
+    const { alice, bob, bobTab } = state;
+    assert.ok(alice && bob && bobTab, "the earlier steps ran");
+    const waitingJobs = async () =>
+      (await project.exec("redis", ["redis-cli", "--raw", "LRANGE", "likes:bull:notifications:wait", "0", "-1"]))
+        .split("\n")
+        .filter(Boolean);
+    const enqueuedAt = async (jobId: string) =>
+      (
+        await project.exec("redis", ["redis-cli", "--raw", "HGET", `likes:bull:notifications:${jobId}`, "timestamp"])
+      ).trim();
 
-  // With the worker stopped, a like's job waits in Redis.
-  await project.run(["stop", "worker"]);
-  assert.deepEqual(await waitingJobs(), []);
-  const post = (await postsBy(alice, "bob")).find((p) => !p.likedByMe);
-  assert.ok(post, "alice has a photo of bob's left to like");
-  assert.equal((await alice.put(`/api/posts/${post.id}/like`)).status, 200);
-  const [jobId, ...others] = await waitingJobs();
-  assert.ok(jobId && !others.length, "exactly one job waits");
-  const timestamp = await enqueuedAt(jobId);
-  assert.match(timestamp, /^\d+$/);
+    // With the worker stopped, a like's job waits in Redis.
+    await project.run(["stop", "worker"]);
+    assert.deepEqual(await waitingJobs(), []);
+    const post = (await postsBy(alice, "bob")).find((p) => !p.likedByMe);
+    assert.ok(post, "alice has a photo of bob's left to like");
+    assert.equal((await alice.put(`/api/posts/${post.id}/like`)).status, 200);
+    const [jobId, ...others] = await waitingJobs();
+    assert.ok(jobId && !others.length, "exactly one job waits");
+    const timestamp = await enqueuedAt(jobId);
+    assert.match(timestamp, /^\d+$/);
 
-  await project.run(["restart", "redis"]);
-  await eventually("redis answers again", async () => (await project.exec("redis", ["redis-cli", "ping"]).catch(() => "")).trim() === "PONG", 60_000, POLL_MS);
-  // The same job, not a re-enqueued copy: the outbox relay runs in the worker, which is stopped.
-  assert.deepEqual(await waitingJobs(), [jobId], "the job is still queued after the restart");
-  assert.equal(await enqueuedAt(jobId), timestamp);
+    await project.run(["restart", "redis"]);
+    await eventually(
+      "redis answers again",
+      async () => (await project.exec("redis", ["redis-cli", "ping"]).catch(() => "")).trim() === "PONG",
+      60_000,
+      POLL_MS,
+    );
+    // The same job, not a re-enqueued copy: the outbox relay runs in the worker, which is stopped.
+    assert.deepEqual(await waitingJobs(), [jobId], "the job is still queued after the restart");
+    assert.equal(await enqueuedAt(jobId), timestamp);
 
-  await project.run(["start", "worker"]);
-  await project.waitReady(SINGLE, [], READY_TIMEOUT_MS);
-  const shown = await eventually("bob is shown the queued notification", async () => {
-    const inbox = await bob.get("/api/notifications?limit=50");
-    assert.equal(inbox.status, 200, JSON.stringify(inbox.body));
-    const item = inbox.body.items.find((n: { post: { id: string }; actor: { username: string } }) => n.post.id === post.id && n.actor.username === "alice");
-    return item && shownIds(bobTab.received).has(item.id) ? item : undefined;
-  }, 60_000, POLL_MS);
-  assert.equal(shown.readAt, null);
-  assert.deepEqual(await waitingJobs(), []);
-});
+    await project.run(["start", "worker"]);
+    await project.waitReady(SINGLE, [], READY_TIMEOUT_MS);
+    const shown = await eventually(
+      "bob is shown the queued notification",
+      async () => {
+        const inbox = await bob.get("/api/notifications?limit=50");
+        assert.equal(inbox.status, 200, JSON.stringify(inbox.body));
+        const item = inbox.body.items.find(
+          (n: { post: { id: string }; actor: { username: string } }) =>
+            n.post.id === post.id && n.actor.username === "alice",
+        );
+        return item && shownIds(bobTab.received).has(item.id) ? item : undefined;
+      },
+      60_000,
+      POLL_MS,
+    );
+    assert.equal(shown.readAt, null);
+    assert.deepEqual(await waitingJobs(), []);
+  },
+);
 
-test("--scale app=2 --scale worker=2: both replicas answer, a crashed worker stops no notification and is restarted", { timeout: READY_TIMEOUT_MS + 240_000 }, async () => {
-  const { alice, bob } = state;
-  assert.ok(alice && bob, "the earlier steps ran");
-  for (const tab of tabs.splice(0)) tab.socket.close();
-  await project.run(["down"]);
-  await project.run(["up", "-d", "--scale", "app=2", "--scale", "worker=2"]);
-  const ready = await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
+test(
+  "--scale app=2 --scale worker=2: both replicas answer, a crashed worker stops no notification and is restarted",
+  { timeout: READY_TIMEOUT_MS + 240_000 },
+  async () => {
+    const { alice, bob } = state;
+    assert.ok(alice && bob, "the earlier steps ran");
+    for (const tab of tabs.splice(0)) tab.socket.close();
+    await project.run(["down"]);
+    await project.run(["up", "-d", "--scale", "app=2", "--scale", "worker=2"]);
+    const ready = await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
 
-  // Every app replica answers through nginx; /api/health names the one that did.
-  const replicas = new Set(ready.filter((c) => c.service === "app").map((c) => `app-${c.hostname}`));
-  assert.equal(replicas.size, 2);
-  const answered = new Set<string>();
-  for (let i = 0; i < 20; i++) answered.add(await healthOk(HTTP));
-  assert.deepEqual([...answered].sort(), [...replicas].sort(), "nginx spreads requests over both replicas");
+    // Every app replica answers through nginx; /api/health names the one that did.
+    const replicas = new Set(ready.filter((c) => c.service === "app").map((c) => `app-${c.hostname}`));
+    assert.equal(replicas.size, 2);
+    const answered = new Set<string>();
+    for (let i = 0; i < 20; i++) answered.add(await healthOk(HTTP));
+    assert.deepEqual([...answered].sort(), [...replicas].sort(), "nginx spreads requests over both replicas");
 
-  // Alice's tabs land on both replicas; a push reaches every one of them.
-  const aliceTabs: Tab[] = [];
-  for (let i = 0; i < 4; i++) aliceTabs.push(await openTab(HTTP, alice));
-  assert.equal(new Set(aliceTabs.map((t) => t.hello.instance)).size, 2, "sockets on both replicas");
+    // Alice's tabs land on both replicas; a push reaches every one of them.
+    const aliceTabs: Tab[] = [];
+    for (let i = 0; i < 4; i++) aliceTabs.push(await openTab(HTTP, alice));
+    assert.equal(new Set(aliceTabs.map((t) => t.hello.instance)).size, 2, "sockets on both replicas");
 
-  // Worker 1 crashes; bob likes every photo of alice's he has not liked. Each must arrive.
-  await crashWorker(1);
-  const toLike = (await postsBy(bob, "alice")).filter((p) => !p.likedByMe);
-  assert.ok(toLike.length >= 2, "bob has photos of alice's left to like");
-  for (const post of toLike) assert.equal((await bob.put(`/api/posts/${post.id}/like`)).status, 200);
-  const likedIds = new Set(toLike.map((p) => p.id));
-  const arrived = (received: Received[]) => notifications(received).filter((n) => n.actor.username === "bob" && likedIds.has(n.post.id));
-  for (const tab of aliceTabs) {
-    await eventually(`tab on ${tab.hello.instance} gets all ${toLike.length} notifications`, () => arrived(tab.received).length >= toLike.length, 60_000, POLL_MS);
-    assert.equal(new Set(arrived(tab.received).map((n) => n.post.id)).size, toLike.length);
-  }
+    // Worker 1 crashes; bob likes every photo of alice's he has not liked. Each must arrive.
+    await crashWorker(1);
+    const toLike = (await postsBy(bob, "alice")).filter((p) => !p.likedByMe);
+    assert.ok(toLike.length >= 2, "bob has photos of alice's left to like");
+    for (const post of toLike) assert.equal((await bob.put(`/api/posts/${post.id}/like`)).status, 200);
+    const likedIds = new Set(toLike.map((p) => p.id));
+    const arrived = (received: Received[]) =>
+      notifications(received).filter((n) => n.actor.username === "bob" && likedIds.has(n.post.id));
+    for (const tab of aliceTabs) {
+      await eventually(
+        `tab on ${tab.hello.instance} gets all ${toLike.length} notifications`,
+        () => arrived(tab.received).length >= toLike.length,
+        60_000,
+        POLL_MS,
+      );
+      assert.equal(new Set(arrived(tab.received).map((n) => n.post.id)).size, toLike.length);
+    }
 
-  // restart: unless-stopped brings the crashed worker back, and it becomes healthy again.
-  const restarted = await eventually("the crashed worker is restarted", async () => {
-    const worker1 = (await project.containers()).find((c) => c.service === "worker" && c.number === 1);
-    return worker1 && worker1.restartCount >= 1 && worker1.state === "running" ? worker1 : undefined;
-  }, 60_000, POLL_MS);
-  say(`worker 1 restarted (restart count ${restarted.restartCount})`);
-  await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
-});
+    // restart: unless-stopped brings the crashed worker back, and it becomes healthy again.
+    const restarted = await eventually(
+      "the crashed worker is restarted",
+      async () => {
+        const worker1 = (await project.containers()).find((c) => c.service === "worker" && c.number === 1);
+        return worker1 && worker1.restartCount >= 1 && worker1.state === "running" ? worker1 : undefined;
+      },
+      60_000,
+      POLL_MS,
+    );
+    say(`worker 1 restarted (restart count ${restarted.restartCount})`);
+    await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
+  },
+);
 
 test("docker compose down -v leaves no container, volume or network behind", { timeout: 180_000 }, async () => {
   for (const tab of tabs.splice(0)) tab.socket.close();

@@ -36,7 +36,12 @@ const startedAt = new Date();
 before(async () => {
   stack = await startTestStack("faults", {
     // Generous edge limits: the cases, not the rate limiter, decide what is refused.
-    nginx: nginxOnFreePorts({ apiRatePerSecond: 100_000, apiBurst: 100_000, signinRatePerMinute: 100_000, signinBurst: 10_000 }),
+    nginx: nginxOnFreePorts({
+      apiRatePerSecond: 100_000,
+      apiBurst: 100_000,
+      signinRatePerMinute: 100_000,
+      signinBurst: 10_000,
+    }),
     supervise: { onEvent: (event) => supervisorEvents.push({ ...event, at: Date.now() }) },
     env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? "warn", NOTIFICATION_TOAST_COOLDOWN_MS: "0" },
   });
@@ -63,7 +68,17 @@ type Outcome = Omit<CaseResult, "id" | "title" | "passed" | "seconds">;
 function faultCase(id: string, title: string, run: (result: Outcome) => Promise<void>) {
   test(`${id} ${title}`, { timeout: 180_000 }, async () => {
     const started = performance.now();
-    const result: Outcome = { load: "", fault: "", sent: 0, ok: 0, refused: 0, lost: 0, duplicated: 0, recovery: "", notes: [] };
+    const result: Outcome = {
+      load: "",
+      fault: "",
+      sent: 0,
+      ok: 0,
+      refused: 0,
+      lost: 0,
+      duplicated: 0,
+      recovery: "",
+      notes: [],
+    };
     let passed = false;
     try {
       await run(result);
@@ -94,7 +109,11 @@ async function postsOf(owner: TestUser, count: number): Promise<string[]> {
 }
 
 function likeRequest(client: ApiClient, postId: string, method: "PUT" | "DELETE" = "PUT"): Promise<Answer> {
-  return rawRequest(stack.url, { method, path: `/api/posts/${postId}/like`, headers: { cookie: client.cookieHeader(), accept: "application/json" } });
+  return rawRequest(stack.url, {
+    method,
+    path: `/api/posts/${postId}/like`,
+    headers: { cookie: client.cookieHeader(), accept: "application/json" },
+  });
 }
 
 /** The current process of a supervised child (it changes at each restart). */
@@ -105,18 +124,27 @@ function current(name: string) {
 }
 
 async function restartedAfter(name: string, since: number, timeoutMs = 60_000): Promise<number> {
-  const event = await eventually(`${name} restarted`, () => supervisorEvents.find((e) => e.kind === "restarted" && e.name === name && e.at >= since), timeoutMs, 50);
+  const event = await eventually(
+    `${name} restarted`,
+    () => supervisorEvents.find((e) => e.kind === "restarted" && e.name === name && e.at >= since),
+    timeoutMs,
+    50,
+  );
   return event.at;
 }
 
-const pushes = (received: Received[]) => received.filter((r) => r.event === "notification").map((r) => r.payload.id as string);
+const pushes = (received: Received[]) =>
+  received.filter((r) => r.event === "notification").map((r) => r.payload.id as string);
 
 function duplicatesIn(ids: string[]): number {
   return ids.length - new Set(ids).size;
 }
 
 async function notificationIdsFor(recipientIds: string[], actorIds: string[]): Promise<string[]> {
-  const rows = await stack.db.notification.findMany({ where: { recipientId: { in: recipientIds }, actorId: { in: actorIds } }, select: { id: true } });
+  const rows = await stack.db.notification.findMany({
+    where: { recipientId: { in: recipientIds }, actorId: { in: actorIds } },
+    select: { id: true },
+  });
   return rows.map((r) => r.id);
 }
 
@@ -124,14 +152,24 @@ async function notificationIdsFor(recipientIds: string[], actorIds: string[]): P
  * Owners with photos and their tabs open, likers signed in, and every (liker, photo) pair once,
  * in a fixed shuffled order: each pair is one distinct like, so each owes exactly one notification.
  */
-async function likeScene(opts: { owners: number; postsPerOwner: number; likers: number; seed: number; catchUpOnReconnect?: boolean }) {
+async function likeScene(opts: {
+  owners: number;
+  postsPerOwner: number;
+  likers: number;
+  seed: number;
+  catchUpOnReconnect?: boolean;
+}) {
   const owners = await users(opts.owners);
   const likers = await users(opts.likers);
   const posts = (await Promise.all(owners.map((o) => postsOf(o, opts.postsPerOwner)))).flat();
   const likerClients = await clientsFor(likers);
-  const tabs = await Promise.all((await clientsFor(owners)).map((c) => openTab(c, { catchUpOnReconnect: opts.catchUpOnReconnect })));
+  const tabs = await Promise.all(
+    (await clientsFor(owners)).map((c) => openTab(c, { catchUpOnReconnect: opts.catchUpOnReconnect })),
+  );
   const pairs = shuffled(
-    likers.flatMap((l, i) => posts.map((p) => ({ client: likerClients[i]!, liker: l.id, post: p, key: `${l.id}:${p}` }))),
+    likers.flatMap((l, i) =>
+      posts.map((p) => ({ client: likerClients[i]!, liker: l.id, post: p, key: `${l.id}:${p}` })),
+    ),
     opts.seed,
   );
   return { owners, likers, ownerIds: owners.map((o) => o.id), likerIds: likers.map((l) => l.id), tabs, pairs };
@@ -176,7 +214,12 @@ function arrivalTimes(tabsToCheck: Tab[]): Map<string, number> {
   const times = new Map<string, number>();
   for (const t of tabsToCheck) {
     for (const r of t.received) {
-      const ids: string[] = r.event === "notification" ? [r.payload.id] : r.event === "catch-up" ? r.payload.map((n: { id: string }) => n.id) : [];
+      const ids: string[] =
+        r.event === "notification"
+          ? [r.payload.id]
+          : r.event === "catch-up"
+            ? r.payload.map((n: { id: string }) => n.id)
+            : [];
       for (const id of ids) if (!times.has(id)) times.set(id, performance.timeOrigin + r.at);
     }
   }
@@ -211,7 +254,12 @@ faultCase("R1", "worker SIGKILLed twice during 1,000 likes", async (r) => {
   const back = await restartedAfter("worker-1", kills[1]!);
 
   // Every like answered 2xx owes one notification row and one push to its owner's open tab.
-  await eventually("every owed notification stored", async () => (await notificationIdsFor(ownerIds, likerIds)).length === likedOk.length, 60_000, 200);
+  await eventually(
+    "every owed notification stored",
+    async () => (await notificationIdsFor(ownerIds, likerIds)).length === likedOk.length,
+    60_000,
+    200,
+  );
   const delivered = await allShown(tabs, () => notificationIdsFor(ownerIds, likerIds), 60_000);
   await sleep(1000); // a late duplicate would arrive now
   const rows = await notificationIdsFor(ownerIds, likerIds);
@@ -219,7 +267,10 @@ faultCase("R1", "worker SIGKILLed twice during 1,000 likes", async (r) => {
   r.duplicated = duplicatesIn(allPushes);
   r.lost = likedOk.length - rows.filter((id) => allPushes.includes(id)).length;
   r.recovery = `worker back ${seconds(back - kills[1]!)} after the 2nd kill; all delivered ${seconds(delivered - kills[1]!)} after it`;
-  r.notes.push(`answers: ${tally.summary()}`, `${rows.length} notification rows for ${likedOk.length} likes answered 2xx; ${allPushes.length} pushes received`);
+  r.notes.push(
+    `answers: ${tally.summary()}`,
+    `${rows.length} notification rows for ${likedOk.length} likes answered 2xx; ${allPushes.length} pushes received`,
+  );
   for (const t of tabs) t.socket.close();
   assert.equal(tally.ok, 1000);
   assert.equal(rows.length, 1000);
@@ -265,7 +316,12 @@ faultCase("R2", "Redis stopped for 10 s during likes", async (r) => {
   // No like answered 2xx is lost...
   const likeRows = await stack.db.like.count({ where: { userId: { in: likerIds } } });
   // ...and every notification it owes reaches the owner's open tab, pushed or by the resync read.
-  await eventually("every owed notification stored", async () => (await notificationIdsFor(ownerIds, likerIds)).length === likedOk.length, 30_000, 200);
+  await eventually(
+    "every owed notification stored",
+    async () => (await notificationIdsFor(ownerIds, likerIds)).length === likedOk.length,
+    30_000,
+    200,
+  );
   await allShown(tabs, () => notificationIdsFor(ownerIds, likerIds), 30_000);
   // The notifications owed by likes made during the outage: when did the last one reach its tab?
   const owedDuring = await stack.db.notification.findMany({
@@ -319,19 +375,31 @@ faultCase("R3", "app SIGKILLed and restarted while the owner's socket is connect
   Object.assign(r, { sent: tally.sent, ok: tally.ok, refused: tally.refused });
   assert.deepEqual(tally.other, [], "every request answered 2xx or in the JSON shape");
   const back = await restartedAfter("app-1", killedAt);
-  const reconnected = await eventually("the owner's socket reconnected", () => {
-    const hello = tab.received.filter((x) => x.event === "hello")[hellosBefore];
-    return hello && performance.timeOrigin + hello.at;
-  }, 30_000);
+  const reconnected = await eventually(
+    "the owner's socket reconnected",
+    () => {
+      const hello = tab.received.filter((x) => x.event === "hello")[hellosBefore];
+      return hello && performance.timeOrigin + hello.at;
+    },
+    30_000,
+  );
 
-  await eventually("40 notifications stored", async () => (await notificationIdsFor([owner!.id], [liker!.id])).length === 40, 30_000, 200);
+  await eventually(
+    "40 notifications stored",
+    async () => (await notificationIdsFor([owner!.id], [liker!.id])).length === 40,
+    30_000,
+    200,
+  );
   const rows = await notificationIdsFor([owner!.id], [liker!.id]);
   await allShown([tab], async () => rows, 30_000);
   const shown = shownIds(tab.received);
   r.duplicated = duplicatesIn(pushes(tab.received));
   r.lost = 40 - [...shown].filter((id) => rows.includes(id)).length;
   r.recovery = `app back ${seconds(back - killedAt)} after the kill; the socket reconnected ${seconds(reconnected - killedAt)} after it and caught up`;
-  r.notes.push(`answers: ${tally.summary()} (the refusals are nginx's JSON 502 while the app was down)`, `${pushes(tab.received).length} pushes, the rest from the catch-up read on reconnect`);
+  r.notes.push(
+    `answers: ${tally.summary()} (the refusals are nginx's JSON 502 while the app was down)`,
+    `${pushes(tab.received).length} pushes, the rest from the catch-up read on reconnect`,
+  );
   tab.socket.close();
   assert.equal(shown.size, rows.length, "nothing shown that is not in the inbox");
   assert.equal(r.lost, 0);
@@ -366,7 +434,10 @@ faultCase("R4", "1,000 concurrent likes and unlikes from 50 users on one post", 
   ]);
   r.lost = Math.abs(expected - likes);
   r.recovery = "n/a";
-  r.notes.push(`answers: ${tally.summary()}`, `expected ${expected} likes (users whose last request was a like); COUNT(likes) = ${likes}; likeCount = ${likeCount}`);
+  r.notes.push(
+    `answers: ${tally.summary()}`,
+    `expected ${expected} likes (users whose last request was a like); COUNT(likes) = ${likes}; likeCount = ${likeCount}`,
+  );
   assert.equal(tally.ok, 1000, tally.summary());
   assert.equal(likes, expected);
   assert.equal(likeCount, expected);
@@ -383,7 +454,10 @@ async function protectedScene(owner: TestUser, liker: TestUser, revokedUser: Tes
   const ownerClient = await signedInClient(stack.url, owner);
   const likerClient = await signedInClient(stack.url, liker);
   assert.equal((await likeRequest(likerClient, post!)).status, 200);
-  const notificationId = await eventually("the owner's notification", async () => (await notificationIdsFor([owner.id], [liker.id]))[0]);
+  const notificationId = await eventually(
+    "the owner's notification",
+    async () => (await notificationIdsFor([owner.id], [liker.id]))[0],
+  );
   const revokedSession = await signedInClient(stack.url, revokedUser);
   const revokedCopy = revokedSession.copy();
   await revokedSession.signOut();
@@ -409,18 +483,32 @@ const SESSION_COOKIE = "next-auth.session-token";
 
 /** A session cookie next-auth would accept, but expired: signed with the stack's own secret. */
 async function expiredCookie(user: TestUser): Promise<string> {
-  const token = await encode({ token: { sub: user.id, username: user.username, name: user.name, sid: "expired-session-0001" }, secret: stack.env.NEXTAUTH_SECRET!, maxAge: -60 });
+  const token = await encode({
+    token: { sub: user.id, username: user.username, name: user.name, sid: "expired-session-0001" },
+    secret: stack.env.NEXTAUTH_SECRET!,
+    maxAge: -60,
+  });
   return `${SESSION_COOKIE}=${token}`;
 }
 
 async function wrongSecretCookie(user: TestUser): Promise<string> {
-  const token = await encode({ token: { sub: user.id, username: user.username, name: user.name, sid: "wrong-secret-0001" }, secret: "x".repeat(40), maxAge: 3600 });
+  const token = await encode({
+    token: { sub: user.id, username: user.username, name: user.name, sid: "wrong-secret-0001" },
+    secret: "x".repeat(40),
+    maxAge: 3600,
+  });
   return `${SESSION_COOKIE}=${token}`;
 }
 
 faultCase("R5", "1,000+ malformed and hostile requests through nginx", async (r) => {
   const [owner, other, visitor] = await users(3);
-  const { post, ownerClient, likerClient: visitorClient, notificationId, revokedCopy } = await protectedScene(owner!, visitor!, other!);
+  const {
+    post,
+    ownerClient,
+    likerClient: visitorClient,
+    notificationId,
+    revokedCopy,
+  } = await protectedScene(owner!, visitor!, other!);
   const before = await writeSnapshot();
 
   const valid = ownerClient.cookieHeader();
@@ -465,45 +553,94 @@ faultCase("R5", "1,000+ malformed and hostile requests through nginx", async (r)
     { type: "application/json", body: '{"ids":"x"}' },
     { type: "application/json", body: '{"ids":[1,2,3]}' },
     { type: "application/json", body: '{"all":"yes"}' },
-    { type: "application/json", body: `{"ids":["${notificationId}"],"userId":"${other!.id}"}`.replace(notificationId!, "not-mine") },
+    {
+      type: "application/json",
+      body: `{"ids":["${notificationId}"],"userId":"${other!.id}"}`.replace(notificationId!, "not-mine"),
+    },
     { type: "application/json", body: "[".repeat(5000) },
     { type: "application/json", body: JSON.stringify({ ids: Array.from({ length: 3000 }, (_, i) => `id${i}`) }) },
     { type: "application/json", body: Buffer.from([0xff, 0xfe, 0xfd, 0x7b]) },
     { type: "text/plain", body: "all=true" },
     { type: "application/x-www-form-urlencoded", body: "all=true" },
-    { type: "multipart/form-data; boundary=x", body: "--x\r\nContent-Disposition: form-data; name=all\r\n\r\ntrue\r\n--x--" },
+    {
+      type: "multipart/form-data; boundary=x",
+      body: "--x\r\nContent-Disposition: form-data; name=all\r\n\r\ntrue\r\n--x--",
+    },
     { type: "application/json", body: Buffer.alloc(2 * 1024 * 1024, 0x20) },
   ];
 
   type Spec = { method: string; path: string; headers: Record<string, string>; body?: string | Buffer };
   const specs: Spec[] = [];
   // Every hostile path, with every kind of cookie (and none), read-only methods and mutations.
-  for (const path of paths) for (const cookie of cookies) for (const method of ["GET", "PUT"]) specs.push({ method, path, headers: cookie ? { cookie } : {} });
+  for (const path of paths)
+    for (const cookie of cookies)
+      for (const method of ["GET", "PUT"]) specs.push({ method, path, headers: cookie ? { cookie } : {} });
   // Strange methods on real endpoints, with a valid session.
   for (const method of ["TRACE", "PROPFIND", "FOO", "PATCH", "POST", "OPTIONS", "MKCOL", "LOCK"]) {
-    for (const path of [`/api/posts/${post}/like`, "/api/notifications/read", "/api/posts", "/"]) specs.push({ method, path, headers: { cookie: valid } });
+    for (const path of [`/api/posts/${post}/like`, "/api/notifications/read", "/api/posts", "/"])
+      specs.push({ method, path, headers: { cookie: valid } });
   }
   // Broken bodies to the one endpoint with a body, valid session and forged.
-  for (const b of bodies) for (const cookie of [valid, cookies[1]!]) specs.push({ method: "POST", path: "/api/notifications/read", headers: { cookie, "content-type": b.type }, body: b.body });
+  for (const b of bodies)
+    for (const cookie of [valid, cookies[1]!])
+      specs.push({
+        method: "POST",
+        path: "/api/notifications/read",
+        headers: { cookie, "content-type": b.type },
+        body: b.body,
+      });
   // Oversized and odd headers.
   for (const cookie of [valid, ""]) {
     specs.push({ method: "GET", path: "/api/posts", headers: { cookie, "x-big": "a".repeat(9000) } });
     specs.push({ method: "GET", path: "/api/posts", headers: { cookie: `${cookie}; pad=${"p".repeat(9000)}` } });
-    specs.push({ method: "GET", path: "/api/posts", headers: { cookie, ...Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`x-h${i}`, "v".repeat(60)])) } });
+    specs.push({
+      method: "GET",
+      path: "/api/posts",
+      headers: { cookie, ...Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`x-h${i}`, "v".repeat(60)])) },
+    });
     // (DELETE: the owner never liked their own photo, so even an accepted request changes nothing.)
-    specs.push({ method: "DELETE", path: `/api/posts/${post}/like`, headers: { cookie, "content-encoding": "gzip", "content-type": "application/json" }, body: "not gzip" });
+    specs.push({
+      method: "DELETE",
+      path: `/api/posts/${post}/like`,
+      headers: { cookie, "content-encoding": "gzip", "content-type": "application/json" },
+      body: "not gzip",
+    });
   }
   // Cross-origin mutations with a valid session: refused, even for the user's own photo.
   for (const origin of ["https://evil.example", "null", "http://localhost.evil.example", "http://127.0.0.1:1"]) {
-    for (const [method, path] of [["PUT", `/api/posts/${post}/like`], ["DELETE", `/api/posts/${post}/like`], ["POST", "/api/notifications/read"], ["POST", "/api/notifications/seen"]] as const) {
-      specs.push({ method, path, headers: { cookie: valid, origin, "content-type": "application/json" }, body: method === "POST" ? '{"all":true}' : undefined });
+    for (const [method, path] of [
+      ["PUT", `/api/posts/${post}/like`],
+      ["DELETE", `/api/posts/${post}/like`],
+      ["POST", "/api/notifications/read"],
+      ["POST", "/api/notifications/seen"],
+    ] as const) {
+      specs.push({
+        method,
+        path,
+        headers: { cookie: valid, origin, "content-type": "application/json" },
+        body: method === "POST" ? '{"all":true}' : undefined,
+      });
     }
-    specs.push({ method: "PUT", path: `/api/posts/${post}/like`, headers: { cookie: valid, "sec-fetch-site": "cross-site" } });
+    specs.push({
+      method: "PUT",
+      path: `/api/posts/${post}/like`,
+      headers: { cookie: valid, "sec-fetch-site": "cross-site" },
+    });
   }
   // Other people's ids: the visitor marks the owner's notification read, unlikes as the owner.
   for (let i = 0; i < 5; i++) {
-    specs.push({ method: "POST", path: "/api/notifications/read", headers: { cookie: visitorClient.cookieHeader(), "content-type": "application/json" }, body: JSON.stringify({ ids: [notificationId] }) });
-    specs.push({ method: "DELETE", path: `/api/posts/${post}/like?userId=${visitor!.id}`, headers: { cookie: valid, "content-type": "application/json" }, body: JSON.stringify({ userId: visitor!.id }) });
+    specs.push({
+      method: "POST",
+      path: "/api/notifications/read",
+      headers: { cookie: visitorClient.cookieHeader(), "content-type": "application/json" },
+      body: JSON.stringify({ ids: [notificationId] }),
+    });
+    specs.push({
+      method: "DELETE",
+      path: `/api/posts/${post}/like?userId=${visitor!.id}`,
+      headers: { cookie: valid, "content-type": "application/json" },
+      body: JSON.stringify({ userId: visitor!.id }),
+    });
   }
   // Repeat the set until there are at least 1,000.
   const all: Spec[] = [];
@@ -521,18 +658,29 @@ faultCase("R5", "1,000+ malformed and hostile requests through nginx", async (r)
     // then sees the reset. Ask again, announcing the body without sending it, to read the answer.
     const final =
       answer.status === 0 && oversized
-        ? await rawRequest(stack.url, { ...spec, headers: { ...spec.headers, "content-length": String(spec.body!.length) }, body: undefined, timeoutMs: 3000, fresh: true })
+        ? await rawRequest(stack.url, {
+            ...spec,
+            headers: { ...spec.headers, "content-length": String(spec.body!.length) },
+            body: undefined,
+            timeoutMs: 3000,
+            fresh: true,
+          })
         : answer;
     const where = `${spec.method} ${spec.path.slice(0, 60)}`;
-    if (final.status >= 500 || final.status === 0) tally.other.push(`${where}: ${final.status} ${final.error ?? final.body.slice(0, 100)}`);
-    else if (spec.path.startsWith("/api") && !isApiShape(final)) wrongShape.push(`${where}: ${final.status} ${final.contentType}`);
+    if (final.status >= 500 || final.status === 0)
+      tally.other.push(`${where}: ${final.status} ${final.error ?? final.body.slice(0, 100)}`);
+    else if (spec.path.startsWith("/api") && !isApiShape(final))
+      wrongShape.push(`${where}: ${final.status} ${final.contentType}`);
     else tally.add(final, where, !spec.path.startsWith("/api"));
   });
   const afterRun = await writeSnapshot();
   Object.assign(r, { sent: all.length, ok: tally.ok, refused: tally.refused });
   r.lost = 0;
   r.recovery = "n/a";
-  r.notes.push(`answers: ${tally.summary()}`, `rows and read state before and after: ${JSON.stringify(before) === JSON.stringify(afterRun) ? "identical" : `CHANGED ${JSON.stringify(before)} -> ${JSON.stringify(afterRun)}`}`);
+  r.notes.push(
+    `answers: ${tally.summary()}`,
+    `rows and read state before and after: ${JSON.stringify(before) === JSON.stringify(afterRun) ? "identical" : `CHANGED ${JSON.stringify(before)} -> ${JSON.stringify(afterRun)}`}`,
+  );
   if (tally.other.length) r.notes.push(`5xx or no answer: ${tally.other.slice(0, 5).join("; ")}`);
   if (wrongShape.length) r.notes.push(`not the JSON shape: ${wrongShape.slice(0, 5).join("; ")}`);
   assert.deepEqual(tally.other, [], "no 5xx, every request answered");
@@ -540,63 +688,106 @@ faultCase("R5", "1,000+ malformed and hostile requests through nginx", async (r)
   assert.deepEqual(afterRun, before, "nothing written");
 });
 
-faultCase("R6", "the auth matrix: no, forged, expired, revoked session; cross-origin; another user's resource", async (r) => {
-  const [owner, other] = await users(2);
-  const { post, ownerClient, likerClient: otherClient, notificationId: ownersNotification, revokedCopy } = await protectedScene(owner!, other!, other!);
-  const before = await writeSnapshot();
+faultCase(
+  "R6",
+  "the auth matrix: no, forged, expired, revoked session; cross-origin; another user's resource",
+  async (r) => {
+    const [owner, other] = await users(2);
+    const {
+      post,
+      ownerClient,
+      likerClient: otherClient,
+      notificationId: ownersNotification,
+      revokedCopy,
+    } = await protectedScene(owner!, other!, other!);
+    const before = await writeSnapshot();
 
-  const credentials: [string, Record<string, string>, number][] = [
-    ["no session", {}, 401],
-    ["forged cookie", { cookie: `${SESSION_COOKIE}=forged` }, 401],
-    ["expired session", { cookie: await expiredCookie(other!) }, 401],
-    ["signed with another secret", { cookie: await wrongSecretCookie(other!) }, 401],
-    ["revoked (signed out) session", { cookie: revokedCopy.cookieHeader() }, 401],
-    ["valid session, cross-origin", { cookie: otherClient.cookieHeader(), origin: "https://evil.example" }, 403],
-    ["valid session, cross-site fetch", { cookie: otherClient.cookieHeader(), "sec-fetch-site": "cross-site" }, 403],
-  ];
-  const endpoints: [string, string, string | undefined][] = [
-    ["PUT", `/api/posts/${post}/like`, undefined],
-    ["DELETE", `/api/posts/${post}/like`, undefined],
-    ["POST", "/api/notifications/read", '{"all":true}'],
-    ["POST", "/api/notifications/seen", undefined],
-  ];
-  const tally = new Tally();
-  const wrong: string[] = [];
-  const rows: string[] = [];
-  for (const [name, headers, expected] of credentials) {
-    const statuses: number[] = [];
-    for (const [method, path, body] of endpoints) {
-      const answer = await rawRequest(stack.url, { method, path, headers: { ...headers, "content-type": "application/json" }, body });
-      tally.add(answer, `${name} ${method} ${path}`);
-      statuses.push(answer.status);
-      if (answer.status !== expected || !isApiShape(answer)) wrong.push(`${name} ${method} ${path}: ${answer.status}`);
+    const credentials: [string, Record<string, string>, number][] = [
+      ["no session", {}, 401],
+      ["forged cookie", { cookie: `${SESSION_COOKIE}=forged` }, 401],
+      ["expired session", { cookie: await expiredCookie(other!) }, 401],
+      ["signed with another secret", { cookie: await wrongSecretCookie(other!) }, 401],
+      ["revoked (signed out) session", { cookie: revokedCopy.cookieHeader() }, 401],
+      ["valid session, cross-origin", { cookie: otherClient.cookieHeader(), origin: "https://evil.example" }, 403],
+      ["valid session, cross-site fetch", { cookie: otherClient.cookieHeader(), "sec-fetch-site": "cross-site" }, 403],
+    ];
+    const endpoints: [string, string, string | undefined][] = [
+      ["PUT", `/api/posts/${post}/like`, undefined],
+      ["DELETE", `/api/posts/${post}/like`, undefined],
+      ["POST", "/api/notifications/read", '{"all":true}'],
+      ["POST", "/api/notifications/seen", undefined],
+    ];
+    const tally = new Tally();
+    const wrong: string[] = [];
+    const rows: string[] = [];
+    for (const [name, headers, expected] of credentials) {
+      const statuses: number[] = [];
+      for (const [method, path, body] of endpoints) {
+        const answer = await rawRequest(stack.url, {
+          method,
+          path,
+          headers: { ...headers, "content-type": "application/json" },
+          body,
+        });
+        tally.add(answer, `${name} ${method} ${path}`);
+        statuses.push(answer.status);
+        if (answer.status !== expected || !isApiShape(answer))
+          wrong.push(`${name} ${method} ${path}: ${answer.status}`);
+      }
+      rows.push(`${name}: ${statuses.join(", ")}`);
     }
-    rows.push(`${name}: ${statuses.join(", ")}`);
-  }
-  // Another user's resource: the owner's notification, marked read by someone else; a like taken
-  // back "as" the owner by naming them in the body and query. Both act on the caller only.
-  const foreignRead = await rawRequest(stack.url, { method: "POST", path: "/api/notifications/read", headers: { cookie: otherClient.cookieHeader(), "content-type": "application/json" }, body: JSON.stringify({ ids: [ownersNotification] }) });
-  tally.add(foreignRead, "foreign read");
-  const foreignUnlike = await rawRequest(stack.url, { method: "DELETE", path: `/api/posts/${post}/like?userId=${owner!.id}`, headers: { cookie: ownerClient.cookieHeader(), "content-type": "application/json" }, body: JSON.stringify({ userId: other!.id }) });
-  tally.add(foreignUnlike, "foreign unlike");
-  rows.push(`another user's notification marked read: ${foreignRead.status}, only the caller's own counts returned, nothing changed`);
-  rows.push(`unlike naming another user in body and query: ${foreignUnlike.status}, acts on the caller's own (absent) like, nothing changed`);
-  const afterRun = await writeSnapshot();
-  Object.assign(r, { sent: tally.sent, ok: tally.ok, refused: tally.refused, lost: 0, recovery: "n/a" });
-  r.load = `${credentials.length} kinds of credential × ${endpoints.length} mutating endpoints, plus 2 requests on another user's resources`;
-  r.fault = "unauthenticated, forged, expired, revoked and cross-origin callers";
-  r.notes.push(...rows, `rows and read state: ${JSON.stringify(before) === JSON.stringify(afterRun) ? "unchanged" : "CHANGED"}`);
-  assert.deepEqual(wrong, []);
-  assert.equal(foreignRead.status, 200);
-  assert.deepEqual(JSON.parse(foreignRead.body), { unreadCount: 0, unseenCount: 0 }, "the caller's own counts, not the owner's");
-  assert.equal(foreignUnlike.status, 200);
-  assert.deepEqual(afterRun, before, "nothing written");
-});
+    // Another user's resource: the owner's notification, marked read by someone else; a like taken
+    // back "as" the owner by naming them in the body and query. Both act on the caller only.
+    const foreignRead = await rawRequest(stack.url, {
+      method: "POST",
+      path: "/api/notifications/read",
+      headers: { cookie: otherClient.cookieHeader(), "content-type": "application/json" },
+      body: JSON.stringify({ ids: [ownersNotification] }),
+    });
+    tally.add(foreignRead, "foreign read");
+    const foreignUnlike = await rawRequest(stack.url, {
+      method: "DELETE",
+      path: `/api/posts/${post}/like?userId=${owner!.id}`,
+      headers: { cookie: ownerClient.cookieHeader(), "content-type": "application/json" },
+      body: JSON.stringify({ userId: other!.id }),
+    });
+    tally.add(foreignUnlike, "foreign unlike");
+    rows.push(
+      `another user's notification marked read: ${foreignRead.status}, only the caller's own counts returned, nothing changed`,
+    );
+    rows.push(
+      `unlike naming another user in body and query: ${foreignUnlike.status}, acts on the caller's own (absent) like, nothing changed`,
+    );
+    const afterRun = await writeSnapshot();
+    Object.assign(r, { sent: tally.sent, ok: tally.ok, refused: tally.refused, lost: 0, recovery: "n/a" });
+    r.load = `${credentials.length} kinds of credential × ${endpoints.length} mutating endpoints, plus 2 requests on another user's resources`;
+    r.fault = "unauthenticated, forged, expired, revoked and cross-origin callers";
+    r.notes.push(
+      ...rows,
+      `rows and read state: ${JSON.stringify(before) === JSON.stringify(afterRun) ? "unchanged" : "CHANGED"}`,
+    );
+    assert.deepEqual(wrong, []);
+    assert.equal(foreignRead.status, 200);
+    assert.deepEqual(
+      JSON.parse(foreignRead.body),
+      { unreadCount: 0, unseenCount: 0 },
+      "the caller's own counts, not the owner's",
+    );
+    assert.equal(foreignUnlike.status, 200);
+    assert.deepEqual(afterRun, before, "nothing written");
+  },
+);
 
 // --- R7 ------------------------------------------------------------------------------------------
 
 faultCase("R7", "SIGTERM to the worker, then to the app, under load", async (r) => {
-  const { ownerIds, likerIds, tabs, pairs } = await likeScene({ owners: 1, postsPerOwner: 25, likers: 20, seed: 7, catchUpOnReconnect: true });
+  const { ownerIds, likerIds, tabs, pairs } = await likeScene({
+    owners: 1,
+    postsPerOwner: 25,
+    likers: 20,
+    seed: 7,
+    catchUpOnReconnect: true,
+  });
   const tab = tabs[0]!;
   r.load = "20 users like 25 photos of one online owner: 500 likes, 20 at a time, refused ones retried";
   r.fault = "SIGTERM to the worker after 150 answers, to the app after 300; the supervisor restarts both";
@@ -633,13 +824,21 @@ faultCase("R7", "SIGTERM to the worker, then to the app, under load", async (r) 
   assert.deepEqual(tally.other, [], "every request answered (no reset, no HTML)");
   const workerBack = await restartedAfter("worker-1", workerTermAt);
   const appBack = await restartedAfter("app-1", appTermAt);
-  const workerExit = supervisorEvents.find((e) => e.kind === "exited" && e.name === "worker-1" && e.at >= workerTermAt) as { how: string } | undefined;
-  const appExit = supervisorEvents.find((e) => e.kind === "exited" && e.name === "app-1" && e.at >= appTermAt) as { how: string } | undefined;
+  const workerExit = supervisorEvents.find(
+    (e) => e.kind === "exited" && e.name === "worker-1" && e.at >= workerTermAt,
+  ) as { how: string } | undefined;
+  const appExit = supervisorEvents.find((e) => e.kind === "exited" && e.name === "app-1" && e.at >= appTermAt) as
+    { how: string } | undefined;
 
-  const rows = await eventually("every owed notification stored", async () => {
-    const ids = await notificationIdsFor(ownerIds, likerIds);
-    return ids.length === likedOk.size && ids;
-  }, 60_000, 200);
+  const rows = await eventually(
+    "every owed notification stored",
+    async () => {
+      const ids = await notificationIdsFor(ownerIds, likerIds);
+      return ids.length === likedOk.size && ids;
+    },
+    60_000,
+    200,
+  );
   await allShown([tab], async () => rows, 30_000);
   const shown = shownIds(tab.received);
   r.duplicated = duplicatesIn(pushes(tab.received));
@@ -660,7 +859,13 @@ faultCase("R7", "SIGTERM to the worker, then to the app, under load", async (r) 
 // --- R8 ------------------------------------------------------------------------------------------
 
 faultCase("R8", "Postgres connections of the app and the worker killed during likes", async (r) => {
-  const { ownerIds, likerIds, tabs, pairs } = await likeScene({ owners: 2, postsPerOwner: 15, likers: 10, seed: 8, catchUpOnReconnect: true });
+  const { ownerIds, likerIds, tabs, pairs } = await likeScene({
+    owners: 2,
+    postsPerOwner: 15,
+    likers: 10,
+    seed: 8,
+    catchUpOnReconnect: true,
+  });
   r.load = "10 users like 30 photos of 2 online owners: 300 likes, 10 at a time, refused ones retried";
   r.fault = "pg_terminate_backend on every connection of the app and the worker, 3 times, 0.8 s apart";
 
@@ -709,10 +914,15 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
     return next === undefined ? "none" : `${next - t.at} ms`;
   });
 
-  const rows = await eventually("every owed notification stored", async () => {
-    const ids = await notificationIdsFor(ownerIds, likerIds);
-    return ids.length === likedOk.size && ids;
-  }, 60_000, 200);
+  const rows = await eventually(
+    "every owed notification stored",
+    async () => {
+      const ids = await notificationIdsFor(ownerIds, likerIds);
+      return ids.length === likedOk.size && ids;
+    },
+    60_000,
+    200,
+  );
   await allShown(tabs, async () => rows, 30_000);
   const shown = new Set(tabs.flatMap((t) => [...shownIds(t.received)]));
   r.duplicated = duplicatesIn(tabs.flatMap((t) => pushes(t.received)));
@@ -724,8 +934,15 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
   );
   for (const t of tabs) t.socket.close();
   assert.equal(likedOk.size, 300);
-  assert.ok(terminations.every((t) => t.count > 0), "backends were terminated each round");
-  assert.equal(supervisorEvents.filter((e) => e.kind === "exited").length, exitsBefore, "neither the app nor the worker died or restarted");
+  assert.ok(
+    terminations.every((t) => t.count > 0),
+    "backends were terminated each round",
+  );
+  assert.equal(
+    supervisorEvents.filter((e) => e.kind === "exited").length,
+    exitsBefore,
+    "neither the app nor the worker died or restarted",
+  );
   assert.equal(r.lost, 0);
   assert.equal(r.duplicated, 0);
 });

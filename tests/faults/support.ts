@@ -44,15 +44,28 @@ export function rawRequest(
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString(), ms: performance.now() - started }),
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: Buffer.concat(chunks).toString(),
+            ms: performance.now() - started,
+          }),
         );
-        res.on("error", (error) => resolve({ status: 0, contentType: "", body: "", ms: performance.now() - started, error: error.message }));
+        res.on("error", (error) =>
+          resolve({ status: 0, contentType: "", body: "", ms: performance.now() - started, error: error.message }),
+        );
       },
     );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (error: NodeJS.ErrnoException) => {
       // nginx answers some oversized requests before reading them and closes while we still send.
-      resolve({ status: 0, contentType: "", body: "", ms: performance.now() - started, error: error.code ?? error.message });
+      resolve({
+        status: 0,
+        contentType: "",
+        body: "",
+        ms: performance.now() - started,
+        error: error.code ?? error.message,
+      });
     });
     req.end(init.body);
   });
@@ -83,7 +96,8 @@ export class Tally {
     this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
     if (answer.status >= 200 && answer.status < 300) this.ok++;
     else if (answer.status > 0 && (page ? answer.status < 500 : isApiShape(answer))) this.refused++;
-    else this.other.push(`${where}: ${answer.status} ${answer.contentType} ${answer.error ?? answer.body.slice(0, 120)}`);
+    else
+      this.other.push(`${where}: ${answer.status} ${answer.contentType} ${answer.error ?? answer.body.slice(0, 120)}`);
   }
 
   get sent(): number {
@@ -91,7 +105,10 @@ export class Tally {
   }
 
   summary(): string {
-    return [...this.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s || "no answer"}×${n}`).join(", ");
+    return [...this.statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s || "no answer"}×${n}`)
+      .join(", ");
   }
 }
 

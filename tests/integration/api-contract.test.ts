@@ -2,7 +2,16 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
-import { ApiClient, assertError, createPost, createUser, signedInClient, startTestStack, type TestStack, type TestUser } from "../support/harness";
+import {
+  ApiClient,
+  assertError,
+  createPost,
+  createUser,
+  signedInClient,
+  startTestStack,
+  type TestStack,
+  type TestUser,
+} from "../support/harness";
 
 let stack: TestStack;
 let alice: TestUser;
@@ -62,12 +71,23 @@ describe("GET /api/posts", () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.items.length, 3);
     const [first] = res.body.items;
-    assert.deepEqual(Object.keys(first).sort(), ["author", "caption", "createdAt", "id", "imageUrl", "likeCount", "likedByMe"]);
+    assert.deepEqual(Object.keys(first).sort(), [
+      "author",
+      "caption",
+      "createdAt",
+      "id",
+      "imageUrl",
+      "likeCount",
+      "likedByMe",
+    ]);
     assert.deepEqual(Object.keys(first.author).sort(), ["avatarUrl", "id", "name", "username"]);
     assert.equal(typeof first.id, "string");
     assert.equal(first.id, bobPosts[4]!.id);
     const times = res.body.items.map((p: any) => Date.parse(p.createdAt));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
     assert.equal(typeof res.body.nextCursor, "string");
   });
 
@@ -80,11 +100,23 @@ describe("GET /api/posts", () => {
       seen.push(...res.body.items.map((p: any) => p.id));
       cursor = res.body.nextCursor;
     } while (cursor);
-    assert.deepEqual(seen, [...bobPosts].reverse().map((p) => p.id));
+    assert.deepEqual(
+      seen,
+      [...bobPosts].reverse().map((p) => p.id),
+    );
   });
 
   test("bad limit or cursor is a 400, never a 500", async () => {
-    for (const q of ["limit=0", "limit=-1", "limit=abc", "limit=1000", "limit=2.5", "cursor=%%%", "cursor=bm9wZQ", "cursor=" + "A".repeat(500)]) {
+    for (const q of [
+      "limit=0",
+      "limit=-1",
+      "limit=abc",
+      "limit=1000",
+      "limit=2.5",
+      "cursor=%%%",
+      "cursor=bm9wZQ",
+      "cursor=" + "A".repeat(500),
+    ]) {
       assertError(await asAlice.get(`/api/posts?${q}`), 400, "invalid_request");
     }
   });
@@ -124,17 +156,25 @@ describe("PUT/DELETE /api/posts/:id/like", () => {
 
   test("the acting user is the session's, whatever the body or query says", async () => {
     const id = bobPosts[2]!.id;
-    const res = await asAlice.request("PUT", `/api/posts/${id}/like?userId=${bob.id}`, { userId: bob.id, user: { id: bob.id } });
+    const res = await asAlice.request("PUT", `/api/posts/${id}/like?userId=${bob.id}`, {
+      userId: bob.id,
+      user: { id: bob.id },
+    });
     assert.equal(res.status, 200);
     const likes = await stack.db.like.findMany({ where: { postId: id } });
-    assert.deepEqual(likes.map((l) => l.userId), [alice.id]);
+    assert.deepEqual(
+      likes.map((l) => l.userId),
+      [alice.id],
+    );
   });
 
   test("a mutation from a foreign Origin is refused with 403", async () => {
     const id = bobPosts[3]!.id;
     const res = await asAlice.request("PUT", `/api/posts/${id}/like`, undefined, { origin: "https://evil.example" });
     assertError(res, 403, "forbidden");
-    const crossSite = await asAlice.request("DELETE", `/api/posts/${id}/like`, undefined, { "sec-fetch-site": "cross-site" });
+    const crossSite = await asAlice.request("DELETE", `/api/posts/${id}/like`, undefined, {
+      "sec-fetch-site": "cross-site",
+    });
     assertError(crossSite, 403, "forbidden");
     assert.equal(await stack.db.like.count({ where: { postId: id } }), 0);
     // The app's own origin passes.
@@ -143,9 +183,13 @@ describe("PUT/DELETE /api/posts/:id/like", () => {
   });
 
   test("CORS: a preflight from the app's own origin is allowed, any other gets no allow-origin", async () => {
-    const own = await asAlice.raw("OPTIONS", `/api/posts/${bobPosts[0]!.id}/like`, { headers: { origin: stack.url, "access-control-request-method": "PUT" } });
+    const own = await asAlice.raw("OPTIONS", `/api/posts/${bobPosts[0]!.id}/like`, {
+      headers: { origin: stack.url, "access-control-request-method": "PUT" },
+    });
     assert.equal(own.headers.get("access-control-allow-origin"), stack.url);
-    const foreign = await asAlice.raw("OPTIONS", `/api/posts/${bobPosts[0]!.id}/like`, { headers: { origin: "https://evil.example", "access-control-request-method": "PUT" } });
+    const foreign = await asAlice.raw("OPTIONS", `/api/posts/${bobPosts[0]!.id}/like`, {
+      headers: { origin: "https://evil.example", "access-control-request-method": "PUT" },
+    });
     assert.equal(foreign.headers.get("access-control-allow-origin"), null);
   });
 });
@@ -168,7 +212,11 @@ describe("errors are JSON with stable codes", () => {
     assertError(await asAlice.post("/api/notifications/read", { ids: [] }), 400, "invalid_request");
     assertError(await asAlice.post("/api/notifications/read", { all: false }), 400, "invalid_request");
     assertError(await asAlice.post("/api/notifications/read", { ids: "abc" }), 400, "invalid_request");
-    assertError(await asAlice.post("/api/notifications/read", { ids: ["x".repeat(20)], padding: "x".repeat(20_000) }), 413, "payload_too_large");
+    assertError(
+      await asAlice.post("/api/notifications/read", { ids: ["x".repeat(20)], padding: "x".repeat(20_000) }),
+      413,
+      "payload_too_large",
+    );
     const ok = await asAlice.post("/api/notifications/read", { all: true });
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.body, { unreadCount: 0, unseenCount: 0 });
@@ -188,7 +236,9 @@ describe("errors are JSON with stable codes", () => {
   test("a method Node's parser does not know is a 405 in the JSON shape under /api", async () => {
     const { port } = new URL(stack.apps[0]!.url);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), "127.0.0.1", () => socket.write("FOO /api/posts HTTP/1.1\r\nHost: x\r\n\r\n"));
+      const socket = net.connect(Number(port), "127.0.0.1", () =>
+        socket.write("FOO /api/posts HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
       let text = "";
       socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
       socket.on("end", () => resolve(text));
@@ -207,7 +257,12 @@ describe("errors are JSON with stable codes", () => {
     assert.deepEqual(res.body.checks.worker.instances, ["worker-1"]);
     const instance = await new ApiClient(stack.url).get("/api/health?scope=instance");
     assert.equal(instance.status, 200);
-    assert.deepEqual(instance.body, { status: "ok", scope: "instance", instance: "app-1", checks: { db: { status: "ok" }, redis: { status: "ok" } } });
+    assert.deepEqual(instance.body, {
+      status: "ok",
+      scope: "instance",
+      instance: "app-1",
+      checks: { db: { status: "ok" }, redis: { status: "ok" } },
+    });
     assertError(await new ApiClient(stack.url).get("/api/health?scope=everything"), 400, "invalid_request");
   });
 });

@@ -6,7 +6,18 @@ import { test } from "node:test";
 import { ROOT } from "../../scripts/lib/stack";
 
 // Strings that exist only in server modules or server-only packages.
-const SERVER_MARKS = ["DATABASE_URL", "NEXTAUTH_SECRET", "passwordHash", "@prisma/client", "$queryRaw", "argon2", "ioredis", "bullmq", "OutboxEvent", "REDIS_PREFIX"];
+const SERVER_MARKS = [
+  "DATABASE_URL",
+  "NEXTAUTH_SECRET",
+  "passwordHash",
+  "@prisma/client",
+  "$queryRaw",
+  "argon2",
+  "ioredis",
+  "bullmq",
+  "OutboxEvent",
+  "REDIS_PREFIX",
+];
 
 test("the client bundle contains no server-only code", () => {
   const dir = path.join(ROOT, ".next", "static");

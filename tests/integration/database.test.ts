@@ -22,7 +22,11 @@ after(async () => {
 });
 
 const run = (script: string, args: string[] = [], env: Record<string, string> = {}) =>
-  execFileSync(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, ...env }, encoding: "utf8" });
+  execFileSync(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+    encoding: "utf8",
+  });
 
 test("migrations are recorded where prisma migrate deploy records them, and a second run applies nothing", async () => {
   const { rows } = await client.query(`SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations`);
@@ -34,7 +38,9 @@ test("migrations are recorded where prisma migrate deploy records them, and a se
 });
 
 test("the database enforces one like per user and post", async () => {
-  await client.query(`INSERT INTO "User"(id, username, name, "avatarUrl", "passwordHash") VALUES ('u1','dbtest','x','/a.svg','h')`);
+  await client.query(
+    `INSERT INTO "User"(id, username, name, "avatarUrl", "passwordHash") VALUES ('u1','dbtest','x','/a.svg','h')`,
+  );
   await client.query(`INSERT INTO "Post"(id, "authorId", "imageUrl", caption) VALUES ('p1','u1','/p.svg','c')`);
   await client.query(`INSERT INTO "Like"("userId", "postId") VALUES ('u1','p1')`);
   await assert.rejects(client.query(`INSERT INTO "Like"("userId", "postId") VALUES ('u1','p1')`), /duplicate key/);
@@ -60,36 +66,69 @@ test("seeding twice writes the users, posts, likes and notifications once, with 
                                  (SELECT count(*) FROM "OutboxEvent")::int AS events`)
     ).rows[0];
   const afterFirst = await counts();
-  assert.deepEqual(afterFirst, { users: 8, posts: 43, likes: 137, notifications: 137, unread: afterFirst.unread, events: 0 });
-  assert.ok(afterFirst.unread > afterFirst.notifications / 2 && afterFirst.unread < afterFirst.notifications, `most notifications unread, some read: ${afterFirst.unread}`);
+  assert.deepEqual(afterFirst, {
+    users: 8,
+    posts: 43,
+    likes: 137,
+    notifications: 137,
+    unread: afterFirst.unread,
+    events: 0,
+  });
+  assert.ok(
+    afterFirst.unread > afterFirst.notifications / 2 && afterFirst.unread < afterFirst.notifications,
+    `most notifications unread, some read: ${afterFirst.unread}`,
+  );
 
   // Someone takes back a seeded like (the way the app does: like, count, notification): a second
   // run must not bring it back, nor change anything else.
-  await client.query(`DELETE FROM "Like" WHERE "postId" = 'seedalice1' AND "userId" = (SELECT id FROM "User" WHERE username = 'bob')`);
+  await client.query(
+    `DELETE FROM "Like" WHERE "postId" = 'seedalice1' AND "userId" = (SELECT id FROM "User" WHERE username = 'bob')`,
+  );
   await client.query(`UPDATE "Post" SET "likeCount" = "likeCount" - 1 WHERE id = 'seedalice1'`);
-  await client.query(`DELETE FROM "Notification" WHERE "postId" = 'seedalice1' AND "actorId" = (SELECT id FROM "User" WHERE username = 'bob')`);
+  await client.query(
+    `DELETE FROM "Notification" WHERE "postId" = 'seedalice1' AND "actorId" = (SELECT id FROM "User" WHERE username = 'bob')`,
+  );
   const snapshot = async () => ({
     counts: await counts(),
     likes: (await client.query(`SELECT "userId", "postId", "createdAt" FROM "Like" ORDER BY 1, 2`)).rows,
-    notifications: (await client.query(`SELECT id, "recipientId", "actorId", "postId", "readAt", "createdAt" FROM "Notification" ORDER BY id`)).rows,
+    notifications: (
+      await client.query(
+        `SELECT id, "recipientId", "actorId", "postId", "readAt", "createdAt" FROM "Notification" ORDER BY id`,
+      )
+    ).rows,
     posts: (await client.query(`SELECT id, "likeCount", "createdAt" FROM "Post" ORDER BY id`)).rows,
-    users: (await client.query(`SELECT id, username, name, "avatarUrl", "passwordHash", "createdAt" FROM "User" ORDER BY username`)).rows,
+    users: (
+      await client.query(
+        `SELECT id, username, name, "avatarUrl", "passwordHash", "createdAt" FROM "User" ORDER BY username`,
+      )
+    ).rows,
   });
   const before = await snapshot();
   const second = run("prisma/seed.ts");
   assert.match(second, /0 new post\(s\), 0 new like\(s\), 0 new notification\(s\)/);
   assert.deepEqual(await snapshot(), before);
 
-  const users = await client.query(`SELECT username, "passwordHash" FROM "User" WHERE username IN ('alice','bob','carol') ORDER BY username`);
-  assert.deepEqual(users.rows.map((r) => r.username), ["alice", "bob", "carol"]);
+  const users = await client.query(
+    `SELECT username, "passwordHash" FROM "User" WHERE username IN ('alice','bob','carol') ORDER BY username`,
+  );
+  assert.deepEqual(
+    users.rows.map((r) => r.username),
+    ["alice", "bob", "carol"],
+  );
   assert.ok(users.rows.every((r) => r.passwordHash.startsWith("$argon2id$") && !r.passwordHash.includes("demo1234")));
-  const original = await client.query(`SELECT id, "imageUrl" FROM "Post" WHERE id ~ '^seed(alice|bob|carol)[123]$' ORDER BY id`);
+  const original = await client.query(
+    `SELECT id, "imageUrl" FROM "Post" WHERE id ~ '^seed(alice|bob|carol)[123]$' ORDER BY id`,
+  );
   assert.equal(original.rows.length, 9, "the original nine photos keep their ids");
-  assert.ok(original.rows.every((r) => r.imageUrl === `/seed/posts/${r.id.replace(/^seed([a-z]+)(\d)$/, "$1-$2")}.svg`));
+  assert.ok(
+    original.rows.every((r) => r.imageUrl === `/seed/posts/${r.id.replace(/^seed([a-z]+)(\d)$/, "$1-$2")}.svg`),
+  );
 
   // Every count is the number of its likes; every like of someone else's photo has exactly one
   // notification and every notification a like (docs/decisions/014-notifications-follow-likes.md).
-  const miscounted = await client.query(`SELECT p.id FROM "Post" p WHERE p.id LIKE 'seed%' AND p."likeCount" <> (SELECT count(*) FROM "Like" l WHERE l."postId" = p.id)`);
+  const miscounted = await client.query(
+    `SELECT p.id FROM "Post" p WHERE p.id LIKE 'seed%' AND p."likeCount" <> (SELECT count(*) FROM "Like" l WHERE l."postId" = p.id)`,
+  );
   assert.deepEqual(miscounted.rows, []);
   const unmatched = await client.query(`
     SELECT l."userId", l."postId", n.id FROM "Like" l JOIN "Post" p ON p.id = l."postId"
@@ -106,12 +145,24 @@ test("seeding twice writes the users, posts, likes and notifications once, with 
       AND NOT EXISTS (SELECT 1 FROM "Like" l WHERE l."userId" = liker.id AND l."postId" = p.id)
     GROUP BY 1, 2`);
   assert.equal(unliked.rows.length, 6);
-  assert.ok(unliked.rows.every((r) => r.n >= 4), JSON.stringify(unliked.rows));
+  assert.ok(
+    unliked.rows.every((r) => r.n >= 4),
+    JSON.stringify(unliked.rows),
+  );
   const inboxes = await client.query(`
     SELECT u.username, count(*)::int AS n, max(per_post)::int AS biggest_group
     FROM "User" u JOIN (SELECT "recipientId", "postId", count(*) OVER (PARTITION BY "recipientId", "postId") AS per_post FROM "Notification") n ON n."recipientId" = u.id
     WHERE u.username IN ('alice','bob','carol') GROUP BY 1 ORDER BY 1`);
-  assert.deepEqual(inboxes.rows.map((r) => r.username), ["alice", "bob", "carol"]);
-  assert.ok(inboxes.rows.every((r) => r.n > 10 && r.biggest_group >= 4), JSON.stringify(inboxes.rows));
-  assert.ok(inboxes.rows.some((r) => r.n > 20), "one inbox has more than its first page (20)");
+  assert.deepEqual(
+    inboxes.rows.map((r) => r.username),
+    ["alice", "bob", "carol"],
+  );
+  assert.ok(
+    inboxes.rows.every((r) => r.n > 10 && r.biggest_group >= 4),
+    JSON.stringify(inboxes.rows),
+  );
+  assert.ok(
+    inboxes.rows.some((r) => r.n > 20),
+    "one inbox has more than its first page (20)",
+  );
 });

@@ -12,13 +12,23 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { writeHeartbeatFile } from "../../server/worker-heartbeat";
-import { ApiClient, createPost, createUser, eventually, signedInClient, startTestStack, type TestStack } from "../support/harness";
+import {
+  ApiClient,
+  createPost,
+  createUser,
+  eventually,
+  signedInClient,
+  startTestStack,
+  type TestStack,
+} from "../support/harness";
 
 let stack: TestStack;
 let heartbeatDir: string;
 before(async () => {
   heartbeatDir = await mkdtemp(path.join(tmpdir(), "likes-heartbeat-"));
-  stack = await startTestStack("health", { env: { HEALTH_BACKLOG_MAX_AGE_MS: "2000", HEARTBEAT_FILE: path.join(heartbeatDir, "worker.json") } });
+  stack = await startTestStack("health", {
+    env: { HEALTH_BACKLOG_MAX_AGE_MS: "2000", HEARTBEAT_FILE: path.join(heartbeatDir, "worker.json") },
+  });
 });
 after(async () => {
   await stack?.stop();
@@ -45,7 +55,12 @@ test("a killed worker and the backlog it leaves are reported, then clear once a 
     "health reports the worker and the backlog",
     async () => {
       const res = await health();
-      return res.status === 503 && res.body.checks.worker.status === "fail" && res.body.checks.backlog.status === "fail" && res;
+      return (
+        res.status === 503 &&
+        res.body.checks.worker.status === "fail" &&
+        res.body.checks.backlog.status === "fail" &&
+        res
+      );
     },
     30_000,
     250,
@@ -59,13 +74,22 @@ test("a killed worker and the backlog it leaves are reported, then clear once a 
   assert.equal((await new ApiClient(stack.url).get("/api/health?scope=instance")).status, 200);
 
   await stack.startWorker("worker-2");
-  const recovered = await eventually("health recovers", async () => {
-    const res = await health();
-    return res.status === 200 && res;
-  }, 30_000, 250);
+  const recovered = await eventually(
+    "health recovers",
+    async () => {
+      const res = await health();
+      return res.status === 200 && res;
+    },
+    30_000,
+    250,
+  );
   assert.deepEqual(recovered.body.checks.worker.instances, ["worker-2"]);
   assert.equal(recovered.body.checks.backlog.pendingEvents, 0);
-  assert.equal(await stack.db.notification.count({ where: { recipientId: bob.id } }), 1, "the owed notification was delivered");
+  assert.equal(
+    await stack.db.notification.count({ where: { recipientId: bob.id } }),
+    1,
+    "the owed notification was delivered",
+  );
 });
 
 test("a worker stopping on purpose takes its heartbeat with it", async () => {
@@ -80,9 +104,14 @@ test("a worker stopping on purpose takes its heartbeat with it", async () => {
 });
 
 /** scripts/healthcheck.mjs as a container engine runs it: plain node, the exit status is the answer. */
-async function containerCheck(role: string, env: Record<string, string | undefined>): Promise<{ healthy: boolean; output: string }> {
+async function containerCheck(
+  role: string,
+  env: Record<string, string | undefined>,
+): Promise<{ healthy: boolean; output: string }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ["scripts/healthcheck.mjs", role], { env: { PATH: process.env.PATH, NODE_ENV: "production", ...env } });
+    const { stdout } = await promisify(execFile)(process.execPath, ["scripts/healthcheck.mjs", role], {
+      env: { PATH: process.env.PATH, NODE_ENV: "production", ...env },
+    });
     return { healthy: true, output: stdout.trim() };
   } catch (error) {
     const failed = error as { code?: number; stderr?: string };
@@ -100,10 +129,15 @@ test("the containers' own checks: the app's instance health, and the heartbeat f
 
   // The running worker (worker-3, started by the test above) has written its beat.
   const file = path.join(heartbeatDir, "worker.json");
-  const fresh = await eventually("the worker's heartbeat file", async () => {
-    const result = await containerCheck("worker", { HEARTBEAT_FILE: file });
-    return result.healthy && result;
-  }, 10_000, 250);
+  const fresh = await eventually(
+    "the worker's heartbeat file",
+    async () => {
+      const result = await containerCheck("worker", { HEARTBEAT_FILE: file });
+      return result.healthy && result;
+    },
+    10_000,
+    250,
+  );
   assert.match(fresh.output, /^healthy: worker-3 beat \d+ ms ago$/);
 
   // Killed, it writes no more; a beat older than the file's own limit (15 s) is unhealthy.

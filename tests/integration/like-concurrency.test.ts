@@ -2,7 +2,14 @@
 // one post at once, several rounds, leave no drift and no 500.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createPost, createUser, signedInClient, startTestStack, type ApiClient, type TestStack } from "../support/harness";
+import {
+  createPost,
+  createUser,
+  signedInClient,
+  startTestStack,
+  type ApiClient,
+  type TestStack,
+} from "../support/harness";
 
 let stack: TestStack;
 before(async () => {
@@ -23,7 +30,11 @@ test("50 users liking and unliking one post in parallel leave likeCount equal to
     // interleaved requests from all 50 at once, including concurrent ones from the same user.
     const responses = await Promise.all(
       clients.flatMap((c, i) => {
-        const requests = [c.put(`/api/posts/${post.id}/like`), c.delete(`/api/posts/${post.id}/like`), c.put(`/api/posts/${post.id}/like`)];
+        const requests = [
+          c.put(`/api/posts/${post.id}/like`),
+          c.delete(`/api/posts/${post.id}/like`),
+          c.put(`/api/posts/${post.id}/like`),
+        ];
         if ((i + round) % 3 === 0) requests.push(c.put(`/api/posts/${post.id}/like`));
         if ((i + round) % 4 === 0) requests.push(c.delete(`/api/posts/${post.id}/like`));
         return requests;

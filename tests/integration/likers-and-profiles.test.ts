@@ -73,13 +73,17 @@ describe("a watched post's live count", () => {
     const liker = await signedInClient(stack.url, await createUser(stack.db));
     const watching = await connectSocket(stack.url, viewer);
     const notWatching = await connectSocket(stack.url, viewer);
-    const likesOf = (tab: typeof watching, postId: string) => tab.received.filter((r) => r.event === "post:likes" && r.payload.postId === postId).map((r) => r.payload.likeCount);
+    const likesOf = (tab: typeof watching, postId: string) =>
+      tab.received
+        .filter((r) => r.event === "post:likes" && r.payload.postId === postId)
+        .map((r) => r.payload.likeCount);
     try {
       const ask = (event: string, postId: unknown) => watching.socket.timeout(5000).emitWithAck(event, postId);
       // Acknowledged, so the watch is in place before the likes below.
       assert.deepEqual(await ask("post:watch", post.id), { ok: true });
       // Bad ids are refused rather than joined.
-      for (const bad of [42, null, "x".repeat(100), "bad!id"]) assert.deepEqual(await ask("post:watch", bad), { ok: false });
+      for (const bad of [42, null, "x".repeat(100), "bad!id"])
+        assert.deepEqual(await ask("post:watch", bad), { ok: false });
       // At most 50 posts per socket.
       for (let i = 1; i < 50; i++) assert.deepEqual(await ask("post:watch", `filler${i}`), { ok: true });
       assert.deepEqual(await ask("post:watch", "onetoomany"), { ok: false });
@@ -99,7 +103,10 @@ describe("a watched post's live count", () => {
       assert.equal((await liker.delete(`/api/posts/${other.id}/like`)).status, 200);
       await eventually("the sentinel", () => likesOf(watching, other.id).length === 1);
       assert.deepEqual(likesOf(watching, post.id), [1, 0], "nothing after unwatch");
-      assert.deepEqual(notWatching.received.filter((r) => r.event === "post:likes"), []);
+      assert.deepEqual(
+        notWatching.received.filter((r) => r.event === "post:likes"),
+        [],
+      );
     } finally {
       watching.socket.close();
       notWatching.socket.close();
@@ -121,9 +128,15 @@ describe("GET /api/users/:username/posts", () => {
     const page2 = await viewer.get(`/api/users/${author.username}/posts?limit=3&cursor=${page1.body.nextCursor}`);
     assert.equal(page2.body.nextCursor, null);
     const listed = [...page1.body.items, ...page2.body.items];
-    assert.deepEqual(listed.map((p: { id: string }) => p.id), posts.map((p) => p.id).reverse());
+    assert.deepEqual(
+      listed.map((p: { id: string }) => p.id),
+      posts.map((p) => p.id).reverse(),
+    );
     assert.ok(listed.every((p: { author: { id: string } }) => p.author.id === author.id));
-    assert.deepEqual(listed.filter((p: { likedByMe: boolean }) => p.likedByMe).map((p: { id: string }) => p.id), [posts[1]!.id]);
+    assert.deepEqual(
+      listed.filter((p: { likedByMe: boolean }) => p.likedByMe).map((p: { id: string }) => p.id),
+      [posts[1]!.id],
+    );
 
     assertError(await viewer.get("/api/users/nobody_by_this_name/posts"), 404, "not_found");
     assertError(await viewer.get(`/api/users/${"x".repeat(33)}/posts`), 404, "not_found");

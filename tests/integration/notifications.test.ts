@@ -41,7 +41,10 @@ async function party() {
 async function likeAndAwait(client: ApiClient, postId: string, tab: { received: any[] }) {
   const before = notifications(tab.received).length;
   assert.equal((await client.put(`/api/posts/${postId}/like`)).status, 200);
-  return eventually(`notification for ${postId}`, () => notifications(tab.received).length > before && notifications(tab.received).at(-1));
+  return eventually(
+    `notification for ${postId}`,
+    () => notifications(tab.received).length > before && notifications(tab.received).at(-1),
+  );
 }
 
 describe("realtime delivery", () => {
@@ -119,7 +122,10 @@ describe("realtime delivery", () => {
       const again = await likeAndAwait(clients.alice, bobPost.id, bobTab);
       assert.notEqual(again.id, first.id, "a new notification, not the old one back");
       const inbox = await clients.bob.get("/api/notifications");
-      assert.deepEqual(inbox.body.items.map((n: { id: string }) => n.id), [again.id]);
+      assert.deepEqual(
+        inbox.body.items.map((n: { id: string }) => n.id),
+        [again.id],
+      );
       assert.equal(inbox.body.unreadCount, 1);
     } finally {
       bobTab.socket.close();
@@ -136,11 +142,19 @@ describe("realtime delivery", () => {
       // (as a relay pass racing the route would).
       const [, event] = await stack.db.$transaction([
         stack.db.like.create({ data: { userId: alice.id, postId: bobPost.id } }),
-        stack.db.outboxEvent.create({ data: { type: "like.created", payload: { postId: bobPost.id, actorId: alice.id, recipientId: bob.id } } }),
+        stack.db.outboxEvent.create({
+          data: { type: "like.created", payload: { postId: bobPost.id, actorId: alice.id, recipientId: bob.id } },
+        }),
       ]);
-      await Promise.all([enqueueNotification(event.id, undefined, queue), enqueueNotification(event.id, undefined, queue)]);
+      await Promise.all([
+        enqueueNotification(event.id, undefined, queue),
+        enqueueNotification(event.id, undefined, queue),
+      ]);
       await eventually("notification pushed", () => notifications(bobTab.received)[0]);
-      await eventually("event processed", async () => (await stack.db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).processedAt);
+      await eventually(
+        "event processed",
+        async () => (await stack.db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).processedAt,
+      );
       // Enqueue again after processing: the job id is taken and the event processed, so nothing.
       await enqueueNotification(event.id, undefined, queue);
       const sentinel = await likeAndAwait(clients.carol, bobPost.id, bobTab);
@@ -180,23 +194,38 @@ describe("inbox", () => {
     const all = [...page1.body.items, ...page2.body.items];
     assert.deepEqual(new Set(all.map((n: any) => n.actor.id)), new Set(likers.map((l) => l.id)));
     const times = all.map((n: any) => Date.parse(n.createdAt));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
 
     // Marking someone else's ids does nothing; marking two of one's own leaves three.
     const stranger = await signedInClient(stack.url, await createUser(stack.db));
-    assert.deepEqual((await stranger.post("/api/notifications/read", { ids: all.map((n: any) => n.id) })).body, { unreadCount: 0, unseenCount: 0 });
+    assert.deepEqual((await stranger.post("/api/notifications/read", { ids: all.map((n: any) => n.id) })).body, {
+      unreadCount: 0,
+      unseenCount: 0,
+    });
     assert.equal((await asBob.get("/api/notifications")).body.unreadCount, 5);
-    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [all[0].id, all[1].id] })).body, { unreadCount: 3, unseenCount: 3 });
+    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [all[0].id, all[1].id] })).body, {
+      unreadCount: 3,
+      unseenCount: 3,
+    });
     const after = await asBob.get("/api/notifications");
     assert.ok(after.body.items.find((n: any) => n.id === all[0].id).readAt);
-    assert.deepEqual((await asBob.post("/api/notifications/read", { all: true })).body, { unreadCount: 0, unseenCount: 0 });
+    assert.deepEqual((await asBob.post("/api/notifications/read", { all: true })).body, {
+      unreadCount: 0,
+      unseenCount: 0,
+    });
   });
 
   test("opening the inbox clears the bell (unseen) while every item stays unread until opened", async () => {
     const bob = await createUser(stack.db);
     const posts = [await createPost(stack.db, bob.id), await createPost(stack.db, bob.id)];
     const asBob = await signedInClient(stack.url, bob);
-    const [alice, carol] = [await signedInClient(stack.url, await createUser(stack.db)), await signedInClient(stack.url, await createUser(stack.db))];
+    const [alice, carol] = [
+      await signedInClient(stack.url, await createUser(stack.db)),
+      await signedInClient(stack.url, await createUser(stack.db)),
+    ];
     const counts = async () => {
       const inbox = (await asBob.get("/api/notifications")).body;
       return [inbox.unreadCount, inbox.unseenCount];
@@ -214,7 +243,10 @@ describe("inbox", () => {
 
     // Opening one item reads it: it leaves both counts.
     const newest = (await asBob.get("/api/notifications")).body.items[0];
-    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [newest.id] })).body, { unreadCount: 1, unseenCount: 0 });
+    assert.deepEqual((await asBob.post("/api/notifications/read", { ids: [newest.id] })).body, {
+      unreadCount: 1,
+      unseenCount: 0,
+    });
     // Seen is the caller's own: a stranger's call changes nothing of bob's.
     const stranger = await signedInClient(stack.url, await createUser(stack.db));
     assert.deepEqual((await stranger.post("/api/notifications/seen")).body, { unreadCount: 0, unseenCount: 0 });

@@ -25,14 +25,22 @@ let stack: TestStack;
 let uploadsDir: string;
 
 before(async () => {
-  stack = await startTestStack("posting", { env: { POST_RATE_LIMIT_PER_HOUR: String(POSTS_PER_HOUR) }, nginx: nginxOnFreePorts({ signinRatePerMinute: 6000, signinBurst: 1000, apiRatePerSecond: 1000, apiBurst: 1000 }) });
+  stack = await startTestStack("posting", {
+    env: { POST_RATE_LIMIT_PER_HOUR: String(POSTS_PER_HOUR) },
+    nginx: nginxOnFreePorts({ signinRatePerMinute: 6000, signinBurst: 1000, apiRatePerSecond: 1000, apiBurst: 1000 }),
+  });
   uploadsDir = stack.env.UPLOADS_DIR!;
 });
 after(() => stack?.stop());
 
 function form(photo: Buffer | null, caption?: string, opts: { filename?: string; type?: string } = {}): FormData {
   const data = new FormData();
-  if (photo) data.set("photo", new Blob([new Uint8Array(photo)], { type: opts.type ?? "application/octet-stream" }), opts.filename ?? "photo");
+  if (photo)
+    data.set(
+      "photo",
+      new Blob([new Uint8Array(photo)], { type: opts.type ?? "application/octet-stream" }),
+      opts.filename ?? "photo",
+    );
   if (caption !== undefined) data.set("caption", caption);
   return data;
 }
@@ -51,7 +59,10 @@ describe("POST /api/posts: a photo in", () => {
     const original = await phoneJpeg(2000, 1500);
     assert.ok((await sharp(original).metadata()).exif, "the test photo carries EXIF");
 
-    const res = await client.postForm("/api/posts", form(original, "  Sunset at the pier \r\nsecond line ", { filename: "IMG_0001.JPG", type: "image/jpeg" }));
+    const res = await client.postForm(
+      "/api/posts",
+      form(original, "  Sunset at the pier \r\nsecond line ", { filename: "IMG_0001.JPG", type: "image/jpeg" }),
+    );
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(res.body.author.username, user.username);
     assert.equal(res.body.caption, "Sunset at the pier \nsecond line");
@@ -85,7 +96,10 @@ describe("POST /api/posts: a photo in", () => {
   test("PNG and WebP are taken too, by content: the name and the claimed type do not matter", async () => {
     const { client } = await poster();
     // A PNG with transparency, named and typed as a JPEG.
-    const png = await client.postForm("/api/posts", form(await pngWithAlpha(300, 200), "png", { filename: "fake.jpg", type: "image/jpeg" }));
+    const png = await client.postForm(
+      "/api/posts",
+      form(await pngWithAlpha(300, 200), "png", { filename: "fake.jpg", type: "image/jpeg" }),
+    );
     assert.equal(png.status, 201, JSON.stringify(png.body));
     const pngMeta = await sharp(await readFile(path.join(uploadsDir, path.basename(png.body.imageUrl)))).metadata();
     assert.deepEqual([pngMeta.format, pngMeta.width, pngMeta.height, pngMeta.hasAlpha], ["jpeg", 300, 200, false]);
@@ -112,21 +126,128 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
     const { client, user } = await poster();
     const before = await filesOnDisk();
     const good = await jpeg();
-    const cases: { what: string; send: () => Promise<{ status: number; body: any; headers: Headers }>; status: number; code: string; says: RegExp }[] = [
-      { what: "text named .jpg", send: () => client.postForm("/api/posts", form(Buffer.from("hello, I am not a photo"), "x", { filename: "cat.jpg", type: "image/jpeg" })), status: 415, code: "unsupported_media_type", says: /JPEG, PNG or WebP/ },
-      { what: "a GIF", send: async () => client.postForm("/api/posts", form(await gif(), "x", { filename: "a.gif", type: "image/gif" })), status: 415, code: "unsupported_media_type", says: /a GIF/ },
-      { what: "an SVG", send: () => client.postForm("/api/posts", form(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "x", { type: "image/svg+xml" })), status: 415, code: "unsupported_media_type", says: /SVG/ },
-      { what: "an empty file", send: () => client.postForm("/api/posts", form(Buffer.alloc(0), "x")), status: 415, code: "unsupported_media_type", says: /empty/ },
-      { what: "a JPEG cut in half", send: async () => client.postForm("/api/posts", form((await phoneJpeg(800, 600)).subarray(0, 6000), "x")), status: 422, code: "invalid_image", says: /cut short|damaged/ },
-      { what: "a 30,000 x 30,000 PNG bomb", send: async () => client.postForm("/api/posts", form(pngBomb(), "x")), status: 422, code: "invalid_image", says: /30000 x 30000.*megapixels/ },
-      { what: "a 16 x 16 image", send: async () => client.postForm("/api/posts", form(await jpeg(16, 16), "x")), status: 422, code: "invalid_image", says: /at least 32 x 32/ },
-      { what: "no photo field", send: () => client.postForm("/api/posts", form(null, "just words")), status: 400, code: "invalid_request", says: /Choose a photo/ },
-      { what: "a caption of 2,201 characters", send: () => client.postForm("/api/posts", form(good, "é".repeat(2201))), status: 400, code: "invalid_request", says: /2201 characters; the most is 2200/ },
-      { what: "a caption with a control character", send: () => client.postForm("/api/posts", form(good, "hi\u0007there")), status: 400, code: "invalid_request", says: /control characters/ },
-      { what: "JSON instead of a form", send: () => client.post("/api/posts", { imageUrl: "/seed/posts/alice-1.svg", caption: "sneaky" }), status: 415, code: "unsupported_media_type", says: /multipart\/form-data/ },
-      { what: "a form that is not multipart", send: () => client.raw("POST", "/api/posts", { body: "--x\r\nbroken", headers: { "content-type": "multipart/form-data; boundary=x" } }).then(async (r) => ({ status: r.status, body: await r.json(), headers: r.headers })), status: 400, code: "invalid_request", says: /not well-formed/ },
-      { what: "a cross-site form post", send: () => client.postForm("/api/posts", form(good, "csrf"), { origin: "https://evil.example" }), status: 403, code: "forbidden", says: /Cross-origin/ },
-      { what: "no session", send: () => new ApiClient(stack.url).postForm("/api/posts", form(good, "anon")), status: 401, code: "unauthenticated", says: /Sign in/ },
+    const cases: {
+      what: string;
+      send: () => Promise<{ status: number; body: any; headers: Headers }>;
+      status: number;
+      code: string;
+      says: RegExp;
+    }[] = [
+      {
+        what: "text named .jpg",
+        send: () =>
+          client.postForm(
+            "/api/posts",
+            form(Buffer.from("hello, I am not a photo"), "x", { filename: "cat.jpg", type: "image/jpeg" }),
+          ),
+        status: 415,
+        code: "unsupported_media_type",
+        says: /JPEG, PNG or WebP/,
+      },
+      {
+        what: "a GIF",
+        send: async () =>
+          client.postForm("/api/posts", form(await gif(), "x", { filename: "a.gif", type: "image/gif" })),
+        status: 415,
+        code: "unsupported_media_type",
+        says: /a GIF/,
+      },
+      {
+        what: "an SVG",
+        send: () =>
+          client.postForm(
+            "/api/posts",
+            form(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), "x", {
+              type: "image/svg+xml",
+            }),
+          ),
+        status: 415,
+        code: "unsupported_media_type",
+        says: /SVG/,
+      },
+      {
+        what: "an empty file",
+        send: () => client.postForm("/api/posts", form(Buffer.alloc(0), "x")),
+        status: 415,
+        code: "unsupported_media_type",
+        says: /empty/,
+      },
+      {
+        what: "a JPEG cut in half",
+        send: async () => client.postForm("/api/posts", form((await phoneJpeg(800, 600)).subarray(0, 6000), "x")),
+        status: 422,
+        code: "invalid_image",
+        says: /cut short|damaged/,
+      },
+      {
+        what: "a 30,000 x 30,000 PNG bomb",
+        send: async () => client.postForm("/api/posts", form(pngBomb(), "x")),
+        status: 422,
+        code: "invalid_image",
+        says: /30000 x 30000.*megapixels/,
+      },
+      {
+        what: "a 16 x 16 image",
+        send: async () => client.postForm("/api/posts", form(await jpeg(16, 16), "x")),
+        status: 422,
+        code: "invalid_image",
+        says: /at least 32 x 32/,
+      },
+      {
+        what: "no photo field",
+        send: () => client.postForm("/api/posts", form(null, "just words")),
+        status: 400,
+        code: "invalid_request",
+        says: /Choose a photo/,
+      },
+      {
+        what: "a caption of 2,201 characters",
+        send: () => client.postForm("/api/posts", form(good, "é".repeat(2201))),
+        status: 400,
+        code: "invalid_request",
+        says: /2201 characters; the most is 2200/,
+      },
+      {
+        what: "a caption with a control character",
+        send: () => client.postForm("/api/posts", form(good, "hi\u0007there")),
+        status: 400,
+        code: "invalid_request",
+        says: /control characters/,
+      },
+      {
+        what: "JSON instead of a form",
+        send: () => client.post("/api/posts", { imageUrl: "/seed/posts/alice-1.svg", caption: "sneaky" }),
+        status: 415,
+        code: "unsupported_media_type",
+        says: /multipart\/form-data/,
+      },
+      {
+        what: "a form that is not multipart",
+        send: () =>
+          client
+            .raw("POST", "/api/posts", {
+              body: "--x\r\nbroken",
+              headers: { "content-type": "multipart/form-data; boundary=x" },
+            })
+            .then(async (r) => ({ status: r.status, body: await r.json(), headers: r.headers })),
+        status: 400,
+        code: "invalid_request",
+        says: /not well-formed/,
+      },
+      {
+        what: "a cross-site form post",
+        send: () => client.postForm("/api/posts", form(good, "csrf"), { origin: "https://evil.example" }),
+        status: 403,
+        code: "forbidden",
+        says: /Cross-origin/,
+      },
+      {
+        what: "no session",
+        send: () => new ApiClient(stack.url).postForm("/api/posts", form(good, "anon")),
+        status: 401,
+        code: "unauthenticated",
+        says: /Sign in/,
+      },
     ];
     for (const c of cases) {
       const res = await c.send();
@@ -169,7 +290,8 @@ describe("POST /api/posts: refused, and nothing left behind", () => {
   test(`${POSTS_PER_HOUR} posts an hour per person, then 429 with Retry-After`, async () => {
     const { client } = await poster();
     const photo = await jpeg(40, 40);
-    for (let i = 0; i < POSTS_PER_HOUR; i++) assert.equal((await client.postForm("/api/posts", form(photo, `n${i}`))).status, 201);
+    for (let i = 0; i < POSTS_PER_HOUR; i++)
+      assert.equal((await client.postForm("/api/posts", form(photo, `n${i}`))).status, 201);
     const refused = await client.postForm("/api/posts", form(photo, "one too many"));
     assertError(refused, 429, "rate_limited");
     assert.ok(Number(refused.headers.get("retry-after")) > 0);
@@ -184,7 +306,9 @@ describe("a new post reaches everyone", () => {
     try {
       const res = await posterClient.postForm("/api/posts", form(await webp(200, 200), "fresh"));
       assert.equal(res.status, 201);
-      const event = await eventually("post:new on the reader's socket", () => tab.received.find((r) => r.event === "post:new" && r.payload.postId === res.body.id));
+      const event = await eventually("post:new on the reader's socket", () =>
+        tab.received.find((r) => r.event === "post:new" && r.payload.postId === res.body.id),
+      );
       assert.equal(event.payload.author.username, user.username);
       assert.equal(event.payload.createdAt, res.body.createdAt);
       const feed = await reader.client.get("/api/posts?limit=1");
@@ -197,7 +321,14 @@ describe("a new post reaches everyone", () => {
 
 describe("nginx serves /uploads/ and nothing else from there", () => {
   test("only names the app makes: no dot-files, no traversal, no listing; unknown names 404", async () => {
-    for (const p of ["/uploads/", "/uploads/.tmp-0123456789abcdef", "/uploads/../package.json", "/uploads/%2e%2e/package.json", `/uploads/${"a".repeat(64)}.jpg`, `/uploads/${"a".repeat(64)}.svg`]) {
+    for (const p of [
+      "/uploads/",
+      "/uploads/.tmp-0123456789abcdef",
+      "/uploads/../package.json",
+      "/uploads/%2e%2e/package.json",
+      `/uploads/${"a".repeat(64)}.jpg`,
+      `/uploads/${"a".repeat(64)}.svg`,
+    ]) {
       const res = await fetch(new URL(p, stack.url), { redirect: "manual" });
       assert.ok([400, 404].includes(res.status), `${p} answered ${res.status}`);
       assert.notEqual(res.headers.get("content-type"), "image/jpeg", p);

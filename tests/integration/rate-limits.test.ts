@@ -2,12 +2,22 @@
 // variables (the same variables a deployment sets), against a real app and Redis.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ApiClient, createPost, createUser, PASSWORD, signedInClient, startTestStack, type TestStack } from "../support/harness";
+import {
+  ApiClient,
+  createPost,
+  createUser,
+  PASSWORD,
+  signedInClient,
+  startTestStack,
+  type TestStack,
+} from "../support/harness";
 
 let stack: TestStack;
 
 before(async () => {
-  stack = await startTestStack("limits", { env: { LIKE_RATE_LIMIT_PER_MINUTE: "5", SIGNIN_MAX_FAILURES: "3", SIGNIN_LOCKOUT_SECONDS: "60" } });
+  stack = await startTestStack("limits", {
+    env: { LIKE_RATE_LIMIT_PER_MINUTE: "5", SIGNIN_MAX_FAILURES: "3", SIGNIN_LOCKOUT_SECONDS: "60" },
+  });
 });
 after(() => stack?.stop());
 
@@ -17,7 +27,9 @@ test("likes past the per-user limit get 429 with Retry-After, and other users ar
   const client = await signedInClient(stack.url, liker);
   const statuses: number[] = [];
   for (let i = 0; i < 7; i++) {
-    statuses.push((await (i % 2 ? client.delete(`/api/posts/${post.id}/like`) : client.put(`/api/posts/${post.id}/like`))).status);
+    statuses.push(
+      (await (i % 2 ? client.delete(`/api/posts/${post.id}/like`) : client.put(`/api/posts/${post.id}/like`))).status,
+    );
   }
   assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
   const limited = await client.put(`/api/posts/${post.id}/like`);

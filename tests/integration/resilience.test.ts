@@ -24,7 +24,13 @@ async function scene(posts: number) {
   const [alice, bob] = [await createUser(stack.db), await createUser(stack.db)];
   const bobPosts = [];
   for (let i = 0; i < posts; i++) bobPosts.push(await createPost(stack.db, bob.id, `photo ${i}`));
-  return { alice, bob, bobPosts, asAlice: await signedInClient(stack.url, alice), asBob: await signedInClient(stack.url, bob) };
+  return {
+    alice,
+    bob,
+    bobPosts,
+    asAlice: await signedInClient(stack.url, alice),
+    asBob: await signedInClient(stack.url, bob),
+  };
 }
 
 function unprocessedEvents() {
@@ -33,10 +39,14 @@ function unprocessedEvents() {
 
 /** Waits until `count` Notification rows exist for the recipient, and returns them. */
 function rowsFor(recipientId: string, count: number) {
-  return eventually(`${count} notification rows`, async () => {
-    const rows = await stack.db.notification.findMany({ where: { recipientId } });
-    return rows.length === count && rows;
-  }, 30_000);
+  return eventually(
+    `${count} notification rows`,
+    async () => {
+      const rows = await stack.db.notification.findMany({ where: { recipientId } });
+      return rows.length === count && rows;
+    },
+    30_000,
+  );
 }
 
 /** Waits until the tab received `count` pushes, then checks they are exactly the rows, once each. */
@@ -78,7 +88,11 @@ test("Redis stops mid-stream and comes back: every like still notifies, once", a
 
     const rows = await rowsFor(bob.id, 9);
     const expected = new Set(rows.map((r) => r.id));
-    await eventually("bob's tab has shown all 9", () => [...expected].every((id) => shownIds(bobTab.received).has(id)), 30_000);
+    await eventually(
+      "bob's tab has shown all 9",
+      () => [...expected].every((id) => shownIds(bobTab.received).has(id)),
+      30_000,
+    );
     assert.deepEqual(shownIds(bobTab.received), expected);
     const pushed = notifications(bobTab.received).map((n) => n.id);
     assert.equal(new Set(pushed).size, pushed.length, `a push arrived twice: ${pushed}`);
@@ -113,7 +127,9 @@ test("an event committed but never enqueued (app died after commit) is relayed a
     await stack.db.$transaction([
       stack.db.like.create({ data: { userId: alice.id, postId: bobPosts[0]!.id } }),
       stack.db.post.update({ where: { id: bobPosts[0]!.id }, data: { likeCount: { increment: 1 } } }),
-      stack.db.outboxEvent.create({ data: { type: "like.created", payload: { postId: bobPosts[0]!.id, actorId: alice.id, recipientId: bob.id } } }),
+      stack.db.outboxEvent.create({
+        data: { type: "like.created", payload: { postId: bobPosts[0]!.id, actorId: alice.id, recipientId: bob.id } },
+      }),
     ]);
     const pushed = await eventually("relayed notification pushed", () => notifications(bobTab.received)[0], 30_000);
     assert.equal(pushed.actor.id, alice.id);

@@ -42,16 +42,26 @@ after(async () => {
 async function scene() {
   const [alice, bob] = [await createUser(stack.db), await createUser(stack.db)];
   const post = await createPost(stack.db, bob.id, "bob's photo");
-  return { alice, bob, post, asAlice: await signedInClient(stack.url, alice), asBob: await signedInClient(stack.url, bob) };
+  return {
+    alice,
+    bob,
+    post,
+    asAlice: await signedInClient(stack.url, alice),
+    asBob: await signedInClient(stack.url, bob),
+  };
 }
 
-const like = async (client: ApiClient, postId: string) => assert.equal((await client.put(`/api/posts/${postId}/like`)).status, 200);
-const unlike = async (client: ApiClient, postId: string) => assert.equal((await client.delete(`/api/posts/${postId}/like`)).status, 200);
+const like = async (client: ApiClient, postId: string) =>
+  assert.equal((await client.put(`/api/posts/${postId}/like`)).status, 200);
+const unlike = async (client: ApiClient, postId: string) =>
+  assert.equal((await client.delete(`/api/posts/${postId}/like`)).status, 200);
 
 /** The outbox events of one (actor, post), oldest first. */
 function eventsOf(actorId: string, postId: string) {
   return stack.db.outboxEvent.findMany({
-    where: { AND: [{ payload: { path: ["actorId"], equals: actorId } }, { payload: { path: ["postId"], equals: postId } }] },
+    where: {
+      AND: [{ payload: { path: ["actorId"], equals: actorId } }, { payload: { path: ["postId"], equals: postId } }],
+    },
     orderBy: { createdAt: "asc" },
   });
 }
@@ -64,7 +74,10 @@ async function replayAfterCrash(eventId: string): Promise<string> {
   // A job id of its own each time: a second replay of the same event is another job.
   const job = await queue.add("notify", { eventId }, { jobId: `${eventId}-replay-${++replays}` });
   // returnvalue is null until the job completes.
-  return eventually("the replay", async () => ((await queue.getJob(job.id!))?.returnvalue as string | null) ?? undefined);
+  return eventually(
+    "the replay",
+    async () => ((await queue.getJob(job.id!))?.returnvalue as string | null) ?? undefined,
+  );
 }
 
 /**
@@ -88,10 +101,14 @@ async function stopWorker(signal: NodeJS.Signals = "SIGTERM"): Promise<(name: st
 }
 
 async function allProcessed(actorId: string, postId: string, count: number) {
-  return eventually(`${count} events processed`, async () => {
-    const events = await eventsOf(actorId, postId);
-    return events.length === count && events.every((e) => e.processedAt) && events;
-  }, 30_000);
+  return eventually(
+    `${count} events processed`,
+    async () => {
+      const events = await eventsOf(actorId, postId);
+      return events.length === count && events.every((e) => e.processedAt) && events;
+    },
+    30_000,
+  );
 }
 
 function notificationRows(recipientId: string) {
@@ -111,13 +128,17 @@ describe("an unlike retracts", () => {
       assert.deepEqual([before.body.unreadCount, before.body.unseenCount], [1, 1]);
 
       await unlike(asAlice, post.id);
-      for (const tab of [tab1, tab2]) await eventually("the retraction in each tab", () => retractions(tab.received).includes(pushed.id));
+      for (const tab of [tab1, tab2])
+        await eventually("the retraction in each tab", () => retractions(tab.received).includes(pushed.id));
       const afterUnlike = await asBob.get("/api/notifications");
       assert.deepEqual(afterUnlike.body.items, []);
       assert.deepEqual([afterUnlike.body.unreadCount, afterUnlike.body.unseenCount], [0, 0]);
       assert.equal(notifications(tab1.received).length, 1, "a retraction is not a new notification");
       assert.equal(await stack.db.notification.count({ where: { actorId: alice.id } }), 0);
-      assert.deepEqual(aliceTab.received.filter((r) => r.event.startsWith("notification")), []);
+      assert.deepEqual(
+        aliceTab.received.filter((r) => r.event.startsWith("notification")),
+        [],
+      );
     } finally {
       for (const t of [tab1, tab2, aliceTab]) t.socket.close();
     }
@@ -157,7 +178,11 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       assert.equal(await queue.remove(likeEvent!.id), 1);
       await startWorker("worker-after-unlike");
       const events = await allProcessed(alice.id, post.id, 2);
-      assert.deepEqual(events.map((e) => e.outcome), [{}, {}], "neither event changed the inbox");
+      assert.deepEqual(
+        events.map((e) => e.outcome),
+        [{}, {}],
+        "neither event changed the inbox",
+      );
       assert.ok(events[0]!.processedAt! > events[1]!.processedAt!, "the like was processed last");
       assert.deepEqual(await notificationRows(bob.id), []);
       assert.deepEqual(notifications(tab.received), []);
@@ -184,7 +209,10 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       assert.equal(events[1]!.type, "like.removed");
       assert.deepEqual(events[1]!.outcome, {}, "the late unlike changed nothing");
       await eventually("the push", () => notifications(tab.received).length === 1);
-      assert.deepEqual(notifications(tab.received).map((n) => n.id), [rows[0]!.id]);
+      assert.deepEqual(
+        notifications(tab.received).map((n) => n.id),
+        [rows[0]!.id],
+      );
       assert.deepEqual(retractions(tab.received), []);
     } finally {
       tab.socket.close();
@@ -202,11 +230,18 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
 
       // A second job for a processed event: skipped.
       const duplicate = await queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-dup` });
-      await eventually("duplicate done", async () => (await queue.getJob(duplicate.id!))?.returnvalue === "already_processed");
+      await eventually(
+        "duplicate done",
+        async () => (await queue.getJob(duplicate.id!))?.returnvalue === "already_processed",
+      );
       await replayAroundThePush(likeEvent!.id, "pushed");
       // The job is done once it has published; the socket hears it a moment later.
       await eventually("the replayed push", () => notifications(tab.received).length === 2);
-      assert.deepEqual(notifications(tab.received).map((n) => n.id), [pushed.id, pushed.id], "only the unrecorded replay pushed");
+      assert.deepEqual(
+        notifications(tab.received).map((n) => n.id),
+        [pushed.id, pushed.id],
+        "only the unrecorded replay pushed",
+      );
       assert.equal((await notificationRows(bob.id)).length, 1);
 
       // The same for a retraction.
@@ -255,18 +290,28 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       // 30 toggles sent at once per round: the API serializes them on the Like row; the events
       // reach both workers in any order.
       for (let round = 0; round < 3; round++) {
-        await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? unlike(asAlice, post.id) : like(asAlice, post.id))));
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (i % 2 ? unlike(asAlice, post.id) : like(asAlice, post.id))),
+        );
       }
       const liked = (await stack.db.like.count({ where: { userId: alice.id, postId: post.id } })) === 1;
       const events = await eventsOf(alice.id, post.id);
       await allProcessed(alice.id, post.id, events.length);
       const rows = await notificationRows(bob.id);
-      assert.equal(rows.length, liked ? 1 : 0, `the like ${liked ? "exists" : "does not"}: ${rows.length} notification(s)`);
+      assert.equal(
+        rows.length,
+        liked ? 1 : 0,
+        `the like ${liked ? "exists" : "does not"}: ${rows.length} notification(s)`,
+      );
       // The tab, applying pushes and retractions in arrival order with the UI's rules, ends with the inbox.
-      await eventually("the tab settles on the inbox", () => {
-        const shown = shownIds(tab.received);
-        return shown.size === rows.length && rows.every((r) => shown.has(r.id));
-      }, 30_000);
+      await eventually(
+        "the tab settles on the inbox",
+        () => {
+          const shown = shownIds(tab.received);
+          return shown.size === rows.length && rows.every((r) => shown.has(r.id));
+        },
+        30_000,
+      );
     } finally {
       tab.socket.close();
     }

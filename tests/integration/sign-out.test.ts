@@ -81,7 +81,9 @@ test("a validly encrypted token is still refused without a session id; with a li
   // tells every app process's copy (server/revoked-sessions.ts).
   const revoked = await encode({ token: { ...claims, sid: "revoked-by-hand" }, secret });
   assert.equal(await withCookie(revoked), 200);
-  await stack.db.revokedSession.create({ data: { id: "revoked-by-hand", userId: alice.id, expiresAt: new Date(Date.now() + 60_000) } });
+  await stack.db.revokedSession.create({
+    data: { id: "revoked-by-hand", userId: alice.id, expiresAt: new Date(Date.now() + 60_000) },
+  });
   const publisher = new Redis(stack.redis.url);
   try {
     await publisher.publish(`${stack.env.REDIS_PREFIX}:sessions:revoked`, "revoked-by-hand");
@@ -126,8 +128,15 @@ test("two app instances: a sign-out on one is refused on the other, also while R
     assert.equal((await copyOnTwo.get("/api/posts")).status, 200, "the copy works on the other instance");
     const signedOutAt = performance.now();
     assert.equal((await first.signOut()).status, 200);
-    await eventually("the other instance refuses the copy", async () => (await copyOnTwo.get("/api/posts")).status === 401, 5000, 1);
-    console.log(`# the other instance refused the signed-out cookie ${(performance.now() - signedOutAt).toFixed(1)} ms after the sign-out began`);
+    await eventually(
+      "the other instance refuses the copy",
+      async () => (await copyOnTwo.get("/api/posts")).status === 401,
+      5000,
+      1,
+    );
+    console.log(
+      `# the other instance refused the signed-out cookie ${(performance.now() - signedOutAt).toFixed(1)} ms after the sign-out began`,
+    );
 
     // Redis away: the copies cannot hear the sign-out, so they must not trust themselves.
     const second = await signedInClient(one, user);
@@ -135,7 +144,12 @@ test("two app instances: a sign-out on one is refused on the other, also while R
     assert.equal((await secondOnTwo.get("/api/posts")).status, 200);
     await pair.redis.stop();
     try {
-      await eventually("app two notices Redis is gone", async () => (await new ApiClient(two).get("/api/health?scope=instance")).status === 503, 15_000, 100);
+      await eventually(
+        "app two notices Redis is gone",
+        async () => (await new ApiClient(two).get("/api/health?scope=instance")).status === 503,
+        15_000,
+        100,
+      );
       assert.equal((await second.signOut()).status, 200, "signing out works without Redis (the row is in Postgres)");
       assert.equal((await secondOnTwo.get("/api/posts")).status, 401, "refused at once: checked in Postgres");
     } finally {
@@ -143,7 +157,10 @@ test("two app instances: a sign-out on one is refused on the other, also while R
     }
     // Back in sync: still refused, and a live session still works.
     const third = await signedInClient(one, user);
-    await eventually("the mirror is back and the live session works on two", async () => (await third.copy(two).get("/api/posts")).status === 200);
+    await eventually(
+      "the mirror is back and the live session works on two",
+      async () => (await third.copy(two).get("/api/posts")).status === 200,
+    );
     assert.equal((await secondOnTwo.get("/api/posts")).status, 401);
   } finally {
     await pair.stop();

@@ -23,7 +23,11 @@ before(async () => {
 after(() => stack?.stop());
 
 async function settled(recipientId: string) {
-  await eventually("every event processed", async () => (await stack.db.outboxEvent.count({ where: { processedAt: null } })) === 0, 30_000);
+  await eventually(
+    "every event processed",
+    async () => (await stack.db.outboxEvent.count({ where: { processedAt: null } })) === 0,
+    30_000,
+  );
   return stack.db.notification.findMany({ where: { recipientId }, select: { id: true, actorId: true, postId: true } });
 }
 
@@ -36,7 +40,10 @@ for (const finalState of ["liked", "unliked"] as const) {
     try {
       const toggles = finalState === "liked" ? 21 : 22;
       for (let i = 0; i < toggles; i++) {
-        const res = i % 2 === 0 ? await asAlice.put(`/api/posts/${post.id}/like`) : await asAlice.delete(`/api/posts/${post.id}/like`);
+        const res =
+          i % 2 === 0
+            ? await asAlice.put(`/api/posts/${post.id}/like`)
+            : await asAlice.delete(`/api/posts/${post.id}/like`);
         assert.equal(res.status, 200);
       }
       const rows = await settled(bob.id);
@@ -57,7 +64,9 @@ for (const finalState of ["liked", "unliked"] as const) {
       // Someone else liking the same photo is not held back by alice's cooldown.
       const carol = await createUser(stack.db);
       assert.equal((await (await signedInClient(stack.url, carol)).put(`/api/posts/${post.id}/like`)).status, 200);
-      const fromCarol = await eventually("carol's notification", () => notifications(tab.received).find((n) => n.actor.id === carol.id));
+      const fromCarol = await eventually("carol's notification", () =>
+        notifications(tab.received).find((n) => n.actor.id === carol.id),
+      );
       assert.ok(toasted(tab.received).includes(fromCarol.id));
     } finally {
       tab.socket.close();

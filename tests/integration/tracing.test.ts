@@ -37,7 +37,9 @@ async function linesWithTrace(file: string, traceId: string): Promise<Record<str
 }
 
 const journeyHops = (received: Received[], traceId: string) =>
-  received.filter((r) => r.event === "journey:hops" && r.payload.traceId === traceId).reduce((hops, r) => ({ ...hops, ...r.payload.hops }), {} as Record<string, unknown>);
+  received
+    .filter((r) => r.event === "journey:hops" && r.payload.traceId === traceId)
+    .reduce((hops, r) => ({ ...hops, ...r.payload.hops }), {} as Record<string, unknown>);
 
 function assertTimed(hops: Record<string, unknown>, ids: readonly HopId[], who: string) {
   for (const id of ids) {
@@ -68,11 +70,17 @@ describe("one like, one trace", () => {
     assert.match(res.headers.get("traceresponse") ?? "", new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     const timing = res.headers.get("server-timing") ?? "";
     for (const metric of ["nginx", "route", "session", "postgres", "enqueue", "app"]) {
-      assert.match(timing, new RegExp(`(^|, )${metric};dur=\\d+(\\.\\d+)?(,|$)`), `Server-Timing has ${metric}: ${timing}`);
+      assert.match(
+        timing,
+        new RegExp(`(^|, )${metric};dur=\\d+(\\.\\d+)?(,|$)`),
+        `Server-Timing has ${metric}: ${timing}`,
+      );
     }
 
     // The owner's notification carries the journey: every hop up to the worker, timed.
-    const notification = await eventually("bob's notification", () => bobSocket.received.find((r) => r.event === "notification"));
+    const notification = await eventually("bob's notification", () =>
+      bobSocket.received.find((r) => r.event === "notification"),
+    );
     const journey = notification.more?.[0]?.journey;
     assert.equal(journey?.traceId, traceId);
     assert.equal(journey.hops.click, 7, "the click hop is the browser's own figure");
@@ -87,13 +95,20 @@ describe("one like, one trace", () => {
     assertTimed(fromWorker, ["outbox", "queue", "worker"], "liker");
 
     // Every process on the way logged the trace id.
-    const nginxLine = await eventually("nginx's access log line", async () => (await linesWithTrace("nginx/access.log", traceId))[0]);
+    const nginxLine = await eventually(
+      "nginx's access log line",
+      async () => (await linesWithTrace("nginx/access.log", traceId))[0],
+    );
     assert.equal(nginxLine.trace_id, traceId);
     assert.equal(nginxLine.uri, `/api/posts/${post.id}/like`);
-    const appLine = await eventually("the app's log line", async () => (await linesWithTrace("app-1.log", traceId)).find((l) => l.msg === "api request"));
+    const appLine = await eventually("the app's log line", async () =>
+      (await linesWithTrace("app-1.log", traceId)).find((l) => l.msg === "api request"),
+    );
     assert.equal(appLine.trace_id, traceId);
     assert.equal(appLine.status, 200);
-    const workerLine = await eventually("the worker's log line", async () => (await linesWithTrace("worker-1.log", traceId)).find((l) => l.msg === "notification job done"));
+    const workerLine = await eventually("the worker's log line", async () =>
+      (await linesWithTrace("worker-1.log", traceId)).find((l) => l.msg === "notification job done"),
+    );
     assert.equal(workerLine.trace_id, traceId);
     assert.equal(workerLine.result, "pushed");
     assert.notEqual(workerLine.span_id, appLine.span_id, "the worker's span is its own");
@@ -111,7 +126,9 @@ describe("one like, one trace", () => {
     const requestId = res.headers.get("x-request-id") ?? "";
     assert.match(requestId, /^[0-9a-f]{32}$/);
     assert.match(res.headers.get("traceresponse") ?? "", new RegExp(`^00-${requestId}-`));
-    await eventually("the worker continued nginx's trace", async () => (await linesWithTrace("worker-1.log", requestId)).find((l) => l.msg === "notification job done"));
+    await eventually("the worker continued nginx's trace", async () =>
+      (await linesWithTrace("worker-1.log", requestId)).find((l) => l.msg === "notification job done"),
+    );
   });
 
   test("the owner reports the last two hops; the liker gets them, once; nobody else can report them", async () => {
@@ -122,9 +139,13 @@ describe("one like, one trace", () => {
     const aliceSocket = await connectSocket(stack.url, asAlice);
     const mallorySocket = await connectSocket(stack.url, await signedInClient(stack.url, mallory));
 
-    const liked = await asAlice.request("PUT", `/api/posts/${post.id}/like`, undefined, { tracestate: "likes=click:3" });
+    const liked = await asAlice.request("PUT", `/api/posts/${post.id}/like`, undefined, {
+      tracestate: "likes=click:3",
+    });
     assert.equal(liked.status, 200);
-    const notification = await eventually("bob's notification", () => bobSocket.received.find((r) => r.event === "notification"));
+    const notification = await eventually("bob's notification", () =>
+      bobSocket.received.find((r) => r.event === "notification"),
+    );
     const traceId = notification.more?.[0]?.journey?.traceId as string;
     await eventually("alice's hops from the worker", () => "worker" in journeyHops(aliceSocket.received, traceId));
 
@@ -141,13 +162,19 @@ describe("one like, one trace", () => {
     assert.equal(reported.socket, 2.5);
     assert.equal(reported.render, 4);
     // Every hop of the like is now known on the liker's side too.
-    assertTimed(journeyHops(aliceSocket.received, traceId), JOURNEY_HOPS.map((h) => h.id), "liker");
+    assertTimed(
+      journeyHops(aliceSocket.received, traceId),
+      JOURNEY_HOPS.map((h) => h.id),
+      "liker",
+    );
     // The clock the browser uses to time the socket hop.
     const clock = await bobSocket.socket.timeout(5000).emitWithAck("clock");
     assert.ok(Math.abs(clock.now - Date.now()) < 5000);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const reports = aliceSocket.received.filter((r) => r.event === "journey:hops" && r.payload.traceId === traceId && "socket" in r.payload.hops);
+    const reports = aliceSocket.received.filter(
+      (r) => r.event === "journey:hops" && r.payload.traceId === traceId && "socket" in r.payload.hops,
+    );
     assert.equal(reports.length, 1, "relayed once; mallory's and the second report were not");
     assert.equal(mallorySocket.received.filter((r) => r.event === "journey:hops").length, 0);
     for (const s of [bobSocket, aliceSocket, mallorySocket]) s.socket.close();

@@ -13,7 +13,11 @@ import { ROOT, startStack, type NginxStarter, type StackOptions, type Stack } fr
 export const PASSWORD = "correct horse battery";
 let passwordHash: Promise<string> | undefined;
 
-export type TestStack = Stack & { db: Db; url: string; /** Its logs: <name>.log per process, nginx/access.log. */ runDir: string };
+export type TestStack = Stack & {
+  db: Db;
+  url: string;
+  /** Its logs: <name>.log per process, nginx/access.log. */ runDir: string;
+};
 
 /** A stack of its own: a fresh database, a private redis-server, the app and a worker. */
 export async function startTestStack(name: string, opts: Partial<StackOptions> = {}): Promise<TestStack> {
@@ -24,7 +28,13 @@ export async function startTestStack(name: string, opts: Partial<StackOptions> =
     apps: 1,
     workers: 1,
     ...opts,
-    env: { LOG_LEVEL: "warn", LIKE_RATE_LIMIT_PER_MINUTE: "100000", OUTBOX_RELAY_INTERVAL_MS: "500", OUTBOX_RELAY_GRACE_MS: "1000", ...opts.env },
+    env: {
+      LOG_LEVEL: "warn",
+      LIKE_RATE_LIMIT_PER_MINUTE: "100000",
+      OUTBOX_RELAY_INTERVAL_MS: "500",
+      OUTBOX_RELAY_GRACE_MS: "1000",
+      ...opts.env,
+    },
   });
   const db = createPrisma(stack.databaseUrl);
   const stop = stack.stop;
@@ -42,7 +52,14 @@ export async function startTestStack(name: string, opts: Partial<StackOptions> =
 /** nginx in front of the stack on free ports, with the repository's templates. */
 export function nginxOnFreePorts(overrides: Partial<NginxOptions> = {}): NginxStarter {
   return async (upstreams, runDir, { uploadsDir }) => {
-    const running = await startNginx({ runDir, upstreams, uploadsDir, httpPort: await freePort(), httpsPort: await freePort(), ...overrides });
+    const running = await startNginx({
+      runDir,
+      upstreams,
+      uploadsDir,
+      httpPort: await freePort(),
+      httpsPort: await freePort(),
+      ...overrides,
+    });
     return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
   };
 }
@@ -56,7 +73,12 @@ export function uniqueName(prefix = "u"): string {
 export async function createUser(db: Db, username = uniqueName()): Promise<TestUser> {
   passwordHash ??= hashPassword(PASSWORD);
   return db.user.create({
-    data: { username, name: `Test ${username}`, avatarUrl: `/seed/avatars/alice.svg`, passwordHash: await passwordHash },
+    data: {
+      username,
+      name: `Test ${username}`,
+      avatarUrl: `/seed/avatars/alice.svg`,
+      passwordHash: await passwordHash,
+    },
     select: { id: true, username: true, name: true },
   });
 }
@@ -70,7 +92,10 @@ export type ApiResponse<T = any> = { status: number; body: T; headers: Headers }
 /** Talks to the API like a browser: a cookie jar, JSON in and out. */
 export class ApiClient {
   readonly cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string, readonly defaultHeaders: Record<string, string> = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -87,18 +112,31 @@ export class ApiClient {
     }
   }
 
-  async raw(method: string, pathname: string, init: { body?: string | FormData; headers?: Record<string, string> } = {}): Promise<Response> {
+  async raw(
+    method: string,
+    pathname: string,
+    init: { body?: string | FormData; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const response = await fetch(new URL(pathname, this.baseUrl), {
       method,
       redirect: "manual",
       body: init.body,
-      headers: { ...this.defaultHeaders, ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}), ...init.headers },
+      headers: {
+        ...this.defaultHeaders,
+        ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
+        ...init.headers,
+      },
     });
     this.remember(response.headers);
     return response;
   }
 
-  async request<T = any>(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const response = await this.raw(method, pathname, {
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
@@ -124,7 +162,11 @@ export class ApiClient {
   post = <T = any>(p: string, body?: unknown) => this.request<T>("POST", p, body);
 
   /** POST multipart/form-data, as a browser's FormData upload does (fetch writes the boundary). */
-  async postForm<T = any>(pathname: string, form: FormData, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async postForm<T = any>(
+    pathname: string,
+    form: FormData,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     return ApiClient.answer<T>(await this.raw("POST", pathname, { body: form, headers }));
   }
 
@@ -173,7 +215,8 @@ export function assertError(res: ApiResponse, status: number, code: string): voi
 export async function signedInClient(baseUrl: string, user: TestUser): Promise<ApiClient> {
   const client = new ApiClient(baseUrl);
   const response = await client.signIn(user.username);
-  if (!client.isSignedIn()) throw new Error(`sign-in failed for ${user.username}: ${response.status} ${await response.text()}`);
+  if (!client.isSignedIn())
+    throw new Error(`sign-in failed for ${user.username}: ${response.status} ${await response.text()}`);
   return client;
 }
 
@@ -190,7 +233,8 @@ export function shownIds(received: Received[]): Set<string> {
   const ids = new Map<string, number>();
   const retracted = new Set<string>();
   for (const r of received) {
-    if (r.event === "notification" && !retracted.has(r.payload.id) && !ids.has(r.payload.id)) ids.set(r.payload.id, r.at);
+    if (r.event === "notification" && !retracted.has(r.payload.id) && !ids.has(r.payload.id))
+      ids.set(r.payload.id, r.at);
     if (r.event === "notification:retracted") {
       retracted.add(r.payload.id);
       ids.delete(r.payload.id);
@@ -207,16 +251,21 @@ export function shownIds(received: Received[]): Set<string> {
   return new Set(ids.keys());
 }
 
-export const retractions = (received: Received[]) => received.filter((r) => r.event === "notification:retracted").map((r) => r.payload.id as string);
+export const retractions = (received: Received[]) =>
+  received.filter((r) => r.event === "notification:retracted").map((r) => r.payload.id as string);
 
 /** Whether a `notification` event asked for a toast (its second argument). */
-export const toasted = (received: Received[]) => received.filter((r) => r.event === "notification" && r.more?.[0]?.toast === true).map((r) => r.payload.id as string);
+export const toasted = (received: Received[]) =>
+  received.filter((r) => r.event === "notification" && r.more?.[0]?.toast === true).map((r) => r.payload.id as string);
 
 /** A Socket.IO client with the session cookie, as the browser opens it (WebSocket only). */
 export async function connectSocket(
   baseUrl: string,
   client: ApiClient | null,
-  opts: { rejectUnauthorized?: boolean; /** Re-read the inbox on every reconnect, as the browser does. */ catchUpOnReconnect?: boolean } = {},
+  opts: {
+    rejectUnauthorized?: boolean;
+    /** Re-read the inbox on every reconnect, as the browser does. */ catchUpOnReconnect?: boolean;
+  } = {},
 ): Promise<{ socket: Socket; received: Received[]; hello: { instance: string } }> {
   const received: Received[] = [];
   const socket = io(baseUrl, {
@@ -228,7 +277,9 @@ export async function connectSocket(
     forceNew: true,
     rejectUnauthorized: opts.rejectUnauthorized ?? true,
   });
-  socket.onAny((event, payload, ...more) => received.push({ event, payload, ...(more.length ? { more } : {}), at: performance.now() }));
+  socket.onAny((event, payload, ...more) =>
+    received.push({ event, payload, ...(more.length ? { more } : {}), at: performance.now() }),
+  );
   // As the browser does (app/components/realtime/RealtimeProvider.tsx): on "resync", re-read the
   // inbox; and, when asked, on every hello after the first (a reconnect).
   // The whole inbox, page by page (the UI reads the newest page and pages on as the user scrolls).
@@ -238,7 +289,9 @@ export async function connectSocket(
     const items: unknown[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const inbox: ApiResponse = await client.get(`/api/notifications?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const inbox: ApiResponse = await client.get(
+        `/api/notifications?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       if (inbox.status !== 200) return;
       items.push(...inbox.body.items);
       cursor = inbox.body.nextCursor;
@@ -271,7 +324,12 @@ export async function connectSocket(
 }
 
 /** Polls until check() returns a value (not undefined/false), or fails with `what`. */
-export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -281,4 +339,5 @@ export async function eventually<T>(what: string, check: () => T | undefined | f
   }
 }
 
-export const notifications = (received: Received[]) => received.filter((r) => r.event === "notification").map((r) => r.payload);
+export const notifications = (received: Received[]) =>
+  received.filter((r) => r.event === "notification").map((r) => r.payload);

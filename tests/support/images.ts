@@ -22,7 +22,10 @@ async function gradient(width: number, height: number, channels: 3 | 4 = 3): Pro
 export async function phoneJpeg(width = 2000, height = 1500): Promise<Buffer> {
   return (await gradient(width, height))
     .jpeg({ quality: 90 })
-    .withExif({ IFD0: { Make: "TestPhone", Model: "Likes 1" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+    .withExif({
+      IFD0: { Make: "TestPhone", Model: "Likes 1" },
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" },
+    })
     .withMetadata({ orientation: 6 })
     .toBuffer();
 }

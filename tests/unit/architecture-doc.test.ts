@@ -12,7 +12,20 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const DOCS = ["docs/architecture.md", "README.md"] as const;
 
 /** Top-level folders whose files the documents name; a word like `user:<id>` is not a path. */
-const PATH_ROOTS = ["app", "server", "workers", "scripts", "prisma", "nginx", "e2e", "tests", "types", "docs", "public", ".ci"];
+const PATH_ROOTS = [
+  "app",
+  "server",
+  "workers",
+  "scripts",
+  "prisma",
+  "nginx",
+  "e2e",
+  "tests",
+  "types",
+  "docs",
+  "public",
+  ".ci",
+];
 /** Top-level files, named bare. */
 const TOP_LEVEL_FILES = new Set([
   "docker-compose.yml",
@@ -105,7 +118,13 @@ describe("the architecture documents", () => {
     const opened = diagram.split("\n").filter((l) => /^\s*(opt|alt|loop|par|critical|break|rect)\b/.test(l)).length;
     const closed = diagram.split("\n").filter((l) => /^\s*end\s*$/.test(l)).length;
     assert.equal(closed, opened, "every opt/alt/loop block has its end");
-    for (const event of ["notification", "journey:hops", "journey:delivered", "notification:retracted", "Server-Timing"]) {
+    for (const event of [
+      "notification",
+      "journey:hops",
+      "journey:delivered",
+      "notification:retracted",
+      "Server-Timing",
+    ]) {
       assert.ok(diagram.includes(event), `the diagram shows ${event}`);
     }
   });
@@ -136,13 +155,20 @@ describe("the architecture documents", () => {
       "[ADR 015](decisions/015-trace-context.md), [site](https://example.com/a/b.md), [here](#tracing)",
       "```sh\ngrep -r x `server/in-a-fence.ts`\n```",
     ].join("\n");
-    assert.deepEqual(codePaths(sample).sort(), ["app/api/**", "docker-compose.yml", "scripts/stack.ts", "server/likes.ts"]);
+    assert.deepEqual(codePaths(sample).sort(), [
+      "app/api/**",
+      "docker-compose.yml",
+      "scripts/stack.ts",
+      "server/likes.ts",
+    ]);
     assert.deepEqual(linkPaths(sample, "docs/architecture.md"), ["docs/decisions/015-trace-context.md"]);
     assert.equal(exists("server/no-such-file.ts"), false);
     assert.equal(exists("app/api/**"), true);
-    assert.deepEqual(mermaidHazards("sequenceDiagram\n  A->>B: fine, colons: ok\n  %% a comment; fine\n  A->>B: x; y\n  B->>A: say \"hi"), [
-      "  A->>B: x; y",
-      '  B->>A: say "hi',
-    ]);
+    assert.deepEqual(
+      mermaidHazards(
+        'sequenceDiagram\n  A->>B: fine, colons: ok\n  %% a comment; fine\n  A->>B: x; y\n  B->>A: say "hi',
+      ),
+      ["  A->>B: x; y", '  B->>A: say "hi'],
+    );
   });
 });

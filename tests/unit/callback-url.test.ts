@@ -9,7 +9,18 @@ test("keeps same-site paths", () => {
 });
 
 test("refuses anything that could leave the site or loop", () => {
-  for (const bad of [null, undefined, "", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/\nfoo", "/signin", "/signin?callbackUrl=/"]) {
+  for (const bad of [
+    null,
+    undefined,
+    "",
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "/\nfoo",
+    "/signin",
+    "/signin?callbackUrl=/",
+  ]) {
     assert.equal(safeCallbackUrl(bad), "/", String(bad));
   }
 });

@@ -10,7 +10,10 @@ test("the browser says offline: the banner shows at once, whatever the socket th
 });
 
 test("the socket is down past the grace period: reconnecting", () => {
-  assert.equal(connectionBanner({ browserOnline: true, socketConnected: false, downPastGrace: true })?.reason, "reconnecting");
+  assert.equal(
+    connectionBanner({ browserOnline: true, socketConnected: false, downPastGrace: true })?.reason,
+    "reconnecting",
+  );
 });
 
 test("a socket down for less than the grace period, or connected, shows nothing", () => {

@@ -20,7 +20,8 @@ test("scripts need the nonce: no 'unsafe-inline', and 'unsafe-eval' only for the
 });
 
 test("connect-src names this host's WebSocket URLs, and only for a plain host[:port]", () => {
-  const policy = (host: string | null) => directive(pageContentSecurityPolicy({ nonce: "n", host, dev: false }), "connect-src");
+  const policy = (host: string | null) =>
+    directive(pageContentSecurityPolicy({ nonce: "n", host, dev: false }), "connect-src");
   assert.equal(policy("localhost:8443"), "connect-src 'self' ws://localhost:8443 wss://localhost:8443");
   assert.equal(policy("[::1]:8080"), "connect-src 'self' ws://[::1]:8080 wss://[::1]:8080");
   // A Host header is the client's to choose: one that would add its own directives is left out.

@@ -11,15 +11,27 @@ test("a cursor round-trips", () => {
 });
 
 test("malformed cursors are a 400 invalid_request", () => {
-  const bad = ["%%%", Buffer.from("nonsense").toString("base64url"), Buffer.from("2026-01-01T00:00:00Z|id|extra").toString("base64url"), Buffer.from("not-a-date|abc").toString("base64url"), Buffer.from("2026-01-01T00:00:00Z|'; drop").toString("base64url")];
+  const bad = [
+    "%%%",
+    Buffer.from("nonsense").toString("base64url"),
+    Buffer.from("2026-01-01T00:00:00Z|id|extra").toString("base64url"),
+    Buffer.from("not-a-date|abc").toString("base64url"),
+    Buffer.from("2026-01-01T00:00:00Z|'; drop").toString("base64url"),
+  ];
   for (const raw of bad) {
-    assert.throws(() => decodeCursor(raw), (e: unknown) => e instanceof ApiError && e.status === 400 && e.code === "invalid_request", raw);
+    assert.throws(
+      () => decodeCursor(raw),
+      (e: unknown) => e instanceof ApiError && e.status === 400 && e.code === "invalid_request",
+      raw,
+    );
   }
 });
 
 test("older-than is a strict keyset on (createdAt, id)", () => {
   const c = { createdAt: new Date("2026-01-01T00:00:00Z"), id: "b" };
-  assert.deepEqual(olderThan(c), { OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: "b" } }] });
+  assert.deepEqual(olderThan(c), {
+    OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: "b" } }],
+  });
   assert.deepEqual(olderThan(null), {});
 });
 

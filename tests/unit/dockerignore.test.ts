@@ -45,10 +45,26 @@ test("comments, blank lines, ? and character classes", () => {
 
 test("this project's .dockerignore keeps what the image runs and leaves tests, secrets and state out", () => {
   const rules = parseDockerignore(readFileSync(path.join(ROOT, ".dockerignore"), "utf8"));
-  for (const kept of ["app/page.tsx", "server/main.ts", "workers/notifications.ts", "scripts/migrate.ts", "prisma/schema.prisma", "package.json", ".env.example"]) {
+  for (const kept of [
+    "app/page.tsx",
+    "server/main.ts",
+    "workers/notifications.ts",
+    "scripts/migrate.ts",
+    "prisma/schema.prisma",
+    "package.json",
+    ".env.example",
+  ]) {
     assert.equal(isExcluded(rules, kept), false, kept);
   }
-  for (const left of ["tests/support/harness.ts", "e2e/fixtures.ts", ".env", ".env.local", "node_modules/next/package.json", ".git/HEAD", "nginx/certs/key.pem"]) {
+  for (const left of [
+    "tests/support/harness.ts",
+    "e2e/fixtures.ts",
+    ".env",
+    ".env.local",
+    "node_modules/next/package.json",
+    ".git/HEAD",
+    "nginx/certs/key.pem",
+  ]) {
     assert.equal(isExcluded(rules, left), true, left);
   }
 });

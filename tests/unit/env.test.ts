@@ -29,7 +29,12 @@ test("a complete environment parses, with defaults filled in", () => {
 });
 
 test("missing variables are named", () => {
-  assert.deepEqual(problems({}).map((p) => p.split(":")[0]).sort(), ["DATABASE_URL", "NEXTAUTH_SECRET", "REDIS_URL"]);
+  assert.deepEqual(
+    problems({})
+      .map((p) => p.split(":")[0])
+      .sort(),
+    ["DATABASE_URL", "NEXTAUTH_SECRET", "REDIS_URL"],
+  );
   assert.match(problems({ ...valid, DATABASE_URL: "" })[0]!, /^DATABASE_URL: is required/);
 });
 

@@ -37,7 +37,13 @@ test("the request carries our traceparent and the click hop; the answer's Server
   const result = await sendTracedLike(deps, { id: "p1", author: { username: "bob" } }, true, 988);
   assert.deepEqual(result, { postId: "p1", liked: true, likeCount: 1 }, "the caller gets the plain answer");
   assert.deepEqual(statesWhileSending, ["sending"], "the journey shows before the answer");
-  assert.deepEqual(sent, [{ postId: "p1", liked: true, trace: { traceparent: `00-${OUR_TRACE}-${"1f".repeat(8)}-01`, tracestate: "likes=click:12" } }]);
+  assert.deepEqual(sent, [
+    {
+      postId: "p1",
+      liked: true,
+      trace: { traceparent: `00-${OUR_TRACE}-${"1f".repeat(8)}-01`, tracestate: "likes=click:12" },
+    },
+  ]);
   const [journey] = journeys.getSnapshot();
   assert.equal(journey!.traceId, OUR_TRACE);
   assert.equal(journey!.counterpart, "bob");
@@ -70,7 +76,11 @@ test("a failure ends the journey with the reason and reaches the caller unchange
 });
 
 test("without a journey store the like still goes out, traced", async () => {
-  const { deps, sent } = harness(async () => ({ result: { postId: "p1", liked: true, likeCount: 1 }, serverTiming: null, traceresponse: null }));
+  const { deps, sent } = harness(async () => ({
+    result: { postId: "p1", liked: true, likeCount: 1 },
+    serverTiming: null,
+    traceresponse: null,
+  }));
   const result = await sendTracedLike({ ...deps, journeys: null }, { id: "p1" }, true, 1000);
   assert.equal(result.liked, true);
   assert.equal(sent.length, 1);

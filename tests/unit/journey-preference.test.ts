@@ -5,7 +5,11 @@ import { StoredFlag } from "../../app/lib/journey-preference";
 
 function memoryStorage() {
   const items = new Map<string, string>();
-  return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), items };
+  return {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    items,
+  };
 }
 
 test("closed by default, remembered once set, and subscribers hear it", () => {

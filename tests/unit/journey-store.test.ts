@@ -12,10 +12,20 @@ function clockedStore() {
   return store;
 }
 
-const answered = (traceId: string, hops = {}) => ({ answeredTraceId: traceId, hops, roundTripMs: 20, appMs: 9, wroteEvent: true });
+const answered = (traceId: string, hops = {}) => ({
+  answeredTraceId: traceId,
+  hops,
+  roundTripMs: 20,
+  appMs: 9,
+  wroteEvent: true,
+});
 
 test("a measured figure wins; a null only fills a gap", () => {
-  assert.deepEqual(mergeHops({ click: 3, nginx: null }, { click: 4, nginx: 0.5, route: null }), { click: 4, nginx: 0.5, route: null });
+  assert.deepEqual(mergeHops({ click: 3, nginx: null }, { click: 4, nginx: 0.5, route: null }), {
+    click: 4,
+    nginx: 0.5,
+    route: null,
+  });
   assert.deepEqual(mergeHops({ postgres: 3 }, { postgres: null }), { postgres: 3 });
   assert.deepEqual(mergeHops({}, { queue: undefined }), {});
 });
@@ -33,7 +43,18 @@ test("liker side: click, answer, worker's hops, then the owner's two, all on one
   assert.equal(journey!.side, "liker");
   assert.equal(journey!.counterpart, "bob");
   // The worker's copy of the click is in whole ms; this tab's own, finer figure stays.
-  assert.deepEqual(journey!.hops, { click: 4.3, nginx: 0.3, route: 1, session: 2, postgres: 3, outbox: 1, queue: 2, worker: 5, socket: 6, render: 7 });
+  assert.deepEqual(journey!.hops, {
+    click: 4.3,
+    nginx: 0.3,
+    route: 1,
+    session: 2,
+    postgres: 3,
+    outbox: 1,
+    queue: 2,
+    worker: 5,
+    socket: 6,
+    render: 7,
+  });
   assert.deepEqual(journey!.request, { state: "answered", roundTripMs: 20, appMs: 9, wroteEvent: true });
 });
 
@@ -99,12 +120,19 @@ test("the same trace on both sides stays two journeys", () => {
   const id = trace(8);
   store.likeSent({ traceId: id, postId: "p1", liked: true, counterpart: "me", clickMs: 1 });
   store.delivered({ traceId: id, liked: true, postId: "p1", counterpart: "me", hops: {} });
-  assert.deepEqual(store.getSnapshot().map((j) => j.side).sort(), ["liker", "owner"]);
+  assert.deepEqual(
+    store
+      .getSnapshot()
+      .map((j) => j.side)
+      .sort(),
+    ["liker", "owner"],
+  );
 });
 
 test("newest first, ten at most; late hops for a dropped journey do not bring it back", () => {
   const store = clockedStore();
-  for (let i = 1; i <= MAX_JOURNEYS + 2; i++) store.likeSent({ traceId: trace(100 + i), postId: "p", liked: true, counterpart: null, clickMs: i });
+  for (let i = 1; i <= MAX_JOURNEYS + 2; i++)
+    store.likeSent({ traceId: trace(100 + i), postId: "p", liked: true, counterpart: null, clickMs: i });
   const ids = store.getSnapshot().map((j) => j.traceId);
   assert.equal(ids.length, MAX_JOURNEYS);
   assert.equal(ids[0], trace(100 + MAX_JOURNEYS + 2));

@@ -5,18 +5,49 @@ import type { Journey } from "../../app/lib/journey-store";
 import { formatMs, msAttribute, waterfall } from "../../app/lib/journey-waterfall";
 import { JOURNEY_HOPS } from "../../types/journey";
 
-const ALL = { click: 4, nginx: 0.5, route: 1, session: 2, postgres: 3, outbox: 1, queue: 2, worker: 5, socket: 6, render: 7 };
+const ALL = {
+  click: 4,
+  nginx: 0.5,
+  route: 1,
+  session: 2,
+  postgres: 3,
+  outbox: 1,
+  queue: 2,
+  worker: 5,
+  socket: 6,
+  render: 7,
+};
 
 function journey(patch: Partial<Journey>): Journey {
-  return { traceId: "a".repeat(32), side: "liker", liked: true, postId: "p1", counterpart: "bob", hops: {}, firstSeenAt: 0, request: null, ...patch };
+  return {
+    traceId: "a".repeat(32),
+    side: "liker",
+    liked: true,
+    postId: "p1",
+    counterpart: "bob",
+    hops: {},
+    firstSeenAt: 0,
+    request: null,
+    ...patch,
+  };
 }
 
-const notes = (j: Journey, viewer: string | null = "alice") => Object.fromEntries(waterfall(j, viewer).rows.map((r) => [r.id, r.ms ?? r.note]));
+const notes = (j: Journey, viewer: string | null = "alice") =>
+  Object.fromEntries(waterfall(j, viewer).rows.map((r) => [r.id, r.ms ?? r.note]));
 
 test("every hop in order, each bar starting where the ones before it ended", () => {
-  const view = waterfall(journey({ hops: ALL, request: { state: "answered", roundTripMs: 20, appMs: 9, wroteEvent: true } }), "alice");
-  assert.deepEqual(view.rows.map((r) => r.id), JOURNEY_HOPS.map((h) => h.id));
-  assert.deepEqual(view.rows.map((r) => r.startMs), [0, 4, 4.5, 5.5, 7.5, 10.5, 11.5, 13.5, 18.5, 24.5]);
+  const view = waterfall(
+    journey({ hops: ALL, request: { state: "answered", roundTripMs: 20, appMs: 9, wroteEvent: true } }),
+    "alice",
+  );
+  assert.deepEqual(
+    view.rows.map((r) => r.id),
+    JOURNEY_HOPS.map((h) => h.id),
+  );
+  assert.deepEqual(
+    view.rows.map((r) => r.startMs),
+    [0, 4, 4.5, 5.5, 7.5, 10.5, 11.5, 13.5, 18.5, 24.5],
+  );
   assert.equal(view.totalMs, 31.5);
   assert.equal(view.complete, true);
   assert.equal(view.title, "You liked @bob's photo");
@@ -27,7 +58,10 @@ test("every hop in order, each bar starting where the ones before it ended", () 
 test("liker side while the request is out: everything after the click is waiting", () => {
   const view = waterfall(journey({ hops: { click: 3 }, request: { state: "sending" } }), "alice");
   assert.equal(view.status.text, "Sending…");
-  assert.deepEqual(view.rows.map((r) => r.waiting), [false, true, true, true, true, true, true, true, true, true]);
+  assert.deepEqual(
+    view.rows.map((r) => r.waiting),
+    [false, true, true, true, true, true, true, true, true, true],
+  );
   assert.equal(view.rows[1]!.note, "waiting for the answer");
 });
 
@@ -44,7 +78,10 @@ test("liker side after the answer: waiting for the worker, then for the owner's 
 
 test("no event written: one's own photo, or nothing changed; nothing is left waiting", () => {
   const request = { state: "answered", roundTripMs: 20, appMs: 9, wroteEvent: false } as const;
-  const own = waterfall(journey({ counterpart: "alice", hops: { click: 1, route: 1, session: 1, postgres: 1 }, request }), "alice");
+  const own = waterfall(
+    journey({ counterpart: "alice", hops: { click: 1, route: 1, session: 1, postgres: 1 }, request }),
+    "alice",
+  );
   assert.equal(own.title, "You liked your own photo");
   assert.deepEqual(own.status, { tone: "quiet", text: "Your own photo: no notification" });
   assert.equal(own.rows.find((r) => r.id === "outbox")!.note, "your own photo: no notification");
@@ -54,7 +91,10 @@ test("no event written: one's own photo, or nothing changed; nothing is left wai
 });
 
 test("a failed request says why, and so do its hops", () => {
-  const view = waterfall(journey({ hops: { click: 2 }, request: { state: "failed", error: "Couldn't reach the server." } }), "alice");
+  const view = waterfall(
+    journey({ hops: { click: 2 }, request: { state: "failed", error: "Couldn't reach the server." } }),
+    "alice",
+  );
   assert.deepEqual(view.status, { tone: "error", text: "Couldn't reach the server." });
   assert.equal(view.rows[3]!.note, "request failed");
   assert.ok(view.rows.every((r) => !r.waiting));
@@ -65,9 +105,18 @@ test("owner side: titles for a like and a retraction, and the two local hops whi
   assert.equal(arriving.title, "@alice liked your photo");
   assert.equal(arriving.status.text, "Arriving…");
   assert.equal(arriving.rows.find((r) => r.id === "render")!.note, "measuring…");
-  assert.equal(waterfall(journey({ side: "owner", liked: false, counterpart: "alice" }), "bob").title, "@alice took back their like");
-  assert.equal(waterfall(journey({ side: "owner", liked: false, counterpart: null }), "bob").title, "A like on your photo was taken back");
-  assert.deepEqual(waterfall(journey({ side: "owner", counterpart: "alice", hops: ALL }), "bob").status, { tone: "done", text: "On your screen" });
+  assert.equal(
+    waterfall(journey({ side: "owner", liked: false, counterpart: "alice" }), "bob").title,
+    "@alice took back their like",
+  );
+  assert.equal(
+    waterfall(journey({ side: "owner", liked: false, counterpart: null }), "bob").title,
+    "A like on your photo was taken back",
+  );
+  assert.deepEqual(waterfall(journey({ side: "owner", counterpart: "alice", hops: ALL }), "bob").status, {
+    tone: "done",
+    text: "On your screen",
+  });
 });
 
 test("a hop the server could not measure says so, and is not waited for", () => {

@@ -153,7 +153,10 @@ test("each request is told the time of the latest click before it was sent", asy
     () => now,
   );
   queue.toggle(); // at 100: sent at once
-  assert.deepEqual(sent.map(({ target, clickedAt }) => ({ target, clickedAt })), [{ target: true, clickedAt: 100 }]);
+  assert.deepEqual(
+    sent.map(({ target, clickedAt }) => ({ target, clickedAt })),
+    [{ target: true, clickedAt: 100 }],
+  );
   now = 150;
   queue.toggle(); // unlike, while the like is in flight
   now = 170;
@@ -162,7 +165,10 @@ test("each request is told the time of the latest click before it was sent", asy
   queue.toggle(); // unlike: the follow-up request comes from this click
   sent.shift()!.resolve({ liked: true, likeCount: 1 });
   await new Promise((r) => setImmediate(r));
-  assert.deepEqual(sent.map(({ target, clickedAt }) => ({ target, clickedAt })), [{ target: false, clickedAt: 190 }]);
+  assert.deepEqual(
+    sent.map(({ target, clickedAt }) => ({ target, clickedAt })),
+    [{ target: false, clickedAt: 190 }],
+  );
   now = 300;
   sent.shift()!.resolve({ liked: false, likeCount: 0 });
   await new Promise((r) => setImmediate(r));

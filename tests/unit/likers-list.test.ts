@@ -52,7 +52,10 @@ test("with nothing older kept, the fresh page's cursor continues the list", () =
 
 test("someone who unliked and liked again moves to the top, listed once", () => {
   const again = liker("d", 9);
-  const list = mergeFirstPage({ items: [f, e, d, c, b], nextCursor: "after-b" }, { items: [again, f, e], nextCursor: "after-e" });
+  const list = mergeFirstPage(
+    { items: [f, e, d, c, b], nextCursor: "after-b" },
+    { items: [again, f, e], nextCursor: "after-e" },
+  );
   assert.deepEqual(names(list), ["d", "f", "e", "c", "b"]);
 });
 

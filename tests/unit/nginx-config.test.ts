@@ -25,7 +25,8 @@ async function templates(): Promise<Map<string, string>> {
 
 describe("renderTemplate", () => {
   test("replaces ${NGINX_*} and leaves nginx's own variables and other names alone", () => {
-    const template = "listen ${NGINX_PORT}; proxy_set_header Host $http_host; root ${HOME}; $NGINX_PORT ${nginx_port} $request_id";
+    const template =
+      "listen ${NGINX_PORT}; proxy_set_header Host $http_host; root ${HOME}; $NGINX_PORT ${nginx_port} $request_id";
     assert.equal(
       renderTemplate(template, { NGINX_PORT: "8080", HOME: "/root" }),
       "listen 8080; proxy_set_header Host $http_host; root ${HOME}; $NGINX_PORT ${nginx_port} $request_id",
@@ -46,13 +47,17 @@ describe("nginx/templates and nginx/defaults.env", () => {
 
   test("every template variable has a default, and every default is used", async () => {
     const used = new Set<string>();
-    for (const text of (await templates()).values()) for (const m of text.matchAll(/\$\{(NGINX_[A-Z0-9_]+)\}/g)) used.add(m[1] as string);
+    for (const text of (await templates()).values())
+      for (const m of text.matchAll(/\$\{(NGINX_[A-Z0-9_]+)\}/g)) used.add(m[1] as string);
     const defaults = Object.keys(await defaultTemplateVariables());
     assert.deepEqual([...used].sort(), defaults.sort());
   });
 
   test("defaults.env parsing refuses quotes and stray lines", () => {
-    assert.deepEqual(parseDefaultsEnv("# c\nNGINX_A=server app:3000;\n\nNGINX_B=20r/s\n"), { NGINX_A: "server app:3000;", NGINX_B: "20r/s" });
+    assert.deepEqual(parseDefaultsEnv("# c\nNGINX_A=server app:3000;\n\nNGINX_B=20r/s\n"), {
+      NGINX_A: "server app:3000;",
+      NGINX_B: "20r/s",
+    });
     assert.throws(() => parseDefaultsEnv('NGINX_A="x"'), /line 1/);
     assert.throws(() => parseDefaultsEnv("OTHER=1"), /line 1/);
   });
@@ -66,17 +71,28 @@ describe("parity with the container", () => {
     envsubst "$defined_envs"`;
   const hasEnvsubst = spawnSync("sh", ["-c", "command -v envsubst"]).status === 0;
 
-  test("renderTemplate gives what the image's envsubst gives", { skip: hasEnvsubst ? false : "envsubst missing (apt-get install gettext-base)" }, async () => {
-    const variables = await defaultTemplateVariables();
-    for (const [name, text] of await templates()) {
-      const ours = renderTemplate(text, variables);
-      // A container's environment, not this process's (Next's types insist on NODE_ENV, hence the cast).
-      const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/root", HOSTNAME: "nginx-1", NGINX_ENVSUBST_FILTER: "^NGINX_", NGINX_VERSION: "1.27.5", ...variables } as unknown as NodeJS.ProcessEnv;
-      const image = spawnSync("sh", ["-c", officialEnvsubst], { env, input: text, encoding: "utf8" });
-      assert.equal(image.status, 0, image.stderr);
-      assert.equal(ours, image.stdout, `${name} renders differently`);
-    }
-  });
+  test(
+    "renderTemplate gives what the image's envsubst gives",
+    { skip: hasEnvsubst ? false : "envsubst missing (apt-get install gettext-base)" },
+    async () => {
+      const variables = await defaultTemplateVariables();
+      for (const [name, text] of await templates()) {
+        const ours = renderTemplate(text, variables);
+        // A container's environment, not this process's (Next's types insist on NODE_ENV, hence the cast).
+        const env = {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: "/root",
+          HOSTNAME: "nginx-1",
+          NGINX_ENVSUBST_FILTER: "^NGINX_",
+          NGINX_VERSION: "1.27.5",
+          ...variables,
+        } as unknown as NodeJS.ProcessEnv;
+        const image = spawnSync("sh", ["-c", officialEnvsubst], { env, input: text, encoding: "utf8" });
+        assert.equal(image.status, 0, image.stderr);
+        assert.equal(ours, image.stdout, `${name} renders differently`);
+      }
+    },
+  );
 });
 
 describe("local rendering", () => {
@@ -113,7 +129,10 @@ describe("local rendering", () => {
 
   test("upstreams and rates are validated before they reach nginx syntax", async () => {
     const cert = { cert: "/c.pem", key: "/k.pem" };
-    await assert.rejects(localTemplateVariables({ ...options, upstreams: ["127.0.0.1:3000; evil"] }, cert), /host:port/);
+    await assert.rejects(
+      localTemplateVariables({ ...options, upstreams: ["127.0.0.1:3000; evil"] }, cert),
+      /host:port/,
+    );
     await assert.rejects(localTemplateVariables({ ...options, upstreams: [] }, cert), /at least one/);
     await assert.rejects(localTemplateVariables({ ...options, apiRatePerSecond: 0.5 }, cert), /whole number/);
     // nginx refuses an explicit burst=0

@@ -23,7 +23,10 @@ function startStub(name: string, seen: Seen[]): Promise<{ server: http.Server; a
     req.on("end", () => {
       if (req.url === "/a-page") {
         // A page brings its own policy, as proxy.ts does for every page.
-        res.writeHead(200, { "content-type": "text/html", "content-security-policy": "script-src 'nonce-abc' 'strict-dynamic'" });
+        res.writeHead(200, {
+          "content-type": "text/html",
+          "content-security-policy": "script-src 'nonce-abc' 'strict-dynamic'",
+        });
         res.end("<!doctype html><title>page</title>");
         return;
       }
@@ -39,7 +42,9 @@ function startStub(name: string, seen: Seen[]): Promise<{ server: http.Server; a
   // What Socket.IO's server does at the transport level: accept the upgrade.
   server.on("upgrade", (req, socket) => {
     seen.push({ name, method: "UPGRADE", url: req.url ?? "", headers: req.headers });
-    socket.end("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+    socket.end(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+    );
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
@@ -60,14 +65,23 @@ async function freePort(): Promise<number> {
 type Reply = { status: number; headers: IncomingHttpHeaders; body: Buffer };
 
 /** One request on a fresh connection (no agent), accepting the self-signed certificate. */
-function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Reply> {
+function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<Reply> {
   const client = url.startsWith("https:") ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method: init.method ?? "GET", headers: init.headers, agent: false, rejectUnauthorized: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = client.request(
+      url,
+      { method: init.method ?? "GET", headers: init.headers, agent: false, rejectUnauthorized: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
     req.on("error", (error: NodeJS.ErrnoException) => {
       // nginx answers 413 before reading the body and may close while we are still sending it.
       if (error.code === "EPIPE" || error.code === "ECONNRESET") return;
@@ -106,8 +120,22 @@ describe("nginx in front of two app instances", () => {
     const b = await startStub("b", seen);
     stubs.push(a.server, b.server);
     const upstreams = [a.address, b.address];
-    nginx = await startNginx({ runDir: path.join(runDir, "main"), httpPort: await freePort(), httpsPort: await freePort(), upstreams, apiRatePerSecond: 1000, apiBurst: 1000 });
-    strictApi = await startNginx({ runDir: path.join(runDir, "strict-api"), httpPort: await freePort(), httpsPort: await freePort(), upstreams, apiRatePerSecond: 1, apiBurst: 3 });
+    nginx = await startNginx({
+      runDir: path.join(runDir, "main"),
+      httpPort: await freePort(),
+      httpsPort: await freePort(),
+      upstreams,
+      apiRatePerSecond: 1000,
+      apiBurst: 1000,
+    });
+    strictApi = await startNginx({
+      runDir: path.join(runDir, "strict-api"),
+      httpPort: await freePort(),
+      httpsPort: await freePort(),
+      upstreams,
+      apiRatePerSecond: 1,
+      apiBurst: 3,
+    });
     strictSignin = await startNginx({
       runDir: path.join(runDir, "strict-signin"),
       httpPort: await freePort(),
@@ -148,7 +176,9 @@ describe("nginx in front of two app instances", () => {
 
   test("the app sees the browser's host and port, scheme, address and request id", async () => {
     const port = new URL(httpsUrl).port;
-    const reply = await request(`${httpsUrl}/api/echo`, { headers: { "X-Request-Id": "trace-0123456789", "X-Forwarded-For": "6.6.6.6" } });
+    const reply = await request(`${httpsUrl}/api/echo`, {
+      headers: { "X-Request-Id": "trace-0123456789", "X-Forwarded-For": "6.6.6.6" },
+    });
     assert.equal(reply.status, 200);
     const { headers } = json(reply) as { headers: Record<string, string> };
     assert.equal(headers.host, `localhost:${port}`);
@@ -170,7 +200,11 @@ describe("nginx in front of two app instances", () => {
   test("a browser's traceparent: nginx keeps its trace id and names its own span as the parent", async () => {
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     const reply = await request(`${httpUrl}/api/echo`, {
-      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, tracestate: "likes=click:12", "X-Request-Start": "t=1" },
+      headers: {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        tracestate: "likes=click:12",
+        "X-Request-Start": "t=1",
+      },
     });
     const { headers } = json(reply) as { headers: Record<string, string> };
     const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(headers.traceparent ?? "");
@@ -184,7 +218,12 @@ describe("nginx in front of two app instances", () => {
   });
 
   test("no traceparent, or an invalid one: nginx starts a trace whose id is its request id", async () => {
-    for (const traceparent of [undefined, "garbage", `00-${"0".repeat(32)}-00f067aa0ba902b7-01`, `00-4bf92f3577b34da6a3ce929d0e0e4736-${"0".repeat(16)}-01`]) {
+    for (const traceparent of [
+      undefined,
+      "garbage",
+      `00-${"0".repeat(32)}-00f067aa0ba902b7-01`,
+      `00-4bf92f3577b34da6a3ce929d0e0e4736-${"0".repeat(16)}-01`,
+    ]) {
       const reply = await request(`${httpUrl}/api/echo`, { headers: traceparent ? { traceparent } : {} });
       const { headers } = json(reply) as { headers: Record<string, string> };
       const requestId = String(reply.headers["x-request-id"]);
@@ -214,7 +253,10 @@ describe("nginx in front of two app instances", () => {
   test("CSP allows WebSocket to this very host", async () => {
     const reply = await request(`${httpUrl}/`);
     const host = new URL(httpUrl).host;
-    assert.match(String(reply.headers["content-security-policy"]), new RegExp(`connect-src 'self' ws://${host} wss://${host};`));
+    assert.match(
+      String(reply.headers["content-security-policy"]),
+      new RegExp(`connect-src 'self' ws://${host} wss://${host};`),
+    );
   });
 
   test("build assets: cached for a year and gzipped", async () => {
@@ -264,7 +306,11 @@ describe("nginx in front of two app instances", () => {
   });
 
   test("a body over 1 MiB: 413 with the API's JSON error", async () => {
-    const reply = await request(`${httpUrl}/api/notifications/read`, { method: "POST", headers: { "Content-Type": "application/json" }, body: Buffer.alloc(1_100_000, 97) });
+    const reply = await request(`${httpUrl}/api/notifications/read`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: Buffer.alloc(1_100_000, 97),
+    });
     assert.equal(reply.status, 413);
     assert.match(String(reply.headers["content-type"]), /^application\/json/);
     assert.deepEqual(json(reply), { error: { code: "payload_too_large", message: "Request body over 1 MiB." } });
@@ -272,9 +318,17 @@ describe("nginx in front of two app instances", () => {
   });
 
   test("posting a photo may send up to 11 MiB (the app counts the exact 10 MB); past that, 413 saying so", async () => {
-    const passed = await request(`${httpUrl}/api/posts`, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: Buffer.alloc(5_000_000, 97) });
+    const passed = await request(`${httpUrl}/api/posts`, {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      body: Buffer.alloc(5_000_000, 97),
+    });
     assert.equal(passed.status, 200, "reaches the app");
-    const refused = await request(`${httpUrl}/api/posts`, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=x" }, body: Buffer.alloc(11 * 1024 * 1024 + 1, 97) });
+    const refused = await request(`${httpUrl}/api/posts`, {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      body: Buffer.alloc(11 * 1024 * 1024 + 1, 97),
+    });
     assert.equal(refused.status, 413);
     assert.deepEqual(json(refused), { error: { code: "payload_too_large", message: "Photos can be up to 10 MB." } });
     assertSecurityHeaders(refused);
@@ -288,7 +342,10 @@ describe("nginx in front of two app instances", () => {
       statuses.push(reply.status);
       if (reply.status === 429) limited ??= reply;
     }
-    assert.ok(statuses.slice(0, 4).every((s) => s === 200), `burst of 3 on top of 1 r/s allowed: ${statuses}`);
+    assert.ok(
+      statuses.slice(0, 4).every((s) => s === 200),
+      `burst of 3 on top of 1 r/s allowed: ${statuses}`,
+    );
     assert.ok(limited, `some request refused: ${statuses}`);
     assert.equal(limited.headers["retry-after"], "1");
     assert.equal(limited.headers["cache-control"], "no-store");
@@ -314,14 +371,32 @@ describe("nginx in front of two app instances", () => {
 
   test("what nginx refuses itself: /api gets the JSON shape, pages get our page, each with its status", async () => {
     const before = seen.length;
-    const cases: { what: string; path: string; init?: Parameters<typeof request>[1]; status: number; code: string }[] = [
-      { what: "NUL in the path", path: "/api/posts/a%00b", status: 400, code: "invalid_request" },
-      { what: "invalid percent-encoding", path: "/api/posts/%ZZ", status: 400, code: "invalid_request" },
-      { what: "a URL over nginx's buffers", path: `/api/posts/${"a".repeat(9000)}`, status: 414, code: "invalid_request" },
-      { what: "a header over nginx's buffers", path: "/api/posts", init: { headers: { "X-Big": "a".repeat(9000) } }, status: 431, code: "invalid_request" },
-      { what: "a cookie over nginx's buffers", path: "/api/posts", init: { headers: { Cookie: `c=${"a".repeat(9000)}` } }, status: 431, code: "invalid_request" },
-      { what: "TRACE", path: "/api/posts", init: { method: "TRACE" }, status: 405, code: "method_not_allowed" },
-    ];
+    const cases: { what: string; path: string; init?: Parameters<typeof request>[1]; status: number; code: string }[] =
+      [
+        { what: "NUL in the path", path: "/api/posts/a%00b", status: 400, code: "invalid_request" },
+        { what: "invalid percent-encoding", path: "/api/posts/%ZZ", status: 400, code: "invalid_request" },
+        {
+          what: "a URL over nginx's buffers",
+          path: `/api/posts/${"a".repeat(9000)}`,
+          status: 414,
+          code: "invalid_request",
+        },
+        {
+          what: "a header over nginx's buffers",
+          path: "/api/posts",
+          init: { headers: { "X-Big": "a".repeat(9000) } },
+          status: 431,
+          code: "invalid_request",
+        },
+        {
+          what: "a cookie over nginx's buffers",
+          path: "/api/posts",
+          init: { headers: { Cookie: `c=${"a".repeat(9000)}` } },
+          status: 431,
+          code: "invalid_request",
+        },
+        { what: "TRACE", path: "/api/posts", init: { method: "TRACE" }, status: 405, code: "method_not_allowed" },
+      ];
     for (const c of cases) {
       const api = await request(`${httpUrl}${c.path}`, c.init);
       assert.equal(api.status, c.status, c.what);
@@ -330,7 +405,10 @@ describe("nginx in front of two app instances", () => {
       assert.equal(api.headers["cache-control"], "no-store", c.what);
       assertSecurityHeaders(api);
       // A browser asks for pages with Accept: text/html.
-      const page = await request(`${httpUrl}${c.path.replace("/api/posts", "/p")}`, { ...c.init, headers: { ...c.init?.headers, Accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+      const page = await request(`${httpUrl}${c.path.replace("/api/posts", "/p")}`, {
+        ...c.init,
+        headers: { ...c.init?.headers, Accept: "text/html,application/xhtml+xml,*/*;q=0.8" },
+      });
       assert.equal(page.status, c.status, `${c.what}, page`);
       assert.match(String(page.headers["content-type"]), /^text\/html/, c.what);
       assert.match(page.body.toString(), /That request did not work/, c.what);
@@ -343,7 +421,9 @@ describe("nginx in front of two app instances", () => {
     }
     // A raw request line nginx cannot parse.
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(new URL(httpUrl).port), "127.0.0.1", () => socket.end("GET /api/posts/a b c HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+      const socket = net.connect(Number(new URL(httpUrl).port), "127.0.0.1", () =>
+        socket.end("GET /api/posts/a b c HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+      );
       let text = "";
       socket.on("data", (chunk: Buffer) => (text += chunk.toString()));
       socket.on("end", () => resolve(text));
@@ -362,7 +442,10 @@ describe("nginx in front of two app instances", () => {
     const api = await request(`${httpUrl}/api/posts`);
     assert.equal(api.status, 502);
     assert.equal(api.headers["retry-after"], "5");
-    assert.deepEqual(json(api).error, { code: "unavailable", message: "The service is temporarily unavailable; try again shortly." });
+    assert.deepEqual(json(api).error, {
+      code: "unavailable",
+      message: "The service is temporarily unavailable; try again shortly.",
+    });
     assertSecurityHeaders(api);
     for (const url of [`${httpUrl}/`, `${httpsUrl}/p/abc`]) {
       const page = await request(url, { headers: { Accept: "text/html" } });

@@ -27,7 +27,10 @@ class FakeInbox implements InboxServer {
   pageSize = 50;
   counts(): InboxCounts {
     const unread = this.items.filter((n) => !n.readAt);
-    return { unreadCount: unread.length, unseenCount: unread.filter((n) => Date.parse(n.createdAt) > this.seenAt).length };
+    return {
+      unreadCount: unread.length,
+      unseenCount: unread.filter((n) => Date.parse(n.createdAt) > this.seenAt).length,
+    };
   }
   async fetchLatest(): Promise<NotificationPage> {
     this.calls.push("fetch");
@@ -37,7 +40,8 @@ class FakeInbox implements InboxServer {
   }
   async markRead(which: { all: true } | { ids: string[] }): Promise<InboxCounts> {
     this.calls.push("read");
-    for (const n of this.items) if ("all" in which || which.ids.includes(n.id)) n.readAt ??= new Date(clock).toISOString();
+    for (const n of this.items)
+      if ("all" in which || which.ids.includes(n.id)) n.readAt ??= new Date(clock).toISOString();
     return this.counts();
   }
   async markSeen(): Promise<InboxCounts> {
@@ -64,7 +68,10 @@ test("a live arrival counts, toasts and is listed once, however often it is deli
   center.receive(n);
   assert.deepEqual(added, ["a"]);
   assert.deepEqual([center.getSnapshot().unreadCount, center.getSnapshot().unseenCount], [1, 1]);
-  assert.deepEqual(center.getSnapshot().toasts.map((t) => t.id), ["a"]);
+  assert.deepEqual(
+    center.getSnapshot().toasts.map((t) => t.id),
+    ["a"],
+  );
 });
 
 test("a quiet delivery (toast cooldown) is listed and counted without a toast", () => {
@@ -100,7 +107,10 @@ test("catch-up adds what was missed and drops what was retracted while the socke
   await center.catchUp();
   assert.deepEqual(added, ["missed"]);
   assert.deepEqual(removed, ["gone"]);
-  assert.deepEqual(center.getSnapshot().toasts.map((t) => t.id), ["missed"]);
+  assert.deepEqual(
+    center.getSnapshot().toasts.map((t) => t.id),
+    ["missed"],
+  );
   assert.equal(center.getSnapshot().unreadCount, 2);
 });
 
@@ -129,7 +139,11 @@ test("while the inbox is open: no toasts, the badge stays clear, the server hear
   const later = item("later");
   server.items.push(later);
   center.receive(later);
-  assert.deepEqual(center.getSnapshot().toasts.map((t) => t.id), ["later"], "closed: toasts again");
+  assert.deepEqual(
+    center.getSnapshot().toasts.map((t) => t.id),
+    ["later"],
+    "closed: toasts again",
+  );
   assert.equal(center.getSnapshot().unseenCount, 1);
 });
 
@@ -169,6 +183,9 @@ test("a catch-up after a retraction toasts nothing itself; a push it overtook st
   center.receive(quiet, { toast: false });
   center.receive(loud, { toast: true });
   center.receive(loud, { toast: true });
-  assert.deepEqual(center.getSnapshot().toasts.map((t) => t.id), ["loud"]);
+  assert.deepEqual(
+    center.getSnapshot().toasts.map((t) => t.id),
+    ["loud"],
+  );
   assert.equal(center.getSnapshot().unreadCount, 2, "counted once, by the catch-up");
 });

@@ -16,7 +16,10 @@ const until = async (what: string, check: () => boolean, timeoutMs = 10_000) => 
 
 /** A child that prints a line and stays up (or exits with `exitCode` at once). */
 function child(name: string, exitCode?: number): Proc {
-  const script = exitCode === undefined ? "console.log('up'); setInterval(() => {}, 1000)" : `console.log('failing'); process.exit(${exitCode})`;
+  const script =
+    exitCode === undefined
+      ? "console.log('up'); setInterval(() => {}, 1000)"
+      : `console.log('failing'); process.exit(${exitCode})`;
   return spawnProc(name, process.execPath, ["-e", script]);
 }
 
@@ -26,11 +29,16 @@ test("a child killed from outside is reported with its signal and last lines, th
   const first = child("svc");
   await until("first output", () => first.lines.includes("up"));
   let replaced: Proc | undefined;
-  supervisor.watch("svc", first, async () => {
-    const proc = child("svc");
-    await until("replacement output", () => proc.lines.includes("up"));
-    return proc;
-  }, (proc) => (replaced = proc));
+  supervisor.watch(
+    "svc",
+    first,
+    async () => {
+      const proc = child("svc");
+      await until("replacement output", () => proc.lines.includes("up"));
+      return proc;
+    },
+    (proc) => (replaced = proc),
+  );
 
   first.child.kill("SIGKILL");
   await until("the replacement", () => replaced !== undefined);
@@ -51,7 +59,13 @@ test("a child killed from outside is reported with its signal and last lines, th
 
 test("quick failures back off, doubling; a crash loop ends the restarts", async () => {
   const events: SupervisorEvent[] = [];
-  const supervisor = new Supervisor({ initialDelayMs: 10, maxDelayMs: 40, crashLoopExits: 5, crashLoopWindowMs: 60_000, onEvent: (e) => events.push(e) });
+  const supervisor = new Supervisor({
+    initialDelayMs: 10,
+    maxDelayMs: 40,
+    crashLoopExits: 5,
+    crashLoopWindowMs: 60_000,
+    onEvent: (e) => events.push(e),
+  });
   const start = async () => {
     const proc = child("flaky", 3);
     await until("it ran", () => proc.lines.includes("failing"));

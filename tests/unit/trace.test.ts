@@ -68,7 +68,15 @@ test("the scope follows async work, and the SQL comment names the trace", async 
 test("the browser's click time comes from tracestate, bounded", () => {
   assert.equal(clickMsFromTracestate("likes=click:12"), 12);
   assert.equal(clickMsFromTracestate("other=x, likes=click:0"), 0);
-  for (const bad of [null, "", "likes=click:-1", "likes=click:60001", "likes=click:1.5", "likes=clock:3", "likes=click:99999999"]) {
+  for (const bad of [
+    null,
+    "",
+    "likes=click:-1",
+    "likes=click:60001",
+    "likes=click:1.5",
+    "likes=clock:3",
+    "likes=click:99999999",
+  ]) {
     assert.equal(clickMsFromTracestate(bad), null, String(bad));
   }
 });
@@ -83,13 +91,17 @@ test("the nginx hop: from X-Request-Start to now, clamped at 0, refused when no 
 });
 
 test("Server-Timing lists the measured hops, then extra metrics, then the whole", async () => {
-  await runInTrace(continueTrace(null), async () => {
-    recordHop("nginx", 1.234);
-    await timed("session", async () => undefined);
-    await timed({ metric: "enqueue" }, async () => undefined);
-    const header = serverTimingHeader(currentScope()!, 7.891);
-    assert.match(header, /^nginx;dur=1\.23, session;dur=\d+(\.\d+)?, enqueue;dur=\d+(\.\d+)?, app;dur=7\.89$/);
-  }, { click: null });
+  await runInTrace(
+    continueTrace(null),
+    async () => {
+      recordHop("nginx", 1.234);
+      await timed("session", async () => undefined);
+      await timed({ metric: "enqueue" }, async () => undefined);
+      const header = serverTimingHeader(currentScope()!, 7.891);
+      assert.match(header, /^nginx;dur=1\.23, session;dur=\d+(\.\d+)?, enqueue;dur=\d+(\.\d+)?, app;dur=7\.89$/);
+    },
+    { click: null },
+  );
 });
 
 test("the worker's hops: stored ones kept, outbox and queue from the timestamps, never negative", () => {
@@ -101,15 +113,43 @@ test("the worker's hops: stored ones kept, outbox and queue from the timestamps,
     jobTakenAt: 1004,
     workerMs: 2.345,
   });
-  assert.deepEqual(hops, { click: 2, nginx: 1, route: 0.5, session: 0.7, postgres: 1.5, outbox: 1, queue: 3, worker: 2.35 });
+  assert.deepEqual(hops, {
+    click: 2,
+    nginx: 1,
+    route: 0.5,
+    session: 0.7,
+    postgres: 1.5,
+    outbox: 1,
+    queue: 3,
+    worker: 2.35,
+  });
   // A relayed job: no measured part, so the commit time is the row's, and Postgres was not timed.
-  const relayed = hopsUpToWorker({ stored: null, measured: undefined, eventCreatedAt: new Date(1000), jobAddedAt: 4000, jobTakenAt: 3999, workerMs: 1 });
+  const relayed = hopsUpToWorker({
+    stored: null,
+    measured: undefined,
+    eventCreatedAt: new Date(1000),
+    jobAddedAt: 4000,
+    jobTakenAt: 3999,
+    workerMs: 1,
+  });
   assert.deepEqual(relayed, { postgres: null, outbox: 3000, queue: 0, worker: 1 });
 });
 
 test("the owner's report is taken only when well formed", () => {
-  assert.deepEqual(parseDeliveryReport({ traceId: TRACE, socket: 1.234, render: 16 }), { traceId: TRACE, socket: 1.23, render: 16 });
-  for (const bad of [null, {}, { traceId: "x", socket: 1, render: 1 }, { traceId: TRACE, socket: -1, render: 1 }, { traceId: TRACE, socket: 1, render: Infinity }, { traceId: TRACE, socket: "1", render: 1 }, { traceId: TRACE, socket: 1, render: 70_000 }]) {
+  assert.deepEqual(parseDeliveryReport({ traceId: TRACE, socket: 1.234, render: 16 }), {
+    traceId: TRACE,
+    socket: 1.23,
+    render: 16,
+  });
+  for (const bad of [
+    null,
+    {},
+    { traceId: "x", socket: 1, render: 1 },
+    { traceId: TRACE, socket: -1, render: 1 },
+    { traceId: TRACE, socket: 1, render: Infinity },
+    { traceId: TRACE, socket: "1", render: 1 },
+    { traceId: TRACE, socket: 1, render: 70_000 },
+  ]) {
     assert.equal(parseDeliveryReport(bad), null, JSON.stringify(bad));
   }
 });

@@ -57,7 +57,11 @@ export function NewPostForm() {
       router.refresh();
     } catch (failure) {
       setPending(false);
-      setError(failure instanceof ApiError && failure.status === 413 ? `Photos can be up to ${MAX_PHOTO_LABEL}.` : describeApiError(failure));
+      setError(
+        failure instanceof ApiError && failure.status === 413
+          ? `Photos can be up to ${MAX_PHOTO_LABEL}.`
+          : describeApiError(failure),
+      );
     }
   }
 
@@ -65,11 +69,26 @@ export function NewPostForm() {
     <form className="new-post-form" onSubmit={onSubmit} aria-busy={pending} data-testid="new-post-form">
       <label className="photo-picker" data-has-photo={chosen ? "true" : undefined}>
         {/* eslint-disable-next-line @next/next/no-img-element -- a local blob: preview */}
-        {chosen && <img className="photo-picker__preview" src={chosen.previewUrl} alt="The photo you chose" data-testid="photo-preview" />}
+        {chosen && (
+          <img
+            className="photo-picker__preview"
+            src={chosen.previewUrl}
+            alt="The photo you chose"
+            data-testid="photo-preview"
+          />
+        )}
         <span className={chosen ? "photo-picker__change" : "photo-picker__prompt"}>
           {chosen ? "Choose another photo" : `Choose a photo — JPEG, PNG or WebP, up to ${MAX_PHOTO_LABEL}`}
         </span>
-        <input className="photo-picker__input" type="file" name="photo" accept={PHOTO_ACCEPT} onChange={onFileChange} disabled={pending} data-testid="photo-input" />
+        <input
+          className="photo-picker__input"
+          type="file"
+          name="photo"
+          accept={PHOTO_ACCEPT}
+          onChange={onFileChange}
+          disabled={pending}
+          data-testid="photo-input"
+        />
       </label>
 
       <label className="field">
@@ -95,7 +114,12 @@ export function NewPostForm() {
           {error}
         </p>
       )}
-      <button type="submit" className="button button--primary button--block" disabled={pending || captionLength > MAX_CAPTION_CHARS} data-testid="share-button">
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        disabled={pending || captionLength > MAX_CAPTION_CHARS}
+        data-testid="share-button"
+      >
         {pending && <span className="spinner" aria-hidden="true" />}
         {pending ? "Posting…" : "Share"}
       </button>

@@ -31,7 +31,10 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
   }, [posts]);
 
   useNewPosts(
-    useCallback((event: NewPostEvent) => setPending((current) => addPending(current, event, (id) => shownIds.current.has(id))), []),
+    useCallback(
+      (event: NewPostEvent) => setPending((current) => addPending(current, event, (id) => shownIds.current.has(id))),
+      [],
+    ),
   );
 
   /** Reads the newest page and puts what is new on top; if none of it overlaps, it replaces the list. */
@@ -48,7 +51,10 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
         setCursor(page.nextCursor);
       }
       setPending([]);
-      window.scrollTo({ top: 0, behavior: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+      window.scrollTo({
+        top: 0,
+        behavior: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
+      });
     } catch (error) {
       setNewError(describeApiError(error));
     } finally {
@@ -59,7 +65,13 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
   const pill =
     pending.length > 0 ? (
       <div className="new-posts" role="status">
-        <button type="button" className="new-posts__pill" data-testid="new-posts-pill" onClick={() => void showNewPosts()} disabled={showingNew}>
+        <button
+          type="button"
+          className="new-posts__pill"
+          data-testid="new-posts-pill"
+          onClick={() => void showNewPosts()}
+          disabled={showingNew}
+        >
           <ArrowUpIcon />
           {pending.length === 1 ? "1 new post" : `${pending.length} new posts`}
           <span className="new-posts__from"> from {describeAuthors(pending)}</span>
@@ -89,9 +101,12 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
     const sentinel = sentinelRef.current;
     // After a failure, wait for the reader to press the button rather than retrying in a loop.
     if (!sentinel || !cursor || loadError || typeof IntersectionObserver === "undefined") return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void loadMore();
-    }, { rootMargin: "800px 0px" });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void loadMore();
+      },
+      { rootMargin: "800px 0px" },
+    );
     observer.observe(sentinel);
     return () => observer.disconnect();
   }, [cursor, loadError, loadMore]);
@@ -122,7 +137,13 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
                 {loadError}
               </p>
             )}
-            <button type="button" className="button button--secondary" data-testid="load-more" onClick={() => void loadMore()} disabled={loading}>
+            <button
+              type="button"
+              className="button button--secondary"
+              data-testid="load-more"
+              onClick={() => void loadMore()}
+              disabled={loading}
+            >
               {loading ? "Loading…" : "Load more"}
             </button>
           </>

@@ -5,7 +5,15 @@
 import { useState, type Ref } from "react";
 import { HeartIcon } from "../icons";
 
-export function LikeButton({ liked, onToggle, ref }: { liked: boolean; onToggle: () => void; ref?: Ref<HTMLButtonElement> }) {
+export function LikeButton({
+  liked,
+  onToggle,
+  ref,
+}: {
+  liked: boolean;
+  onToggle: () => void;
+  ref?: Ref<HTMLButtonElement>;
+}) {
   // The pop animation plays on a click that likes, not when a liked post first renders.
   const [pop, setPop] = useState(false);
   return (

@@ -40,7 +40,10 @@ export function PostCard({ post, eager = false, variant = "feed" }: Props) {
   const onPage = variant === "page";
 
   const rereadPost = useCallback(() => {
-    api.getPost(post.id).then((fresh) => reconcile({ liked: fresh.likedByMe, likeCount: fresh.likeCount }), () => undefined);
+    api.getPost(post.id).then(
+      (fresh) => reconcile({ liked: fresh.likedByMe, likeCount: fresh.likeCount }),
+      () => undefined,
+    );
   }, [post.id, reconcile]);
 
   // Someone liked this photo (its owner is the one notified): re-read its count from the server.

@@ -44,7 +44,12 @@ export function PostPhoto({ src, alt, eager, onDoubleTap }: Props) {
   };
 
   return (
-    <div className="post-photo" data-testid="post-photo" onPointerUp={onPointerUp} onDoubleClick={(event) => doubleTapped(event.timeStamp)}>
+    <div
+      className="post-photo"
+      data-testid="post-photo"
+      onPointerUp={onPointerUp}
+      onDoubleClick={(event) => doubleTapped(event.timeStamp)}
+    >
       {/* eslint-disable-next-line @next/next/no-img-element -- local SVGs, nothing to optimise */}
       <img
         className="post-card__image"

@@ -9,7 +9,13 @@ import { Avatar } from "../Avatar";
 export function ProfileLink({ user }: { user: UserSummary }) {
   const href = profilePath(user.username);
   return (
-    <Link href={href} className="current-user" data-testid="profile-link" title="Your profile" aria-current={usePathname() === href ? "page" : undefined}>
+    <Link
+      href={href}
+      className="current-user"
+      data-testid="profile-link"
+      title="Your profile"
+      aria-current={usePathname() === href ? "page" : undefined}
+    >
       <Avatar user={user} size={28} />
       <span className="visually-hidden">Your profile: </span>
       <span data-testid="current-user" className="current-user__name">

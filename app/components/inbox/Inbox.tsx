@@ -52,7 +52,12 @@ export function Inbox({ initialPage }: { initialPage: NotificationPage }) {
     try {
       const page = await api.listNotifications({ cursor });
       center.markKnown(page.items);
-      setItems((current) => mergeNewestFirst(current, page.items.filter((n) => !center.isRetracted(n.id))));
+      setItems((current) =>
+        mergeNewestFirst(
+          current,
+          page.items.filter((n) => !center.isRetracted(n.id)),
+        ),
+      );
       setCursor(page.nextCursor);
     } catch (e) {
       setError(describeApiError(e));
@@ -91,7 +96,13 @@ export function Inbox({ initialPage }: { initialPage: NotificationPage }) {
     <section className="inbox" aria-labelledby="inbox-title">
       <div className="inbox__head">
         <h1 id="inbox-title">Notifications</h1>
-        <button type="button" className="button button--ghost" data-testid="mark-all-read" onClick={() => void markAllRead()} disabled={marking}>
+        <button
+          type="button"
+          className="button button--ghost"
+          data-testid="mark-all-read"
+          onClick={() => void markAllRead()}
+          disabled={marking}
+        >
           {marking ? "Marking…" : "Mark all as read"}
         </button>
       </div>
@@ -107,7 +118,13 @@ export function Inbox({ initialPage }: { initialPage: NotificationPage }) {
         </div>
       ) : (
         sections.map(({ section, groups: inSection }) => (
-          <section key={section ?? "all"} className="inbox__section" data-testid="inbox-section" data-section={section ?? undefined} aria-label={section ?? undefined}>
+          <section
+            key={section ?? "all"}
+            className="inbox__section"
+            data-testid="inbox-section"
+            data-section={section ?? undefined}
+            aria-label={section ?? undefined}
+          >
             {section && <h2 className="inbox__section-title">{section}</h2>}
             <ul className="notification-list">
               {inSection.map((group) => (
@@ -119,7 +136,13 @@ export function Inbox({ initialPage }: { initialPage: NotificationPage }) {
       )}
       {cursor && (
         <div className="inbox__more">
-          <button type="button" className="button button--secondary" data-testid="load-more" onClick={() => void loadMore()} disabled={loadingMore}>
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="load-more"
+            onClick={() => void loadMore()}
+            disabled={loadingMore}
+          >
             {loadingMore ? "Loading…" : "Load more"}
           </button>
         </div>

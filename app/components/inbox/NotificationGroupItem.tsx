@@ -8,7 +8,13 @@ import { RelativeTime } from "../RelativeTime";
 
 const STACKED_AVATARS = 3;
 
-export function NotificationGroupItem({ group, onOpen }: { group: NotificationGroup; onOpen: (group: NotificationGroup) => void }) {
+export function NotificationGroupItem({
+  group,
+  onOpen,
+}: {
+  group: NotificationGroup;
+  onOpen: (group: NotificationGroup) => void;
+}) {
   const { lead, rest } = actorsPhrase(group.actors);
   const [first, second] = group.actors;
   return (
@@ -56,7 +62,14 @@ export function NotificationGroupItem({ group, onOpen }: { group: NotificationGr
         onClick={() => onOpen(group)}
       >
         {/* eslint-disable-next-line @next/next/no-img-element */}
-        <img className="notification-item__thumb" src={group.post.imageUrl} alt="" width={48} height={48} loading="lazy" />
+        <img
+          className="notification-item__thumb"
+          src={group.post.imageUrl}
+          alt=""
+          width={48}
+          height={48}
+          loading="lazy"
+        />
       </Link>
     </li>
   );

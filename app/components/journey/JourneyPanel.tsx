@@ -58,7 +58,11 @@ export function JourneyControl({ viewer }: { viewer: string }) {
 
 function JourneyPanel({ viewer, onClose }: { viewer: string; onClose: () => void }) {
   const store = useJourneyStore();
-  const journeys = useSyncExternalStore(store?.subscribe ?? noSubscription, store?.getSnapshot ?? (() => NO_JOURNEYS), () => NO_JOURNEYS);
+  const journeys = useSyncExternalStore(
+    store?.subscribe ?? noSubscription,
+    store?.getSnapshot ?? (() => NO_JOURNEYS),
+    () => NO_JOURNEYS,
+  );
 
   return (
     <section
@@ -78,7 +82,17 @@ function JourneyPanel({ viewer, onClose }: { viewer: string; onClose: () => void
           <p className="journey-panel__subtitle">Every hop from a click to the other screen, as measured</p>
         </div>
         <button type="button" className="journey-panel__close" aria-label="Close like journeys" onClick={onClose}>
-          <svg width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round">
+          <svg
+            width={16}
+            height={16}
+            viewBox="0 0 24 24"
+            aria-hidden="true"
+            focusable="false"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth={2}
+            strokeLinecap="round"
+          >
             <path d="M6 6l12 12M18 6L6 18" />
           </svg>
         </button>
@@ -87,8 +101,8 @@ function JourneyPanel({ viewer, onClose }: { viewer: string; onClose: () => void
         <div className="journey-panel__empty" data-testid="journey-empty">
           <WaterfallIcon size={36} />
           <p>
-            <strong>No likes yet.</strong> Like a photo, or wait for someone to like yours, and follow it here hop by hop: your browser, nginx, the
-            app, Postgres, the queue, the worker, Socket.IO and the other screen.
+            <strong>No likes yet.</strong> Like a photo, or wait for someone to like yours, and follow it here hop by
+            hop: your browser, nginx, the app, Postgres, the queue, the worker, Socket.IO and the other screen.
           </p>
         </div>
       ) : (
@@ -101,8 +115,8 @@ function JourneyPanel({ viewer, onClose }: { viewer: string; onClose: () => void
         </ol>
       )}
       <p className="journey-panel__footnote">
-        Times come from where each hop runs: your browser, nginx, the app and the worker; the last two from the receiving browser. The last ten
-        journeys of this tab.
+        Times come from where each hop runs: your browser, nginx, the app and the worker; the last two from the
+        receiving browser. The last ten journeys of this tab.
       </p>
     </section>
   );
@@ -111,7 +125,17 @@ function JourneyPanel({ viewer, onClose }: { viewer: string; onClose: () => void
 /** Three staggered bars: a network panel's waterfall. */
 function WaterfallIcon({ size = 22 }: { size?: number }) {
   return (
-    <svg width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth={2.2} strokeLinecap="round">
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2.2}
+      strokeLinecap="round"
+    >
       <path d="M3.5 6.5h7" />
       <path d="M8 12h8" />
       <path d="M13.5 17.5h7" />

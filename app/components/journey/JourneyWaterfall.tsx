@@ -30,7 +30,14 @@ export function JourneyWaterfall({ journey, viewer }: { journey: Journey; viewer
   const pending = view.status.tone === "pending";
 
   return (
-    <article className="journey" data-testid="journey" data-trace-id={journey.traceId} data-side={journey.side} data-complete={view.complete} aria-labelledby={titleId}>
+    <article
+      className="journey"
+      data-testid="journey"
+      data-trace-id={journey.traceId}
+      data-side={journey.side}
+      data-complete={view.complete}
+      aria-labelledby={titleId}
+    >
       <header className="journey__header">
         <span className="journey__side" data-side={journey.side}>
           {journey.side === "liker" ? "Sent" : "Received"}
@@ -67,7 +74,14 @@ function HopRow({ row, scaleMs }: { row: WaterfallRow; scaleMs: number }) {
   const left = Math.min(100, (row.startMs / scaleMs) * 100);
   const width = row.ms === null ? 0 : Math.min(100 - left, (row.ms / scaleMs) * 100);
   return (
-    <li className="hop" data-testid="journey-hop" data-hop={row.id} data-ms={msAttribute(row.ms)} data-kind={HOP_KIND[row.id]} data-measured={row.ms !== null}>
+    <li
+      className="hop"
+      data-testid="journey-hop"
+      data-hop={row.id}
+      data-ms={msAttribute(row.ms)}
+      data-kind={HOP_KIND[row.id]}
+      data-measured={row.ms !== null}
+    >
       <div className="hop__what">
         <span className="hop__label">{row.label}</span>
         <span className="visually-hidden">: </span>

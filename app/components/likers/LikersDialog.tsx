@@ -67,7 +67,13 @@ export function LikersDialog({ postId, likeCount, onClose }: Props) {
           )}
           {list?.nextCursor && (
             <div className="likers-dialog__more">
-              <button type="button" className="button button--secondary" data-testid="likers-more" onClick={loadMore} disabled={loadingMore}>
+              <button
+                type="button"
+                className="button button--secondary"
+                data-testid="likers-more"
+                onClick={loadMore}
+                disabled={loadingMore}
+              >
                 {loadingMore ? "Loading…" : "Load more"}
               </button>
             </div>

@@ -72,7 +72,13 @@ export function ProfileGrid({ username, initialPage }: { username: string; initi
               {error}
             </p>
           )}
-          <button type="button" className="button button--secondary" data-testid="profile-more" onClick={() => void loadMore()} disabled={loading}>
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="profile-more"
+            onClick={() => void loadMore()}
+            disabled={loading}
+          >
             {loading ? "Loading…" : "Load more"}
           </button>
         </div>

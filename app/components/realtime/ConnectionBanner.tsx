@@ -31,7 +31,11 @@ export function ConnectionBanner() {
   const socketConnected = connection === "connected";
   // One "episode" per change of the socket's state, reset while rendering (React's pattern for
   // state that follows a value) so a new drop starts its grace period afresh.
-  const [episode, setEpisode] = useState({ connected: socketConnected, hasConnected: socketConnected, pastGrace: false });
+  const [episode, setEpisode] = useState({
+    connected: socketConnected,
+    hasConnected: socketConnected,
+    pastGrace: false,
+  });
   if (episode.connected !== socketConnected) {
     setEpisode({ connected: socketConnected, hasConnected: episode.hasConnected || socketConnected, pastGrace: false });
   }

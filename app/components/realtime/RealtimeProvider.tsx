@@ -75,7 +75,9 @@ export function RealtimeProvider({ initial, children }: Props) {
   useEffect(() => {
     /** Sends a signed-out visitor to sign-in (and back here after); otherwise runs `stillSignedIn`. */
     const onSessionMaybeEnded = async (stillSignedIn: () => void) => {
-      const session = (await fetch("/api/auth/session").then((r) => r.json()).catch(() => null)) as { user?: unknown } | null;
+      const session = (await fetch("/api/auth/session")
+        .then((r) => r.json())
+        .catch(() => null)) as { user?: unknown } | null;
       if (session && !session.user) {
         router.replace(signInUrl(window.location.pathname + window.location.search));
       } else {
@@ -92,7 +94,9 @@ export function RealtimeProvider({ initial, children }: Props) {
       for (let i = 0; i < CLOCK_SAMPLES && socket.connected; i++) {
         const t0 = Date.now();
         try {
-          const answer = (await socket.timeout(CLOCK_TIMEOUT_MS).emitWithAck(REALTIME_EVENTS.clock)) as Partial<ClockAnswer> | null;
+          const answer = (await socket
+            .timeout(CLOCK_TIMEOUT_MS)
+            .emitWithAck(REALTIME_EVENTS.clock)) as Partial<ClockAnswer> | null;
           if (typeof answer?.now === "number") clock.add(clockSample(t0, answer.now, Date.now()));
         } catch {
           return; // no answer in time: the socket hop falls back to comparing the clocks as they are
@@ -116,10 +120,21 @@ export function RealtimeProvider({ initial, children }: Props) {
      * clocks) and the render hop (the event to the screen updated: the frame after React applied
      * it), shown here and reported once for the liker's panel. receivedAt: performance.now().
      */
-    const journeyArrived = (journey: DeliveredJourney, about: { liked: boolean; postId: string | null; actor: string | null }, receivedAt: number, receivedAtWall: number) => {
+    const journeyArrived = (
+      journey: DeliveredJourney,
+      about: { liked: boolean; postId: string | null; actor: string | null },
+      receivedAt: number,
+      receivedAtWall: number,
+    ) => {
       const { traceId } = journey;
       const socketMs = socketHopMs(journey.emittedAt, receivedAtWall, clock);
-      const isNew = journeys.delivered({ traceId, liked: about.liked, postId: about.postId, counterpart: about.actor, hops: journey.hops });
+      const isNew = journeys.delivered({
+        traceId,
+        liked: about.liked,
+        postId: about.postId,
+        counterpart: about.actor,
+        hops: journey.hops,
+      });
       if (!isNew) return; // a second copy of the event: the first one was measured
       journeys.measured(traceId, { socket: socketMs });
       afterNextPaint(() => {
@@ -143,17 +158,32 @@ export function RealtimeProvider({ initial, children }: Props) {
       rememberActors([payload]);
       center.receive(payload, { toast: delivery?.toast !== false });
       const journey = parseDeliveredJourney(delivery?.journey);
-      if (journey) journeyArrived(journey, { liked: true, postId: payload.post.id, actor: payload.actor.username }, receivedAt, receivedAtWall);
+      if (journey)
+        journeyArrived(
+          journey,
+          { liked: true, postId: payload.post.id, actor: payload.actor.username },
+          receivedAt,
+          receivedAtWall,
+        );
     });
-    socket.on(REALTIME_EVENTS.retraction, (payload: Partial<NotificationRetraction> | null, delivery?: Partial<NotificationDelivery>) => {
-      const receivedAt = performance.now();
-      const receivedAtWall = Date.now();
-      if (typeof payload?.id !== "string") return;
-      const about = actors.get(payload.id);
-      center.retract(payload.id);
-      const journey = parseDeliveredJourney(delivery?.journey);
-      if (journey) journeyArrived(journey, { liked: false, postId: about?.postId ?? null, actor: about?.actor ?? null }, receivedAt, receivedAtWall);
-    });
+    socket.on(
+      REALTIME_EVENTS.retraction,
+      (payload: Partial<NotificationRetraction> | null, delivery?: Partial<NotificationDelivery>) => {
+        const receivedAt = performance.now();
+        const receivedAtWall = Date.now();
+        if (typeof payload?.id !== "string") return;
+        const about = actors.get(payload.id);
+        center.retract(payload.id);
+        const journey = parseDeliveredJourney(delivery?.journey);
+        if (journey)
+          journeyArrived(
+            journey,
+            { liked: false, postId: about?.postId ?? null, actor: about?.actor ?? null },
+            receivedAt,
+            receivedAtWall,
+          );
+      },
+    );
     // More hops of a like this user sent (from this tab or another).
     socket.on(REALTIME_EVENTS.journeyHops, (payload: unknown) => {
       const event = parseJourneyHopsEvent(payload);

@@ -5,7 +5,10 @@ import { useNotificationState } from "./RealtimeProvider";
 
 export function RealtimeStatus() {
   const { connection, instance } = useNotificationState();
-  const label = connection === "connected" ? `Live updates on${instance ? ` (${instance})` : ""}` : "Live updates offline, reconnecting…";
+  const label =
+    connection === "connected"
+      ? `Live updates on${instance ? ` (${instance})` : ""}`
+      : "Live updates offline, reconnecting…";
   return (
     <span
       className="realtime-status"

@@ -29,7 +29,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ProfilePage({ params }: Props) {
   const { viewer, profile } = await loadProfile((await params).username);
   if (!profile) notFound();
-  const firstPage = await listPosts(viewer.id, { limit: USER_POSTS_PAGE_SIZE, cursor: null, authorId: profile.user.id });
+  const firstPage = await listPosts(viewer.id, {
+    limit: USER_POSTS_PAGE_SIZE,
+    cursor: null,
+    authorId: profile.user.id,
+  });
   return (
     <main className="page page--profile">
       <ProfileHeader user={profile.user} postCount={profile.postCount} likesReceived={profile.likesReceived} />

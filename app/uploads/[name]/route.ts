@@ -12,6 +12,10 @@ export async function GET(_req: Request, ctx: { params: Promise<{ name: string }
   const bytes = await readFile(path.join(uploadsDir(), name)).catch(() => null);
   if (!bytes) return new Response("Not found", { status: 404 });
   return new Response(bytes, {
-    headers: { "Content-Type": "image/jpeg", "Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": "image/jpeg",
+      "Cache-Control": "public, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }

@@ -13,7 +13,8 @@ export class EngineApi {
   private readonly target: { socketPath: string } | { host: string; port: number };
 
   constructor(dockerHost = process.env.DOCKER_HOST) {
-    if (!dockerHost || dockerHost.startsWith("unix://")) this.target = { socketPath: dockerHost?.slice("unix://".length) || "/var/run/docker.sock" };
+    if (!dockerHost || dockerHost.startsWith("unix://"))
+      this.target = { socketPath: dockerHost?.slice("unix://".length) || "/var/run/docker.sock" };
     else {
       const url = new URL(dockerHost.replace(/^tcp:/, "http:"));
       this.target = { host: url.hostname, port: Number(url.port || 2375) };
@@ -47,7 +48,10 @@ export class EngineApi {
   }
 
   async containers(project: string): Promise<ContainerInfo[]> {
-    const list = await this.request<{ Id: string }[]>("GET", `/containers/json?all=1&filters=${EngineApi.labelFilter(project)}`);
+    const list = await this.request<{ Id: string }[]>(
+      "GET",
+      `/containers/json?all=1&filters=${EngineApi.labelFilter(project)}`,
+    );
     if (list.status !== 200) throw new Error(`listing containers: ${list.status} ${JSON.stringify(list.body)}`);
     const infos: ContainerInfo[] = [];
     for (const { Id } of list.body) {
@@ -70,7 +74,10 @@ export class EngineApi {
   }
 
   async volumes(project: string): Promise<string[]> {
-    const res = await this.request<{ Volumes: { Name: string }[] | null }>("GET", `/volumes?filters=${EngineApi.labelFilter(project)}`);
+    const res = await this.request<{ Volumes: { Name: string }[] | null }>(
+      "GET",
+      `/volumes?filters=${EngineApi.labelFilter(project)}`,
+    );
     return (res.body.Volumes ?? []).map((v) => v.Name);
   }
 
@@ -124,7 +131,11 @@ export class ComposeProject {
     const full = [...pre, "-p", this.name, "-f", path.join(ROOT, "docker-compose.yml"), ...args];
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const child = spawn(bin!, full, { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(bin!, full, {
+        cwd: ROOT,
+        env: { ...process.env, ...this.env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -134,7 +145,11 @@ export class ComposeProject {
       child.on("exit", (code) => {
         const result = { status: code ?? 1, stdout, stderr, seconds: (performance.now() - started) / 1000 };
         if (result.status !== 0 && !opts.allowFailure) {
-          reject(new Error(`${[bin, ...full].join(" ")} exited ${result.status}:\n${(stdout + stderr).split("\n").slice(-40).join("\n")}`));
+          reject(
+            new Error(
+              `${[bin, ...full].join(" ")} exited ${result.status}:\n${(stdout + stderr).split("\n").slice(-40).join("\n")}`,
+            ),
+          );
         } else resolve(result);
       });
     });
@@ -159,7 +174,8 @@ export class ComposeProject {
       for (const [service, replicas] of Object.entries(expected)) {
         const running = last.filter((c) => c.service === service && c.state === "running");
         if (running.length !== replicas) problems.push({ service, what: `${running.length}/${replicas} running` });
-        for (const c of running) if (c.health !== null && c.health !== "healthy") problems.push({ service, what: `${c.name} ${c.health}` });
+        for (const c of running)
+          if (c.health !== null && c.health !== "healthy") problems.push({ service, what: `${c.name} ${c.health}` });
       }
       for (const service of completed) {
         const jobs = last.filter((c) => c.service === service);
@@ -170,9 +186,16 @@ export class ComposeProject {
       if (!problems.length) return last;
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const states = last.map((c) => `  ${c.name}: ${c.state}${c.health ? ` (${c.health})` : ""}${c.state === "exited" ? ` exit ${c.exitCode}` : ""}`).join("\n");
+    const states = last
+      .map(
+        (c) =>
+          `  ${c.name}: ${c.state}${c.health ? ` (${c.health})` : ""}${c.state === "exited" ? ` exit ${c.exitCode}` : ""}`,
+      )
+      .join("\n");
     const summary = problems.map((p) => `${p.service}: ${p.what}`).join("; ");
-    throw new Error(`not ready after ${timeoutMs / 1000} s: ${summary}\n${states}\n${await this.logs(...new Set(problems.map((p) => p.service)))}`);
+    throw new Error(
+      `not ready after ${timeoutMs / 1000} s: ${summary}\n${states}\n${await this.logs(...new Set(problems.map((p) => p.service)))}`,
+    );
   }
 
   async logs(...services: string[]): Promise<string> {

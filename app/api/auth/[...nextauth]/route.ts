@@ -17,15 +17,20 @@ async function handler(req: NextRequest, ctx: Ctx) {
   const response: Response = await NextAuth(authOptions())(req, ctx);
   if (response.status < 400 || /application\/json/.test(response.headers.get("content-type") ?? "")) return response;
   const detail = (await response.text()).trim().slice(0, 200);
-  if (response.status === 405) return errorResponse(405, "method_not_allowed", detail || "This method is not allowed here.");
+  if (response.status === 405)
+    return errorResponse(405, "method_not_allowed", detail || "This method is not allowed here.");
   if (response.status === 404) return errorResponse(404, "not_found", detail || "No such sign-in endpoint.");
-  if (response.status >= 500) return errorResponse(response.status, "internal_error", "Something went wrong on our side.");
+  if (response.status >= 500)
+    return errorResponse(response.status, "internal_error", "Something went wrong on our side.");
   return errorResponse(response.status, "invalid_request", detail || "This sign-in request is not supported.");
 }
 
 async function postWithLockout(req: NextRequest, ctx: Ctx) {
   if (req.nextUrl.pathname.endsWith("/callback/credentials")) {
-    const form = await req.clone().formData().catch(() => null);
+    const form = await req
+      .clone()
+      .formData()
+      .catch(() => null);
     const username = form?.get("username");
     if (typeof username === "string" && username) {
       const wait = await signinBlockedFor(username);
@@ -47,4 +52,7 @@ async function postWithLockout(req: NextRequest, ctx: Ctx) {
 }
 
 // GET and POST are next-auth's; any other method gets the API's JSON 405.
-export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods<{ nextauth: string[] }>({ GET: handler, POST: postWithLockout });
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods<{ nextauth: string[] }>({
+  GET: handler,
+  POST: postWithLockout,
+});
