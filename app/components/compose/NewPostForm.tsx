@@ -68,8 +68,8 @@ export function NewPostForm() {
   return (
     <form className="new-post-form" onSubmit={onSubmit} aria-busy={pending} data-testid="new-post-form">
       <label className="photo-picker" data-has-photo={chosen ? "true" : undefined}>
-        {/* eslint-disable-next-line @next/next/no-img-element -- a local blob: preview */}
         {chosen && (
+          // eslint-disable-next-line @next/next/no-img-element -- a local blob: preview
           <img
             className="photo-picker__preview"
             src={chosen.previewUrl}
