@@ -46,7 +46,7 @@ COPY --from=build /app/.next ./.next
 COPY --from=build /app/public ./public
 # server/ includes server/generated (the Prisma client made in the build stage).
 COPY --from=build /app/server ./server
-COPY --from=build /app/types ./types
+COPY --from=build /app/shared ./shared
 COPY --from=build /app/workers ./workers
 COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/prisma ./prisma

@@ -4,7 +4,7 @@
 // Plus the panel's manners: closed by default, one click to open, remembered, and on a 360 px
 // phone a bottom sheet that does not make the page scroll sideways.
 import type { Locator, Page } from "@playwright/test";
-import { JOURNEY_HOPS } from "../types/journey";
+import { JOURNEY_HOPS } from "../shared/journey";
 import { expect, test } from "./fixtures";
 import { attachScreenshot, expectLiked, isLikeRequest, likeButton } from "./support/ui";
 

@@ -1,8 +1,8 @@
-// The journey of one like (types/journey.ts), server side: the worker adds the hops it can measure
+// The journey of one like (shared/journey.ts), server side: the worker adds the hops it can measure
 // to those the request stored, sends them with the owner's event and to the liker; the owner's
 // browser then reports the last two hops (socket, render), which are relayed to the liker.
 import type { Redis } from "ioredis";
-import type { DeliveredJourney, HopTimings, JourneyDeliveredReport } from "../types/journey";
+import type { DeliveredJourney, HopTimings, JourneyDeliveredReport } from "../shared/journey";
 import type { NotificationJob } from "./queue";
 import { redisKey, whenReady } from "./redis";
 import { hopMs, type StoredTrace } from "./trace";

@@ -15,7 +15,7 @@
 // 50-users test the interactive version ran out of time starting transactions (Prisma P2028).
 import { randomUUID } from "node:crypto";
 import { Prisma } from "./generated/prisma/client";
-import type { LikeResult as LikeState } from "../types/api";
+import type { LikeResult as LikeState } from "../shared/api";
 import { notFound } from "./api-errors";
 import { db } from "./db";
 import { log } from "./log";

@@ -7,7 +7,7 @@ import { newId } from "./ids";
 import { LIKE_EVENT, LIKE_EVENTS, UNLIKE_EVENT, type LikeEventPayload } from "./likes";
 import type { StoredTrace } from "./trace";
 import { userSelect, type UserDto } from "./posts";
-import type { Notification as NotificationDto } from "../types/api";
+import type { Notification as NotificationDto } from "../shared/api";
 
 export type { NotificationDto };
 

@@ -8,7 +8,7 @@ import { preparePhoto } from "./photo";
 import { postSelect, toPostDto, type PostDto, type PostRow } from "./posts";
 import { publishNewPost } from "./realtime-publish";
 import { storeUpload } from "./uploads";
-import { MAX_CAPTION_CHARS } from "../types/photo-limits";
+import { MAX_CAPTION_CHARS } from "../shared/photo-limits";
 
 /** A caption as stored: NFC, trimmed, at most MAX_CAPTION_CHARS; control characters refused. */
 export function normalizeCaption(raw: string): string {

@@ -3,7 +3,7 @@
 import { notFound } from "./api-errors";
 import { decodeCursor, encodeCursor, olderThan } from "./cursor";
 import { db } from "./db";
-import type { Liker, LikerPage, Post as PostDto, PostPage, UserSummary as UserDto } from "../types/api";
+import type { Liker, LikerPage, Post as PostDto, PostPage, UserSummary as UserDto } from "../shared/api";
 
 export type { PostDto, UserDto };
 

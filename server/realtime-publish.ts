@@ -6,8 +6,8 @@ import type { Redis } from "ioredis";
 import { log } from "./log";
 import { createRedis, whenReady } from "./redis";
 import { createEmitter, POST_LIKES_EVENT, postRoom } from "./realtime-rooms";
-import type { NewPostEvent } from "../types/api";
-import { REALTIME_EVENTS } from "../types/realtime-events";
+import type { NewPostEvent } from "../shared/api";
+import { REALTIME_EVENTS } from "../shared/realtime-events";
 
 const globalForPublish = globalThis as unknown as { __likesPublisher?: { emitter: Emitter; redis: Redis } };
 

@@ -2,7 +2,7 @@
 // agree on the Redis channel prefix and on what a user's room is called.
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
-import { REALTIME_EVENTS } from "../types/realtime-events";
+import { REALTIME_EVENTS } from "../shared/realtime-events";
 import { env } from "./env";
 
 export const userRoom = (userId: string) => `user:${userId}`;

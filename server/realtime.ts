@@ -10,9 +10,9 @@ import { env } from "./env";
 import { log } from "./log";
 import { createRedis, redis } from "./redis";
 import { claimDeliveryReport, parseDeliveryReport } from "./journey";
-import type { ClockAnswer, JourneyHopsEvent } from "../types/journey";
+import type { ClockAnswer, JourneyHopsEvent } from "../shared/journey";
 import { isPlausibleId } from "./posts";
-import { REALTIME_EVENTS } from "../types/realtime-events";
+import { REALTIME_EVENTS } from "../shared/realtime-events";
 import { postRoom, sessionRoom, socketIoKey, UNWATCH_POST, userRoom, WATCH_POST } from "./realtime-rooms";
 import { sessionFromCookies } from "./session-token";
 

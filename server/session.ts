@@ -5,7 +5,7 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { connection } from "next/server";
-import { signInUrl } from "../app/lib/callback-url";
+import { signInUrl } from "../shared/routes";
 import { authOptions } from "./auth";
 import type { SessionUser } from "./session-token";
 

@@ -6,11 +6,11 @@
 // shows one like's whole path. Why a small explicit context and not the OpenTelemetry SDK:
 // docs/decisions/015-trace-context.md.
 //
-// The context also times the hops the app plays (types/journey.ts): the like response reports them
+// The context also times the hops the app plays (shared/journey.ts): the like response reports them
 // in Server-Timing, and the worker passes them on to the owner's browser.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
-import type { HopTimings } from "../types/journey";
+import type { HopTimings } from "../shared/journey";
 
 export type TraceContext = {
   traceId: string;

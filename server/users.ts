@@ -2,7 +2,7 @@
 import { notFound } from "./api-errors";
 import { db } from "./db";
 import { listPosts, userSelect, type UserDto } from "./posts";
-import type { PostPage } from "../types/api";
+import type { PostPage } from "../shared/api";
 
 export type Profile = { user: UserDto; postCount: number; likesReceived: number };
 

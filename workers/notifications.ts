@@ -25,7 +25,7 @@ const { pruneRevokedSessions } = await import("../server/session-revocation");
 const { db } = await import("../server/db");
 const { continueTrace, currentTrace, runInTrace } = await import("../server/trace");
 const { hopsUpToWorker, deliveredJourney, expectDeliveryReport } = await import("../server/journey");
-const { REALTIME_EVENTS } = await import("../types/realtime-events");
+const { REALTIME_EVENTS } = await import("../shared/realtime-events");
 const { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } = await import("../server/worker-heartbeat");
 
 // Pushes wait for Redis (offline queue on): a push the job awaited has reached Redis.

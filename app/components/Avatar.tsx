@@ -1,5 +1,5 @@
 // A user's round picture. Decorative by default: the name is always printed next to it.
-import type { UserSummary } from "@/types/api";
+import type { UserSummary } from "@/shared/api";
 
 export function Avatar({
   user,

@@ -1,8 +1,8 @@
 // A person as a link to their profile: avatar, name and @username. The avatar is decorative (the
 // name is right there), so the link's accessible name is "Name @username".
 import Link from "next/link";
-import { profilePath } from "@/app/lib/routes";
-import type { UserSummary } from "@/types/api";
+import { profilePath } from "@/shared/routes";
+import type { UserSummary } from "@/shared/api";
 import { Avatar } from "./Avatar";
 import "./social.css";
 

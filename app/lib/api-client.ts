@@ -1,7 +1,7 @@
 // The browser's API client: same-origin fetch with the session cookie, JSON in and out, and one
 // error type that carries what the UI needs to explain a failure (status, stable code, message,
 // Retry-After). Every API error body is {"error":{"code","message"}}.
-import type { InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/types/api";
+import type { InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/shared/api";
 
 export class ApiError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 // The inbox shows one row per post ("alice and 2 others liked your photo"), under the headings
 // Today, This week and Earlier.
-import type { Notification, UserSummary } from "@/types/api";
+import type { Notification, UserSummary } from "@/shared/api";
 
 export type NotificationGroup = {
   postId: string;

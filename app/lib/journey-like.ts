@@ -2,7 +2,7 @@
 // answer tells the journey panel. The request starts the journey (click hop: from the click that
 // produced it to now), the answer adds the hops the app measured (Server-Timing), and a failure
 // ends it. Framework-free: use-like-toggle.ts hands it to the post's LikeToggleQueue.
-import type { LikeResult } from "@/types/api";
+import type { LikeResult } from "@/shared/api";
 import type { TracedLikeResult } from "./api-client";
 import type { JourneyStore } from "./journey-store";
 import {

@@ -12,7 +12,7 @@
 // only fills a gap, so a late or repeated event never erases a number.
 //
 // Framework-free; React reads it through useSyncExternalStore.
-import type { HopTimings } from "@/types/journey";
+import type { HopTimings } from "@/shared/journey";
 
 export type JourneySide = "liker" | "owner";
 

@@ -1,4 +1,4 @@
-// The wire formats of a like's journey, browser side (types/journey.ts has the shared contract):
+// The wire formats of a like's journey, browser side (shared/journey.ts has the shared contract):
 //   - the W3C Trace Context headers the like request carries: `traceparent` (a trace id of our own,
 //     so the panel can follow the like before the server answers) and `tracestate`
 //     `likes=click:<ms>` (the click hop, which only the browser can measure);
@@ -6,8 +6,8 @@
 //     `traceresponse` (the trace id the server used: nginx replaces an invalid traceparent);
 //   - the Socket.IO payloads, checked before the panel trusts them.
 // Framework-free, so the unit tests exercise exactly what the browser runs.
-import type { DeliveredJourney, HopId, HopTimings, JourneyHopsEvent } from "@/types/journey";
-import { JOURNEY_HOPS } from "@/types/journey";
+import type { DeliveredJourney, HopId, HopTimings, JourneyHopsEvent } from "@/shared/journey";
+import { JOURNEY_HOPS } from "@/shared/journey";
 
 export type TraceIds = { traceId: string; spanId: string; traceparent: string };
 

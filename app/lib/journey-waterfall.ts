@@ -2,7 +2,7 @@
 // hop, in order, each starting where the hops before it end (the hops follow one another: the
 // request's, then the event's), sized by its own time. A hop without a figure says why.
 // Framework-free, so these words and numbers are unit-tested (tests/unit/journey-waterfall.test.ts).
-import { JOURNEY_HOPS, type HopId } from "@/types/journey";
+import { JOURNEY_HOPS, type HopId } from "@/shared/journey";
 import type { Journey } from "./journey-store";
 
 export type WaterfallRow = {

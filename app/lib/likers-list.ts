@@ -4,7 +4,7 @@
 // A live change (someone liked or unliked) re-reads the first page. That page is the truth for the
 // span it covers: likers in that span missing from it have unliked, new ones appear on top. Rows
 // older than it (loaded with "Load more") are kept; an unlike down there shows on the next open.
-import type { Liker, LikerPage } from "@/types/api";
+import type { Liker, LikerPage } from "@/shared/api";
 import { appendUnique } from "./append-unique";
 
 export type LikerList = { items: Liker[]; nextCursor: string | null };

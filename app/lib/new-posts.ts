@@ -4,8 +4,8 @@
 // Best effort: a push missed while disconnected is not replayed; the next load of the feed has the
 // post anyway. Framework-free; RealtimeProvider binds it to the socket (useNewPosts hands it out).
 import type { Socket } from "socket.io-client";
-import type { NewPostEvent } from "@/types/api";
-import { REALTIME_EVENTS } from "@/types/realtime-events";
+import type { NewPostEvent } from "@/shared/api";
+import { REALTIME_EVENTS } from "@/shared/realtime-events";
 
 export type NewPostListener = (event: NewPostEvent) => void;
 

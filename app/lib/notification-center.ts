@@ -18,7 +18,7 @@
 //
 // Framework-free: the React provider (components/realtime/RealtimeProvider.tsx) wires the socket to
 // it and reads it through useSyncExternalStore.
-import type { InboxCounts, Notification, NotificationPage } from "@/types/api";
+import type { InboxCounts, Notification, NotificationPage } from "@/shared/api";
 import { coalesced } from "./coalesced";
 
 export type ConnectionState = "connected" | "disconnected";

@@ -8,8 +8,8 @@
 // was in the room was not pushed to it.
 // Framework-free; RealtimeProvider binds it to the socket and hands it out through usePostLikes.
 import type { Socket } from "socket.io-client";
-import type { PostLikesEvent } from "@/types/api";
-import { REALTIME_EVENTS } from "@/types/realtime-events";
+import type { PostLikesEvent } from "@/shared/api";
+import { REALTIME_EVENTS } from "@/shared/realtime-events";
 
 export type PostLikesListener = (likeCount: number | null) => void;
 

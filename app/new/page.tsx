@@ -1,6 +1,6 @@
 // /new: post a photo (app/components/compose/NewPostForm.tsx; the API is POST /api/posts).
 import type { Metadata } from "next";
-import { NEW_POST_PATH } from "@/app/lib/routes";
+import { NEW_POST_PATH } from "@/shared/routes";
 import { requireUser } from "@/server/session";
 import { NewPostForm } from "../components/compose/NewPostForm";
 

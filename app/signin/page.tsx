@@ -2,7 +2,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/server/session";
-import { safeCallbackUrl } from "../lib/callback-url";
+import { safeCallbackUrl } from "@/shared/routes";
 import { LogoMark } from "../components/icons";
 import { SignInForm } from "../components/signin/SignInForm";
 

@@ -143,7 +143,7 @@ export function buildIsFresh(): boolean {
       return statSync(full).mtimeMs > builtAt;
     });
   return (
-    !["app", "server", "public", "types"].some((d) => newer(path.join(ROOT, d))) &&
+    !["app", "server", "public", "shared"].some((d) => newer(path.join(ROOT, d))) &&
     !["next.config.js", "package.json", "prisma/schema.prisma"].some(
       (f) => statSync(path.join(ROOT, f)).mtimeMs > builtAt,
     )

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { JOURNEY_HOPS, type HopId } from "../../types/journey";
+import { JOURNEY_HOPS, type HopId } from "../../shared/journey";
 import {
   connectSocket,
   createPost,

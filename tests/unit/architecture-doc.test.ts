@@ -1,12 +1,12 @@
 // docs/architecture.md and README.md tell the story of one like file by file. Prose drifts when code
 // moves, so this reads every repository path the two documents name and checks it still exists,
-// checks that each timed hop's file (types/journey.ts) is named in the walk, and keeps the sequence
+// checks that each timed hop's file (shared/journey.ts) is named in the walk, and keeps the sequence
 // diagram free of what GitHub's mermaid renderer chokes on.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { JOURNEY_HOPS } from "../../types/journey";
+import { JOURNEY_HOPS } from "../../shared/journey";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DOCS = ["docs/architecture.md", "README.md"] as const;
@@ -129,7 +129,7 @@ describe("the architecture documents", () => {
     }
   });
 
-  test("every timed hop's file (types/journey.ts) is named in docs/architecture.md", () => {
+  test("every timed hop's file (shared/journey.ts) is named in docs/architecture.md", () => {
     const named = new Set(codePaths(read("docs/architecture.md")));
     for (const hop of JOURNEY_HOPS) {
       assert.ok(named.has(hop.file), `hop ${hop.id}: ${hop.file} is not named in docs/architecture.md`);

@@ -8,7 +8,7 @@ import {
   sectionOf,
   type NotificationGroup,
 } from "../../app/lib/group-notifications";
-import type { Notification } from "../../types/api";
+import type { Notification } from "../../shared/api";
 
 const user = (username: string) => ({ id: `id-${username}`, username, name: username, avatarUrl: "" });
 let n = 0;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Journey } from "../../app/lib/journey-store";
 import { formatMs, msAttribute, waterfall } from "../../app/lib/journey-waterfall";
-import { JOURNEY_HOPS } from "../../types/journey";
+import { JOURNEY_HOPS } from "../../shared/journey";
 
 const ALL = {
   click: 4,

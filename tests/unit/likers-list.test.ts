@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { appendPage, mergeFirstPage, type LikerList } from "../../app/lib/likers-list";
-import type { Liker } from "../../types/api";
+import type { Liker } from "../../shared/api";
 
 /** A liker whose like is `minute` minutes after a fixed time: bigger is newer. */
 const liker = (name: string, minute: number): Liker => ({

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { NotificationCenter, type InboxServer } from "../../app/lib/notification-center";
-import type { InboxCounts, Notification, NotificationPage } from "../../types/api";
+import type { InboxCounts, Notification, NotificationPage } from "../../shared/api";
 
 let clock = Date.parse("2026-11-26T10:00:00Z");
 function item(id: string, readAt: string | null = null): Notification {

@@ -6,7 +6,7 @@ import { addPending, describeAuthors } from "../../app/lib/new-posts";
 import { sniffImageType } from "../../server/photo";
 import { normalizeCaption } from "../../server/posting";
 import { ApiError } from "../../server/api-errors";
-import type { NewPostEvent } from "../../types/api";
+import type { NewPostEvent } from "../../shared/api";
 
 const bytes = (...values: (number | string)[]) =>
   Buffer.concat(values.map((v) => (typeof v === "string" ? Buffer.from(v, "latin1") : Buffer.from([v]))));

@@ -7,7 +7,7 @@
 import { ApiError, authed, invalidRequest, json, methods, rateLimited, readForm } from "@/server/api";
 import { parseLimit } from "@/server/cursor";
 import { env } from "@/server/env";
-import { MAX_PHOTO_BYTES, MAX_PHOTO_LABEL } from "@/types/photo-limits";
+import { MAX_PHOTO_BYTES, MAX_PHOTO_LABEL } from "@/shared/photo-limits";
 import { createPost } from "@/server/posting";
 import { listPosts } from "@/server/posts";
 import { hitOrAllow } from "@/server/rate-limit";

@@ -5,7 +5,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 import { ApiError, api, describeApiError } from "@/app/lib/api-client";
-import { PHOTO_ACCEPT, MAX_CAPTION_CHARS, MAX_PHOTO_BYTES, MAX_PHOTO_LABEL, formatBytes } from "@/types/photo-limits";
+import { PHOTO_ACCEPT, MAX_CAPTION_CHARS, MAX_PHOTO_BYTES, MAX_PHOTO_LABEL, formatBytes } from "@/shared/photo-limits";
 
 export function NewPostForm() {
   const router = useRouter();

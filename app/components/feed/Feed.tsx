@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { appendUnique } from "@/app/lib/append-unique";
 import { api, describeApiError } from "@/app/lib/api-client";
 import { addPending, describeAuthors } from "@/app/lib/new-posts";
-import type { NewPostEvent, Post, PostPage } from "@/types/api";
+import type { NewPostEvent, Post, PostPage } from "@/shared/api";
 import { ArrowUpIcon } from "../icons";
 import { useNewPosts } from "../realtime/RealtimeProvider";
 import { PostCard } from "./PostCard";

@@ -10,9 +10,9 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/lib/api-client";
-import { postPath, profilePath } from "@/app/lib/routes";
+import { postPath, profilePath } from "@/shared/routes";
 import { useLikeToggle } from "@/app/lib/use-like-toggle";
-import type { Post } from "@/types/api";
+import type { Post } from "@/shared/api";
 import { LikersDialog } from "../likers/LikersDialog";
 import { RelativeTime } from "../RelativeTime";
 import { useNotificationCenter } from "../realtime/RealtimeProvider";

@@ -1,7 +1,7 @@
 // The top bar on every signed-in page: logo, live status, the journey panel's button, posting a
 // photo, the bell, who is signed in (a link to their profile), sign out; and under it, the banner when offline.
 import Link from "next/link";
-import type { UserSummary } from "@/types/api";
+import type { UserSummary } from "@/shared/api";
 import { LogoMark } from "../icons";
 import { JourneyControl } from "../journey/JourneyPanel";
 import { ConnectionBanner } from "../realtime/ConnectionBanner";

@@ -2,7 +2,7 @@
 // The header's "post a photo" button: a link to /new.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { NEW_POST_PATH } from "@/app/lib/routes";
+import { NEW_POST_PATH } from "@/shared/routes";
 import { PlusSquareIcon } from "../icons";
 
 export function NewPostLink() {

@@ -2,8 +2,8 @@
 // The signed-in user's chip in the header, linking to their own profile.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { profilePath } from "@/app/lib/routes";
-import type { UserSummary } from "@/types/api";
+import { profilePath } from "@/shared/routes";
+import type { UserSummary } from "@/shared/api";
 import { Avatar } from "../Avatar";
 
 export function ProfileLink({ user }: { user: UserSummary }) {

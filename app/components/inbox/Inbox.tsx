@@ -10,7 +10,7 @@ import { useEffect, useMemo, useState } from "react";
 import { api, describeApiError } from "@/app/lib/api-client";
 import { bySection, groupByPost, mergeNewestFirst, type NotificationGroup } from "@/app/lib/group-notifications";
 import { useNow } from "@/app/lib/use-now";
-import type { Notification, NotificationPage } from "@/types/api";
+import type { Notification, NotificationPage } from "@/shared/api";
 import { useNotificationCenter } from "../realtime/RealtimeProvider";
 import { NotificationGroupItem } from "./NotificationGroupItem";
 

@@ -2,7 +2,7 @@
 // link stretches over the whole row); the names inside lead to each person's profile.
 import Link from "next/link";
 import { actorsPhrase, type NotificationGroup } from "@/app/lib/group-notifications";
-import { postPath, profilePath } from "@/app/lib/routes";
+import { postPath, profilePath } from "@/shared/routes";
 import { Avatar } from "../Avatar";
 import { RelativeTime } from "../RelativeTime";
 

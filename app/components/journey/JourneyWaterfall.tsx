@@ -6,7 +6,7 @@
 import { useEffect, useId, useState } from "react";
 import type { Journey } from "@/app/lib/journey-store";
 import { formatMs, msAttribute, shortTraceId, waterfall, type WaterfallRow } from "@/app/lib/journey-waterfall";
-import type { HopId } from "@/types/journey";
+import type { HopId } from "@/shared/journey";
 
 /** Which part of the system plays a hop: its bar's colour. */
 const HOP_KIND: Record<HopId, "browser" | "edge" | "app" | "db" | "jobs" | "realtime"> = {

@@ -6,8 +6,8 @@ import { useState } from "react";
 import { appendUnique } from "@/app/lib/append-unique";
 import { api, describeApiError, USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
 import { formatCount } from "@/app/lib/format";
-import { postPath } from "@/app/lib/routes";
-import type { Post, PostPage } from "@/types/api";
+import { postPath } from "@/shared/routes";
+import type { Post, PostPage } from "@/shared/api";
 import { HeartIcon } from "../icons";
 import "../social.css";
 

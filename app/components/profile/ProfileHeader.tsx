@@ -1,6 +1,6 @@
 // The top of a profile: who it is and what their photos have gathered.
 import { formatCount } from "@/app/lib/format";
-import type { UserSummary } from "@/types/api";
+import type { UserSummary } from "@/shared/api";
 import { Avatar } from "../Avatar";
 import "../social.css";
 

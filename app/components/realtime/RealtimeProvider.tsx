@@ -16,12 +16,12 @@
 // Returning to the tab also catches up: browsers throttle or drop sockets in background tabs.
 // A notification or retraction carries its like's journey: this browser adds the socket and render
 // hops, shows them in the journey panel, and reports them (`journey:delivered`) for the liker's.
-// Event names: types/realtime-events.ts.
+// Event names: shared/realtime-events.ts.
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { io } from "socket.io-client";
 import { api } from "@/app/lib/api-client";
-import { signInUrl } from "@/app/lib/callback-url";
+import { signInUrl } from "@/shared/routes";
 import { ClockOffset, clockSample, socketHopMs } from "@/app/lib/journey-clock";
 import { JourneyStoreContext } from "@/app/lib/journey-context";
 import { JourneyStore } from "@/app/lib/journey-store";
@@ -29,9 +29,9 @@ import { parseDeliveredJourney, parseJourneyHopsEvent } from "@/app/lib/journey-
 import { NewPosts, type NewPostListener } from "@/app/lib/new-posts";
 import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
 import { PostWatchers, type PostLikesListener } from "@/app/lib/post-watchers";
-import type { InboxCounts, Notification, NotificationDelivery, NotificationRetraction } from "@/types/api";
-import type { ClockAnswer, DeliveredJourney, JourneyDeliveredReport } from "@/types/journey";
-import { REALTIME_EVENTS } from "@/types/realtime-events";
+import type { InboxCounts, Notification, NotificationDelivery, NotificationRetraction } from "@/shared/api";
+import type { ClockAnswer, DeliveredJourney, JourneyDeliveredReport } from "@/shared/journey";
+import { REALTIME_EVENTS } from "@/shared/realtime-events";
 
 /** Clock questions per connection; the one with the shortest round trip is kept. */
 const CLOCK_SAMPLES = 3;

@@ -4,7 +4,7 @@
 // about, and so marks that notification read; the summary toast opens the inbox.
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { postPath } from "@/app/lib/routes";
+import { postPath } from "@/shared/routes";
 import type { Toast } from "@/app/lib/notification-center";
 import { Avatar } from "../Avatar";
 import { BellIcon, CloseIcon } from "../icons";

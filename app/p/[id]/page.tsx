@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { PostCard } from "@/app/components/feed/PostCard";
 import { NOT_FOUND_TITLE, postTitle } from "@/app/lib/page-titles";
-import { postPath } from "@/app/lib/routes";
+import { postPath } from "@/shared/routes";
 import { findPost, isPlausibleId } from "@/server/posts";
 import { requireUser } from "@/server/session";
 

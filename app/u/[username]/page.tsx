@@ -6,7 +6,7 @@ import { cache } from "react";
 import { ProfileGrid } from "@/app/components/profile/ProfileGrid";
 import { ProfileHeader } from "@/app/components/profile/ProfileHeader";
 import { NOT_FOUND_TITLE, profileTitle } from "@/app/lib/page-titles";
-import { profilePath } from "@/app/lib/routes";
+import { profilePath } from "@/shared/routes";
 import { USER_POSTS_PAGE_SIZE } from "@/app/lib/api-client";
 import { listPosts } from "@/server/posts";
 import { requireUser } from "@/server/session";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { safeCallbackUrl, signInUrl } from "../../app/lib/callback-url";
+import { safeCallbackUrl, signInUrl } from "../../shared/routes";
 
 test("keeps same-site paths", () => {
   assert.equal(safeCallbackUrl("/notifications"), "/notifications");

@@ -50,7 +50,7 @@ export type PostLikesEvent = { postId: string; likeCount: number };
 
 /**
  * Socket.IO `notification`'s second argument (and `notification:retracted`'s): whether this
- * arrival should interrupt with a toast, and the journey of the like behind it (types/journey.ts).
+ * arrival should interrupt with a toast, and the journey of the like behind it (shared/journey.ts).
  */
 export type NotificationDelivery = { toast: boolean; journey?: DeliveredJourney };
 

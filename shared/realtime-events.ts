@@ -1,6 +1,6 @@
 // The Socket.IO event names, shared by the server (server/realtime.ts, the worker's emitter) and
 // the browser (app/components/realtime, app/lib). Constants only, so importing them brings no
-// server code into the client bundle. Payload types are in types/api.ts.
+// server code into the client bundle. Payload types are in shared/api.ts.
 export const REALTIME_EVENTS = {
   /** Server -> browser on connect: {"instance"}, the app instance the socket reached. */
   hello: "hello",
@@ -17,7 +17,7 @@ export const REALTIME_EVENTS = {
   /** Browser -> server: a post id to start / stop watching. */
   watchPost: "post:watch",
   unwatchPost: "post:unwatch",
-  /** Server -> the liker's sockets: JourneyHopsEvent, more hops of a like they made (types/journey.ts). */
+  /** Server -> the liker's sockets: JourneyHopsEvent, more hops of a like they made (shared/journey.ts). */
   journeyHops: "journey:hops",
   /** Browser -> server: JourneyDeliveredReport, the owner's socket and render times for a trace. */
   journeyDelivered: "journey:delivered",

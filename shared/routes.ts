@@ -1,3 +1,12 @@
+// The app's page URLs in one place, so links and redirects cannot drift apart. Shared by the
+// server (redirects to sign-in) and the browser (links, the sign-in page's way back).
+
+export const postPath = (postId: string) => `/p/${encodeURIComponent(postId)}`;
+
+export const profilePath = (username: string) => `/u/${encodeURIComponent(username)}`;
+
+export const NEW_POST_PATH = "/new";
+
 // Where to go after signing in: only a path on this site ("/notifications"), never another origin
 // ("//evil.example", "https://…", "/\\evil"), so the sign-in page cannot be used as an open redirect.
 export function safeCallbackUrl(raw: string | string[] | null | undefined): string {
