@@ -3,7 +3,7 @@
 import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import type { ReactNode } from "react";
-import { listInbox } from "@/server/notifications";
+import { listInbox } from "@/server/inbox";
 import { getSessionUser } from "@/server/session";
 import { AppHeader } from "./components/header/AppHeader";
 import { RealtimeProvider } from "./components/realtime/RealtimeProvider";

@@ -8,19 +8,15 @@
 // among them. Those texts are Prisma's, not in our source: they were captured from Postgres' log
 // and are re-checked on every run against what the app's connections last ran (pg_stat_activity).
 import { LIKE_EVENT, likeStatement, UNLIKE_EVENT } from "../server/likes";
-import { traceComment } from "../server/trace";
 
 /** The like (or unlike) statement exactly as the app sends it: `.text` with $1, $2 …, and `.values`. */
 export function likeQuery(
   liked: boolean,
   v: { userId: string; postId: string; eventId: string; trace: string | null; traceparent: string },
 ): { text: string; values: unknown[] } {
-  const statement = likeStatement(liked, v.userId, v.postId, {
-    eventId: v.eventId,
-    comment: traceComment(v.traceparent),
-    trace: v.trace,
-  });
-  return { text: statement.text, values: statement.values };
+  const statement = likeStatement(liked, v.userId, v.postId, { eventId: v.eventId, trace: v.trace });
+  // The comment Prisma's SQL commenter appends inside a trace (server/telemetry/postgres.ts).
+  return { text: `${statement.text} /*traceparent='${v.traceparent}'*/`, values: statement.values };
 }
 
 /** A constant trace for pgbench: the app's differs per request, but it is a comment and a json value. */
@@ -74,8 +70,12 @@ export function feedLikesSql(rows: number): string {
 
 /** Whitespace-insensitive, comment-free form for comparing with pg_stat_activity's (truncated) text. */
 export function normalizeSql(sql: string): string {
-  return sql
-    .replace(/^\/\*.*?\*\/\s*/, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    sql
+      .replace(/^\/\*.*?\*\/\s*/, "")
+      // Prisma appends the trace comment; pg_stat_activity may cut it short.
+      .replace(/\s*\/\*traceparent=.*$/s, "")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }

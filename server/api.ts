@@ -3,16 +3,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { sessionUserFromCookies, type SessionUser } from "./session-token";
 import { log } from "./log";
-import {
-  clickMsFromTracestate,
-  continueTrace,
-  currentScope,
-  formatTraceparent,
-  nginxMsFromRequestStart,
-  runInTrace,
-  serverTimingHeader,
-  timed,
-} from "./trace";
+import { observeRequest } from "./telemetry/request";
+import { measureHop } from "./telemetry/trace";
 
 export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
 import { ApiError, type ErrorCode, invalidRequest } from "./api-errors";
@@ -59,51 +51,27 @@ function isForeignOrigin(req: Request): boolean {
 type Handler<P> = (req: NextRequest, ctx: { params: P; user: SessionUser }) => Promise<Response>;
 type PublicHandler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
 
-async function run(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
-  // The trace nginx (or the browser) started; every log line below names it (server/trace.ts).
-  const trace = continueTrace(req.headers.get("traceparent"));
-  const hops = {
-    click: clickMsFromTracestate(req.headers.get("tracestate")),
-    nginx: nginxMsFromRequestStart(req.headers.get("x-request-start")),
-  };
-  return runInTrace(trace, () => handle(req, fn), hops);
+/**
+ * Every API request: measured (trace, Server-Timing, a log line: server/telemetry/request.ts);
+ * mutations from another site refused; errors answered as JSON.
+ */
+function run(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
+  return observeRequest(req, () => handle(req, fn));
 }
 
 async function handle(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
-  const scope = currentScope()!;
-  // nginx generates X-Request-Id; every log line about this request carries it.
-  const requestId = req.headers.get("x-request-id") ?? undefined;
-  let response: Response;
-  try {
-    if (MUTATING.has(req.method) && isForeignOrigin(req)) {
-      response = errorResponse(403, "forbidden", "Cross-origin request refused.");
-    } else {
-      response = await fn();
-    }
-  } catch (error) {
-    if (error instanceof ApiError) {
-      response = errorResponse(error.status, error.code, error.message, error.headers);
-    } else {
-      log.error({ err: error, method: req.method, path: req.nextUrl.pathname, requestId }, "unhandled API error");
-      response = errorResponse(500, "internal_error", "Something went wrong on our side.");
-    }
+  if (MUTATING.has(req.method) && isForeignOrigin(req)) {
+    return errorResponse(403, "forbidden", "Cross-origin request refused.");
   }
-  const ms = performance.now() - scope.startedAt;
-  // The hops this request played, for the browser's journey panel and its network panel; and the
-  // trace id back to the caller (W3C Trace Context Level 2's traceresponse).
-  response.headers.set("Server-Timing", serverTimingHeader(scope, ms));
-  response.headers.set("traceresponse", formatTraceparent(scope.trace));
-  log.info(
-    {
-      requestId,
-      method: req.method,
-      path: req.nextUrl.pathname,
-      status: response.status,
-      ms: Math.round(ms * 10) / 10,
-    },
-    "api request",
-  );
-  return response;
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
+    // nginx generates X-Request-Id: the log line leads from the answer to what went wrong.
+    const requestId = req.headers.get("x-request-id") ?? undefined;
+    log.error({ err: error, method: req.method, path: req.nextUrl.pathname, requestId }, "unhandled API error");
+    return errorResponse(500, "internal_error", "Something went wrong on our side.");
+  }
 }
 
 /** A handler that needs a signed-in user. The user comes from the session cookie, never the request. */
@@ -111,7 +79,7 @@ export function authed<P = Record<string, never>>(handler: Handler<P>) {
   return (req: NextRequest, ctx: { params: Promise<P> }) =>
     run(req, async () => {
       const cookies = Object.fromEntries(req.cookies.getAll().map((c) => [c.name, c.value]));
-      const user = await timed("session", () => sessionUserFromCookies(cookies));
+      const user = await measureHop("session", () => sessionUserFromCookies(cookies));
       if (!user) return errorResponse(401, "unauthenticated", "Sign in first.");
       return handler(req, { params: await ctx.params, user });
     });

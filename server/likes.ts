@@ -1,4 +1,4 @@
-// Liking and unliking: hop 4 of a like (see docs/architecture.md).
+// Liking and unliking: the postgres hop of a like (shared/journey.ts), and what follows its commit.
 //
 // One SQL statement does three things or none: the Like row (its primary key (userId, postId)
 // makes a second like a no-op), the post's likeCount (an atomic increment, only if a row was
@@ -11,17 +11,17 @@
 //
 // Why one statement rather than a Prisma interactive transaction: every like of a post updates
 // the same Post row, so its row lock is the hot spot. A single statement holds that lock for one
-// round trip instead of four or five, and needs no transaction slot to wait for: under the
-// 50-users test the interactive version ran out of time starting transactions (Prisma P2028).
+// round trip instead of four or five, and needs no transaction slot to wait for (under 50
+// concurrent users, interactive transactions ran out of time waiting for one: Prisma P2028).
 import { randomUUID } from "node:crypto";
 import { Prisma } from "./generated/prisma/client";
-import type { LikeResult as LikeState } from "../shared/api";
+import type { LikeResult } from "../shared/api";
 import { notFound } from "./api-errors";
 import { db } from "./db";
 import { log } from "./log";
 import { enqueueNotification } from "./queue";
-import { publishPostLikes } from "./realtime-publish";
-import { currentScope, formatTraceparent, recordRouteHop, sqlTraceComment, timed, traceToStore } from "./trace";
+import { publishPostLikes } from "./push";
+import { traceForOutbox } from "./telemetry/jobs";
 
 export const LIKE_EVENT = "like.created";
 export const UNLIKE_EVENT = "like.removed";
@@ -31,27 +31,16 @@ export type LikeEventPayload = { postId: string; actorId: string; recipientId: s
 type Outcome = { postExists: boolean; changed: boolean; likeCount: number | null; eventId: string | null };
 
 /**
- * What the statement needs besides the user and the post: the id its outbox event would get, a
- * comment naming the trace to start it with (sqlcommenter style, server/trace.ts), and the trace
- * the outbox row keeps so the worker can continue it.
- */
-type StatementContext = { eventId: string; comment: string; trace: string | null };
-
-function statementContext(): StatementContext {
-  const stored = traceToStore();
-  return { eventId: randomUUID(), comment: sqlTraceComment(), trace: stored ? JSON.stringify(stored) : null };
-}
-
-/**
  * The one statement of a like (liked) or an unlike, as Prisma will send it: `.text` with $1, $2 …
- * and `.values`. Exported for the benchmark's floor server and pgbench (bench/), which run this
- * very statement so the comparison is with the same SQL.
+ * and `.values`. `eventId` is the id its outbox event would get; `trace` is what the event keeps of
+ * the request's trace (JSON), so the worker can continue it. Exported for the benchmark's floor
+ * server and pgbench (bench/), which run this very statement so the comparison is with the same SQL.
  */
 export function likeStatement(
   liked: boolean,
   userId: string,
   postId: string,
-  { eventId, comment, trace }: StatementContext,
+  { eventId, trace }: { eventId: string; trace: string | null },
 ): Prisma.Sql {
   // The Like row: inserted if absent (the primary key makes a second like a no-op), or deleted.
   const change = liked
@@ -61,8 +50,7 @@ export function likeStatement(
       RETURNING "postId"`
     : Prisma.sql`DELETE FROM "Like" WHERE "userId" = ${userId} AND "postId" = ${postId}
       RETURNING "postId"`;
-  return Prisma.sql`${Prisma.raw(comment)}
-    WITH changed AS (
+  return Prisma.sql`WITH changed AS (
       ${change}
     ), counted AS (
       UPDATE "Post" SET "likeCount" = "likeCount" ${Prisma.raw(liked ? "+ 1" : "- 1")}
@@ -82,39 +70,19 @@ export function likeStatement(
            (SELECT id FROM event) AS "eventId"`;
 }
 
-async function runLikeStatement(
-  liked: boolean,
-  userId: string,
-  postId: string,
-  context: StatementContext,
-): Promise<Outcome> {
-  const [row] = await db().$queryRaw<Outcome[]>(likeStatement(liked, userId, postId, context));
-  return row!;
-}
-
-/** What the job carries of this request's trace (server/queue.ts). */
-function jobTrace(committedAt: number) {
-  const scope = currentScope();
-  return scope
-    ? { traceparent: formatTraceparent(scope.trace), committedAt, postgres: scope.hops.postgres ?? null }
-    : undefined;
-}
-
 /**
  * Sets the user's like on a post; idempotent. A change owes the post's author an inbox update
  * (a notification, or its retraction), unless the author is the user; and it tells everyone
  * watching the post (its page, its list of likers) the new count.
  */
-export async function setLike(userId: string, postId: string, liked: boolean): Promise<LikeState> {
-  recordRouteHop();
-  const context = statementContext(); // after the route hop: the outbox row keeps it
-  const outcome = await timed("postgres", () => runLikeStatement(liked, userId, postId, context));
-  const committedAt = Date.now();
-  if (!outcome.postExists || outcome.likeCount === null) throw notFound("Post");
+export async function setLike(userId: string, postId: string, liked: boolean): Promise<LikeResult> {
+  const statement = likeStatement(liked, userId, postId, { eventId: randomUUID(), trace: traceForOutbox() });
+  const [outcome] = await db().$queryRaw<Outcome[]>(statement);
+  if (!outcome?.postExists || outcome.likeCount === null) throw notFound("Post");
 
   if (outcome.eventId) {
     try {
-      await timed({ metric: "enqueue" }, () => enqueueNotification(outcome.eventId!, jobTrace(committedAt)));
+      await enqueueNotification(outcome.eventId);
     } catch (error) {
       // The like is committed and its event is in the outbox: the relay will enqueue it.
       log.warn({ err: error, eventId: outcome.eventId }, "enqueue failed; left to the outbox relay");

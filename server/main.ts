@@ -3,12 +3,12 @@
 import { createServer } from "node:http";
 import next from "next";
 import { loadEnvOrExit } from "./env";
+import { log } from "./log";
+import { notificationsQueue } from "./queue";
+import { attachRealtime } from "./realtime";
+import { answerClientError, rejectMalformed } from "./request-guard";
 
 const config = loadEnvOrExit();
-const { log } = await import("./log");
-const { attachRealtime } = await import("./realtime");
-const { answerClientError, rejectMalformed } = await import("./request-guard");
-const { notificationsQueue } = await import("./queue");
 
 const dev = process.argv.includes("--dev");
 const app = next({ dev, hostname: config.HOST, port: config.PORT });

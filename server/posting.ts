@@ -6,7 +6,7 @@ import { db } from "./db";
 import { log } from "./log";
 import { preparePhoto } from "./photo";
 import { postSelect, toPostDto, type PostDto, type PostRow } from "./posts";
-import { publishNewPost } from "./realtime-publish";
+import { publishNewPost } from "./push";
 import { storeUpload } from "./uploads";
 import { MAX_CAPTION_CHARS } from "../shared/photo-limits";
 

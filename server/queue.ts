@@ -1,24 +1,19 @@
 // The one definition of the notifications queue, shared by the app (producer) and the worker
-// (consumer): its name, its job payload, and the options every job gets.
+// (consumer): its name, its job payload, and the options every job gets. Enqueueing is the
+// outbox hop of a like; waiting here for a worker is its queue hop (shared/journey.ts).
 import { Queue, type ConnectionOptions } from "bullmq";
 import { z } from "zod";
 import { env } from "./env";
 import { createRedis } from "./redis";
+import { jobTelemetry } from "./telemetry/jobs";
 
 export const NOTIFICATIONS_QUEUE = "notifications";
 
 /**
- * A job carries the outbox event id; the worker reads the facts from Postgres. `trace` is
- * telemetry, not fact: the trace to continue (the request's span as parent), when the statement
- * committed (epoch ms), and the Postgres hop. The outbox relay knows only what the row kept: its
- * traceparent and its creation time (server/trace.ts, server/journey.ts).
+ * A job carries only the outbox event id: the worker reads the facts from Postgres. (The like's
+ * trace travels beside it, in the job's telemetry metadata: `jobTelemetry`, server/telemetry/jobs.ts.)
  */
-export const notificationJobSchema = z.object({
-  eventId: z.string().min(1),
-  trace: z
-    .object({ traceparent: z.string().max(128), committedAt: z.number(), postgres: z.number().nullable().optional() })
-    .optional(),
-});
+export const notificationJobSchema = z.object({ eventId: z.string().min(1) });
 export type NotificationJob = z.infer<typeof notificationJobSchema>;
 
 export function queuePrefix(): string {
@@ -42,8 +37,8 @@ export const notificationJobOptions = {
  * 5 s get them back within about 15 s while a busy worker still renews its locks (every 5 s) with
  * plenty of margin. A job may stall a few times (repeated crashes) before it is parked as failed.
  * After losing Redis, the worker's loop waits runRetryDelay before trying again: BullMQ's 15 s
- * default delayed every notification that long after Redis returned (fault suite, R2); 1 s keeps
- * the retries cheap and the delay short.
+ * default would delay every notification that long after a Redis outage; 1 s keeps the retries
+ * cheap and the delay short.
  */
 export const notificationWorkerLocking = {
   lockDuration: 10_000,
@@ -60,15 +55,12 @@ export function notificationsQueue(): Queue<NotificationJob> {
   globalForQueue.__likesQueue ??= new Queue<NotificationJob>(NOTIFICATIONS_QUEUE, {
     connection: createRedis("queue", { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) as ConnectionOptions,
     prefix: queuePrefix(),
+    telemetry: jobTelemetry,
   });
   return globalForQueue.__likesQueue;
 }
 
 /** Idempotent: the job id is the outbox event id, so enqueueing twice yields one job. */
-export async function enqueueNotification(
-  eventId: string,
-  trace?: NotificationJob["trace"],
-  queue = notificationsQueue(),
-): Promise<void> {
-  await queue.add("notify", trace ? { eventId, trace } : { eventId }, { ...notificationJobOptions, jobId: eventId });
+export async function enqueueNotification(eventId: string, queue = notificationsQueue()): Promise<void> {
+  await queue.add("notify", { eventId }, { ...notificationJobOptions, jobId: eventId });
 }

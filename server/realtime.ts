@@ -1,20 +1,19 @@
-// Realtime: Socket.IO on the app's own HTTP server (hop 7 of a like).
+// Socket.IO on the app's own HTTP server: where the socket hop of a like ends (shared/journey.ts).
 // Each socket is authenticated from the next-auth session cookie and joins its user's room (and
-// its session's, which sign-out empties).
-// The Redis adapter lets the worker (through @socket.io/redis-emitter) and every other app instance
-// reach any room, wherever the socket is connected.
+// its session's, which sign-out empties). The Redis adapter lets the worker and every other app
+// instance reach any room, wherever the socket is connected (their side: server/push.ts).
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { env } from "./env";
 import { log } from "./log";
-import { createRedis, redis } from "./redis";
-import { claimDeliveryReport, parseDeliveryReport } from "./journey";
-import type { ClockAnswer, JourneyHopsEvent } from "../shared/journey";
+import { createRedis } from "./redis";
+import type { ClockAnswer } from "../shared/journey";
 import { isPlausibleId } from "./posts";
 import { REALTIME_EVENTS } from "../shared/realtime-events";
-import { postRoom, sessionRoom, socketIoKey, UNWATCH_POST, userRoom, WATCH_POST } from "./realtime-rooms";
+import { postRoom, sessionRoom, socketIoKey, userRoom } from "./push";
 import { sessionFromCookies } from "./session-token";
+import { relayDeliveryReports } from "./telemetry/journey";
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -87,7 +86,7 @@ export function attachRealtime(httpServer: HttpServer) {
     // of posts one socket may watch is capped.
     // An acknowledgement, when asked for, says whether it was done: {"ok":boolean}.
     const watched = new Set<string>();
-    socket.on(WATCH_POST, (postId: unknown, ack?: unknown) => {
+    socket.on(REALTIME_EVENTS.watchPost, (postId: unknown, ack?: unknown) => {
       const ok =
         typeof postId === "string" &&
         isPlausibleId(postId) &&
@@ -98,35 +97,17 @@ export function attachRealtime(httpServer: HttpServer) {
       }
       if (typeof ack === "function") ack({ ok });
     });
-    socket.on(UNWATCH_POST, (postId: unknown, ack?: unknown) => {
+    socket.on(REALTIME_EVENTS.unwatchPost, (postId: unknown, ack?: unknown) => {
       const ok = typeof postId === "string" && watched.delete(postId);
       if (ok) void socket.leave(postRoom(postId));
       if (typeof ack === "function") ack({ ok });
     });
-    // The journey panel's clock: the browser times the socket hop (the worker's emit -> its
-    // receipt) across two clocks, and estimates the offset from this round trip.
+    // The server's time: the browser's heartbeat asks it every few seconds, and the journey panel
+    // times the socket hop across two clocks from its round trip.
     socket.on(REALTIME_EVENTS.clock, (ack?: unknown) => {
       if (typeof ack === "function") ack({ now: Date.now() } satisfies ClockAnswer);
     });
-    // The owner's browser reports a like's last two hops; relayed to the liker's sockets, once,
-    // and only when this socket's user is the owner the worker named (server/journey.ts).
-    socket.on(REALTIME_EVENTS.journeyDelivered, (payload: unknown) => {
-      const report = parseDeliveryReport(payload);
-      if (!report) return;
-      claimDeliveryReport(redis(), userId, report.traceId).then(
-        (pending) => {
-          if (!pending) return;
-          const hops = { socket: report.socket, render: report.render };
-          io.to(userRoom(pending.actorId)).emit(REALTIME_EVENTS.journeyHops, {
-            traceId: report.traceId,
-            postId: pending.postId,
-            liked: pending.liked,
-            hops,
-          } satisfies JourneyHopsEvent);
-        },
-        (error: unknown) => log.debug({ err: error }, "journey report dropped"),
-      );
-    });
+    relayDeliveryReports(io, socket, userId);
     // Tells the client (and the two-instance test) which instance it reached.
     socket.emit(REALTIME_EVENTS.hello, { instance: env().INSTANCE_ID });
     log.debug({ userId, socket: socket.id }, "socket connected");

@@ -11,7 +11,7 @@ import type { JWT, JWTDecodeParams } from "next-auth/jwt";
 import { db } from "./db";
 import { log } from "./log";
 import { createRedis } from "./redis";
-import { createEmitter, sessionRoom } from "./realtime-rooms";
+import { createEmitter, sessionRoom } from "./push";
 import { revokedSessions } from "./revoked-sessions";
 import { decodeSessionToken } from "./session-decode";
 

@@ -1,105 +1,40 @@
-// The notifications worker (`npm run worker`): its own process, hop 6 of a like.
-// Consumes the queue: outbox event -> the owner's inbox brought in line with the like (a new
-// Notification row, or one deleted after an unlike) -> a push to the owner's Socket.IO room.
-// Also runs the outbox relay, which enqueues events that never reached the queue.
+// The notifications worker (`npm run worker`), its own process: the worker hop of a like.
+// Takes each job from the queue and delivers its outbox event (server/delivery.ts): the owner's
+// inbox brought in line with the like, then one push to the owner's Socket.IO room. Also runs
+// the outbox relay, which enqueues events that never reached the queue, and beats a heartbeat
+// that /api/health and the container healthcheck look for.
 import { Worker, type ConnectionOptions } from "bullmq";
+import { db } from "../server/db";
+import { deliver, pendingEvents, pruneProcessed, type DeliveryResult } from "../server/delivery";
 import { loadEnvOrExit } from "../server/env";
+import { log } from "../server/log";
+import {
+  NOTIFICATIONS_QUEUE,
+  enqueueNotification,
+  notificationJobSchema,
+  notificationWorkerLocking,
+  notificationsQueue,
+  queuePrefix,
+  type NotificationJob,
+} from "../server/queue";
+import { createRedis, redis, whenReady } from "../server/redis";
+import { pruneRevokedSessions } from "../server/session-revocation";
+import { continueStoredTrace, jobTelemetry } from "../server/telemetry/jobs";
+import { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } from "../server/worker-heartbeat";
 
 const config = loadEnvOrExit();
-process.env.SERVICE_NAME ??= "worker";
-const { log } = await import("../server/log");
-const { createRedis, redis, redisKey, whenReady } = await import("../server/redis");
-const {
-  NOTIFICATIONS_QUEUE,
-  notificationJobSchema,
-  notificationsQueue,
-  notificationWorkerLocking,
-  queuePrefix,
-  enqueueNotification,
-} = await import("../server/queue");
-const { prepareDelivery, markProcessed, pendingEvents, pruneProcessed } = await import("../server/notifications");
-const { createEmitter, emitOnce, userRoom, NOTIFICATION_EVENT, RETRACTION_EVENT } =
-  await import("../server/realtime-rooms");
-const { claimToast } = await import("../server/toast-cooldown");
-const { pruneRevokedSessions } = await import("../server/session-revocation");
-const { db } = await import("../server/db");
-const { continueTrace, currentTrace, runInTrace } = await import("../server/trace");
-const { hopsUpToWorker, deliveredJourney, expectDeliveryReport } = await import("../server/journey");
-const { REALTIME_EVENTS } = await import("../shared/realtime-events");
-const { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } = await import("../server/worker-heartbeat");
+process.env.SERVICE_NAME ??= "worker"; // names this process in every log line (server/log.ts)
 
 // Pushes wait for Redis (offline queue on): a push the job awaited has reached Redis.
-const pushConnection = createRedis("emitter");
-const emitter = createEmitter(pushConnection);
+const push = createRedis("emitter");
 
-const worker = new Worker(
+const worker = new Worker<NotificationJob, DeliveryResult>(
   NOTIFICATIONS_QUEUE,
   async (job) => {
-    const { eventId, trace: measured } = notificationJobSchema.parse(job.data);
-    // The like's trace goes on here: this job's log lines carry the liker's trace id.
-    return runInTrace(continueTrace(measured?.traceparent), async () => {
-      const started = performance.now();
-      const outcome = await prepareDelivery(eventId);
-      let hops;
-      let published = true;
-      if (outcome.kind === "push" || outcome.kind === "retract") {
-        const { origin, recipientId } = outcome;
-        const traceId = currentTrace()!.traceId;
-        // Two independent Redis round trips, at once. A like that comes back within the cooldown
-        // (a storm of toggles) updates the inbox quietly; and the owner's browser reports the last
-        // two hops (only the owner may, within 5 minutes).
-        const [toast] = await Promise.all([
-          outcome.kind === "push" ? claimToast(recipientId, origin.actorId, origin.postId) : false,
-          expectDeliveryReport(redis(), traceId, {
-            recipientId,
-            actorId: origin.actorId,
-            postId: origin.postId,
-            liked: origin.liked,
-          }).catch((error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable")),
-        ]);
-        hops = hopsUpToWorker({
-          stored: origin.trace,
-          measured,
-          eventCreatedAt: origin.createdAt,
-          jobAddedAt: job.timestamp,
-          jobTakenAt: job.processedOn ?? Date.now(),
-          workerMs: performance.now() - started,
-        });
-        const journey = deliveredJourney(traceId, hops);
-        // Exactly once per event: a retry after a crash that already pushed does not push again.
-        const onceKey = redisKey("pushed", eventId);
-        published =
-          outcome.kind === "push"
-            ? await emitOnce(pushConnection, onceKey, userRoom(recipientId), NOTIFICATION_EVENT, outcome.notification, {
-                toast,
-                journey,
-              })
-            : await emitOnce(
-                pushConnection,
-                onceKey,
-                userRoom(recipientId),
-                RETRACTION_EVENT,
-                { id: outcome.notificationId },
-                { toast: false, journey },
-              );
-        if (!published) log.info({ eventId }, "already pushed by an earlier attempt; not pushing again");
-        // The liker's own panel: the hops their request could not see.
-        emitter
-          .to(userRoom(origin.actorId))
-          .emit(REALTIME_EVENTS.journeyHops, { traceId, postId: origin.postId, liked: origin.liked, hops });
-      }
-      await markProcessed(eventId);
-      const result =
-        outcome.kind === "skip"
-          ? outcome.reason
-          : !published
-            ? "already_pushed"
-            : outcome.kind === "push"
-              ? "pushed"
-              : "retracted";
-      log.info({ eventId, jobId: job.id, attempt: job.attemptsMade + 1, result, hops }, "notification job done");
-      return result;
-    });
+    const { eventId } = notificationJobSchema.parse(job.data);
+    const result = await deliver(eventId, push);
+    log.info({ eventId, jobId: job.id, attempt: job.attemptsMade + 1, result }, "notification job done");
+    return result;
   },
   {
     // Blocking connection: BullMQ requires maxRetriesPerRequest null on workers.
@@ -107,6 +42,8 @@ const worker = new Worker(
     prefix: queuePrefix(),
     concurrency: config.WORKER_CONCURRENCY,
     ...notificationWorkerLocking,
+    // Each job runs inside the like's trace: its log lines carry the liker's trace id.
+    telemetry: jobTelemetry,
   },
 );
 
@@ -124,11 +61,7 @@ async function relayOnce() {
   try {
     const events = await pendingEvents(config.OUTBOX_RELAY_GRACE_MS);
     for (const event of events) {
-      // The job continues the request's trace; its outbox hop will show the relay's delay.
-      const trace = event.traceparent
-        ? { traceparent: event.traceparent, committedAt: event.createdAt.getTime() }
-        : undefined;
-      await enqueueNotification(event.id, trace);
+      await continueStoredTrace(event, () => enqueueNotification(event.id));
     }
     if (events.length) log.info({ count: events.length }, "outbox relay enqueued events");
   } catch (error) {
@@ -153,8 +86,8 @@ const pruneTimer = setInterval(() => {
 
 await worker.waitUntilReady();
 // The heartbeat /api/health and the container healthcheck look for: this process's event loop runs.
-const instance = config.INSTANCE_ID;
 // The file (containers' healthcheck) is written only after Redis took the beat, so both say the same.
+const instance = config.INSTANCE_ID;
 const heartbeatFile = config.HEARTBEAT_FILE;
 const heartbeat = async () => {
   try {

@@ -1,7 +1,7 @@
 // /notifications: the inbox. Its first page renders on the server; live items arrive through the
 // RealtimeProvider in the root layout.
 import type { Metadata } from "next";
-import { listInbox } from "@/server/notifications";
+import { listInbox } from "@/server/inbox";
 import { requireUser } from "@/server/session";
 import { Inbox } from "../components/inbox/Inbox";
 

@@ -146,17 +146,14 @@ describe("realtime delivery", () => {
           data: { type: "like.created", payload: { postId: bobPost.id, actorId: alice.id, recipientId: bob.id } },
         }),
       ]);
-      await Promise.all([
-        enqueueNotification(event.id, undefined, queue),
-        enqueueNotification(event.id, undefined, queue),
-      ]);
+      await Promise.all([enqueueNotification(event.id, queue), enqueueNotification(event.id, queue)]);
       await eventually("notification pushed", () => notifications(bobTab.received)[0]);
       await eventually(
         "event processed",
         async () => (await stack.db.outboxEvent.findUniqueOrThrow({ where: { id: event.id } })).processedAt,
       );
       // Enqueue again after processing: the job id is taken and the event processed, so nothing.
-      await enqueueNotification(event.id, undefined, queue);
+      await enqueueNotification(event.id, queue);
       const sentinel = await likeAndAwait(clients.carol, bobPost.id, bobTab);
       assert.equal(notifications(bobTab.received).length, 2);
       assert.equal(notifications(bobTab.received)[1].id, sentinel.id);

@@ -112,6 +112,16 @@ describe("one like, one trace", () => {
     assert.equal(workerLine.trace_id, traceId);
     assert.equal(workerLine.result, "pushed");
     assert.notEqual(workerLine.span_id, appLine.span_id, "the worker's span is its own");
+    const loggedHops = workerLine.hops as Record<string, unknown>;
+    assertTimed(loggedHops, ["postgres", "outbox", "queue", "worker"], "the worker's log line");
+
+    // Postgres names the trace too: the statements sent inside it end with a sqlcommenter comment.
+    const named = await eventually("a statement in pg_stat_activity naming the trace", async () => {
+      const rows = await stack.db.$queryRaw<{ query: string }[]>`
+        SELECT query FROM pg_stat_activity WHERE datname = current_database() AND query LIKE ${`%/*traceparent='00-${traceId}-%`}`;
+      return rows[0];
+    });
+    assert.match(named.query, new RegExp(`/\\*traceparent='00-${traceId}-[0-9a-f]{16}-01'\\*/$`));
 
     bobSocket.socket.close();
     aliceSocket.socket.close();

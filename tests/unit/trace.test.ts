@@ -1,22 +1,24 @@
-// The trace context (server/trace.ts) and the journey arithmetic (server/journey.ts): W3C
-// traceparent rules, the browser's and nginx's timing headers, Server-Timing, the worker's hops.
+// The measurement layer (server/telemetry/): W3C traceparent rules, the trace scope, the SQL
+// comment, the browser's and nginx's timing headers, Server-Timing, the worker's hops.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hopsUpToWorker, parseDeliveryReport } from "../../server/journey";
+import { hopsUpToWorker, parseDeliveryReport } from "../../server/telemetry/journey";
+import { traceparentComment } from "../../server/telemetry/postgres";
+import { clickMsFromTracestate, nginxMsFromRequestStart, serverTimingHeader } from "../../server/telemetry/request";
 import {
-  clickMsFromTracestate,
   continueTrace,
+  currentScope,
   currentTrace,
   formatTraceparent,
-  nginxMsFromRequestStart,
+  measureHop,
   parseTraceparent,
   recordHop,
+  recordMetric,
   runInTrace,
-  serverTimingHeader,
-  sqlTraceComment,
-  timed,
-  currentScope,
-} from "../../server/trace";
+} from "../../server/telemetry/trace";
+
+/** What the SQL commenter plugin adds to a statement (Prisma calls it with the query's details). */
+const commentTags = () => traceparentComment({ query: { type: "single", action: "queryRaw", query: {} } });
 
 const TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 const SPAN = "00f067aa0ba902b7";
@@ -55,12 +57,12 @@ test("continuing a trace keeps its id under a new span; without one a new trace 
 
 test("the scope follows async work, and the SQL comment names the trace", async () => {
   assert.equal(currentTrace(), undefined);
-  assert.equal(sqlTraceComment(), "");
+  assert.deepEqual(commentTags(), {});
   const trace = continueTrace(`00-${TRACE}-${SPAN}-01`);
   await runInTrace(trace, async () => {
     await new Promise((resolve) => setTimeout(resolve, 1));
     assert.equal(currentTrace()?.traceId, TRACE);
-    assert.equal(sqlTraceComment(), `/*traceparent='00-${TRACE}-${trace.spanId}-01'*/ `);
+    assert.deepEqual(commentTags(), { traceparent: `00-${TRACE}-${trace.spanId}-01` });
   });
   assert.equal(currentTrace(), undefined);
 });
@@ -95,8 +97,8 @@ test("Server-Timing lists the measured hops, then extra metrics, then the whole"
     continueTrace(null),
     async () => {
       recordHop("nginx", 1.234);
-      await timed("session", async () => undefined);
-      await timed({ metric: "enqueue" }, async () => undefined);
+      await measureHop("session", async () => undefined);
+      recordMetric("enqueue", 0.4);
       const header = serverTimingHeader(currentScope()!, 7.891);
       assert.match(header, /^nginx;dur=1\.23, session;dur=\d+(\.\d+)?, enqueue;dur=\d+(\.\d+)?, app;dur=7\.89$/);
     },
@@ -107,10 +109,7 @@ test("Server-Timing lists the measured hops, then extra metrics, then the whole"
 test("the worker's hops: stored ones kept, outbox and queue from the timestamps, never negative", () => {
   const hops = hopsUpToWorker({
     stored: { traceparent: `00-${TRACE}-${SPAN}-01`, hops: { click: 2, nginx: 1, route: 0.5, session: 0.7 } },
-    measured: { traceparent: `00-${TRACE}-${SPAN}-01`, committedAt: 1000, postgres: 1.5 },
-    eventCreatedAt: new Date(990),
-    jobAddedAt: 1001,
-    jobTakenAt: 1004,
+    job: { committedAt: 1000, postgres: 1.5, addedAt: 1001, takenAt: 1004 },
     workerMs: 2.345,
   });
   assert.deepEqual(hops, {
@@ -123,16 +122,16 @@ test("the worker's hops: stored ones kept, outbox and queue from the timestamps,
     queue: 3,
     worker: 2.35,
   });
-  // A relayed job: no measured part, so the commit time is the row's, and Postgres was not timed.
+  // A relayed job: the commit time is the row's, and Postgres was not timed.
   const relayed = hopsUpToWorker({
     stored: null,
-    measured: undefined,
-    eventCreatedAt: new Date(1000),
-    jobAddedAt: 4000,
-    jobTakenAt: 3999,
+    job: { committedAt: 1000, postgres: null, addedAt: 4000, takenAt: 3999 },
     workerMs: 1,
   });
   assert.deepEqual(relayed, { postgres: null, outbox: 3000, queue: 0, worker: 1 });
+  // A job that came without its trace: nothing says how long it waited.
+  const untraced = hopsUpToWorker({ stored: null, job: undefined, workerMs: 1 });
+  assert.deepEqual(untraced, { postgres: null, outbox: null, queue: null, worker: 1 });
 });
 
 test("the owner's report is taken only when well formed", () => {

@@ -2,7 +2,7 @@
 // Also the catch-up source: a client that reconnects re-reads this to fill any gap.
 import { authed, json, methods } from "@/server/api";
 import { parseLimit } from "@/server/cursor";
-import { listInbox } from "@/server/notifications";
+import { listInbox } from "@/server/inbox";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: authed(async (req, { user }) => {

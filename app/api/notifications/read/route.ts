@@ -1,7 +1,7 @@
 // POST /api/notifications/read  {"ids":[...]} or {"all":true}  -> {"unreadCount","unseenCount"}
 import { z } from "zod";
 import { authed, invalidRequest, json, methods, readJson } from "@/server/api";
-import { markRead } from "@/server/notifications";
+import { markRead } from "@/server/inbox";
 
 const bodySchema = z.union([
   z.object({ ids: z.array(z.string().min(1).max(40)).min(1).max(500) }).strict(),

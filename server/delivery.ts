@@ -1,0 +1,258 @@
+// Delivering one like's notification: the worker's steps for one outbox event, run once per job
+// (workers/notifications.ts). This is the worker hop of a like; the push starts its socket hop.
+//   1. prepareDelivery(): the owner's inbox brought in line with the like as it is now, in one
+//      transaction (a notification created, or one retracted after an unlike);
+//   2. the push to the owner's room, exactly once: the new notification (with whether to toast)
+//      or its retraction;
+//   3. markProcessed(): the outbox event is done.
+// The outbox relay's work list and the housekeeping of processed events are here too.
+import type { Redis } from "ioredis";
+import { Prisma } from "./generated/prisma/client";
+import type { NotificationDelivery } from "../shared/api";
+import { REALTIME_EVENTS } from "../shared/realtime-events";
+import { db } from "./db";
+import { newId } from "./ids";
+import { toNotificationDto, type NotificationDto, type NotificationRow } from "./inbox";
+import { LIKE_EVENT, LIKE_EVENTS, UNLIKE_EVENT, type LikeEventPayload } from "./likes";
+import { log } from "./log";
+import { emitOnce, userRoom } from "./push";
+import { redisKey } from "./redis";
+import { handOverJourney } from "./telemetry/journey";
+import type { StoredTrace } from "./telemetry/trace";
+import { claimToast } from "./toast-cooldown";
+
+export type DeliveryResult =
+  "pushed" | "retracted" | "already_pushed" | Extract<DeliveryOutcome, { kind: "skip" }>["reason"];
+
+/** Delivers one outbox event (steps 1 to 3 above) and says what it did. Safe to retry. */
+export async function deliver(eventId: string, push: Redis): Promise<DeliveryResult> {
+  const outcome = await prepareDelivery(eventId);
+  const result = outcome.kind === "skip" ? outcome.reason : await pushOnce(eventId, outcome, push);
+  await markProcessed(eventId);
+  return result;
+}
+
+/** Step 2: pushes the decision to the owner's sockets, unless an earlier attempt already did. */
+async function pushOnce(
+  eventId: string,
+  outcome: Exclude<DeliveryOutcome, { kind: "skip" }>,
+  push: Redis,
+): Promise<DeliveryResult> {
+  const { origin, recipientId } = outcome;
+  // Two independent Redis round trips, at once. A like that comes back within the cooldown (a storm
+  // of toggles) updates the inbox quietly, without a toast.
+  const [toast, journey] = await Promise.all([
+    outcome.kind === "push" ? claimToast(recipientId, origin.actorId, origin.postId) : false,
+    handOverJourney(origin, recipientId),
+  ]);
+  // Exactly once per event: a retry after a crash that already pushed does not push again.
+  const onceKey = redisKey("pushed", eventId);
+  const room = userRoom(recipientId);
+  const published =
+    outcome.kind === "push"
+      ? await emitOnce(push, onceKey, room, REALTIME_EVENTS.notification, outcome.notification, {
+          toast,
+          journey,
+        } satisfies NotificationDelivery)
+      : await emitOnce(push, onceKey, room, REALTIME_EVENTS.retraction, { id: outcome.notificationId }, {
+          toast: false,
+          journey,
+        } satisfies NotificationDelivery);
+  if (!published) {
+    log.info({ eventId }, "already pushed by an earlier attempt; not pushing again");
+    return "already_pushed";
+  }
+  return outcome.kind === "push" ? "pushed" : "retracted";
+}
+
+/** Where an event came from: who did what to which post, and what the event kept of the request's trace. */
+export type EventOrigin = { actorId: string; postId: string; liked: boolean; trace: StoredTrace | null };
+
+export type DeliveryOutcome =
+  | { kind: "push"; recipientId: string; actorId: string; notification: NotificationDto; origin: EventOrigin }
+  | { kind: "retract"; recipientId: string; notificationId: string; origin: EventOrigin }
+  | { kind: "skip"; reason: "already_processed" | "unknown_event" | "unchanged" | "superseded" | "gone" };
+
+type Recorded = { created?: string; retracted?: string };
+
+/** A notification with its actor and photo, as one SQL row. */
+type PushRow = {
+  id: string;
+  createdAt: Date;
+  readAt: Date | null;
+  actorId: string;
+  username: string;
+  name: string;
+  avatarUrl: string;
+  postId: string;
+  imageUrl: string;
+};
+
+function toNotificationRow(row: PushRow): NotificationRow {
+  return {
+    id: row.id,
+    type: "like",
+    createdAt: row.createdAt,
+    readAt: row.readAt,
+    actor: { id: row.actorId, username: row.username, name: row.name, avatarUrl: row.avatarUrl },
+    post: { id: row.postId, imageUrl: row.imageUrl },
+  };
+}
+
+/**
+ * Brings the owner's inbox in line with one like event (a like or an unlike), and says what to
+ * push. Safe to run any number of times, for any event, in any order:
+ * - it decides from the state it finds, not from the event's kind: a like that still exists has
+ *   exactly one notification, a like that does not has none. So an old "like" job processed after
+ *   the unlike creates nothing, and an "unlike" job processed after a new like deletes nothing;
+ * - runs for the same (actor, post) are serialized by a transaction-scoped advisory lock, so two
+ *   workers cannot interleave a read of the Like row with the other's write of the Notification;
+ * - the decision is recorded on the event in the same transaction: a retry after a crash replays
+ *   it rather than deciding anew. The worker publishes each event's push at most once
+ *   (emitOnce, docs/decisions/016-exactly-once-push.md), so with retries the owner's sockets hear
+ *   it exactly once. A processed event is skipped.
+ * See docs/decisions/014-notifications-follow-likes.md. Then deliver() pushes, and marks it processed.
+ *
+ * On the hot path this is one transaction of two statements, and markProcessed() one more: five
+ * round trips to Postgres with BEGIN and COMMIT (docs/benchmarks.md measures them):
+ * 1. the lock, keyed from the event row itself, taken only while the event still needs a decision;
+ * 2. the decision, which reads the event, the Like row, writes the inbox and the outcome, and
+ *    returns the event as it was before (to tell a replay from a first run) with the new
+ *    notification's actor and photo. It runs after the lock is granted, so under READ COMMITTED
+ *    it sees every commit of the run that held the lock before it.
+ */
+export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome> {
+  type DecisionRow = {
+    type: string;
+    payload: LikeEventPayload;
+    trace: StoredTrace | null;
+    processedAt: Date | null;
+    outcome: Recorded | null;
+    retracted: string | null;
+  } & (({ id: string } & Omit<PushRow, "id">) | { [K in keyof PushRow]: null });
+  // Whether the event still needs a decision: the lock and the decision must ask the same question.
+  const undecided = Prisma.sql`id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})`;
+  let row: DecisionRow | undefined;
+  try {
+    const [, rows] = await db().$transaction([
+      db().$executeRaw`
+        SELECT pg_advisory_xact_lock(hashtextextended('like:' || (payload->>'actorId') || ':' || (payload->>'postId'), 0))
+        FROM "OutboxEvent"
+        WHERE ${undecided}`,
+      db().$queryRaw<DecisionRow[]>`
+        WITH ev AS (
+          SELECT id, payload->>'actorId' AS "actorId", payload->>'postId' AS "postId", payload->>'recipientId' AS "recipientId"
+          FROM "OutboxEvent"
+          WHERE ${undecided}
+        ), live AS (
+          SELECT 1 FROM "Like" l JOIN ev ON l."userId" = ev."actorId" AND l."postId" = ev."postId"
+        ), created AS (
+          INSERT INTO "Notification" (id, "recipientId", "actorId", "postId", type, "sourceEventId", "createdAt")
+          SELECT ${newId()}, ev."recipientId", ev."actorId", ev."postId", 'like', ev.id, clock_timestamp()
+          FROM ev WHERE EXISTS (SELECT 1 FROM live)
+          ON CONFLICT ("recipientId", "actorId", "postId", type) DO NOTHING
+          RETURNING id, "actorId", "postId", "createdAt", "readAt"
+        ), retracted AS (
+          DELETE FROM "Notification" n USING ev
+          WHERE n."recipientId" = ev."recipientId" AND n."actorId" = ev."actorId" AND n."postId" = ev."postId" AND n.type = 'like'
+            AND NOT EXISTS (SELECT 1 FROM live)
+          RETURNING n.id
+        ), recorded AS (
+          UPDATE "OutboxEvent" e
+          SET outcome = COALESCE((SELECT jsonb_build_object('created', id) FROM created),
+                                 (SELECT jsonb_build_object('retracted', id) FROM retracted),
+                                 '{}'::jsonb)
+          FROM ev WHERE e.id = ev.id
+        )
+        -- The event as this statement found it (data-modifying CTEs do not change what the main
+        -- query reads), and the new notification's actor and photo, if one was made.
+        SELECT e.type, e.payload, e.trace, e."processedAt", e.outcome,
+               (SELECT id FROM retracted) AS retracted,
+               c.id, c."createdAt", c."readAt",
+               u.id AS "actorId", u.username, u.name, u."avatarUrl",
+               p.id AS "postId", p."imageUrl"
+        FROM "OutboxEvent" e
+        LEFT JOIN created c ON true
+        LEFT JOIN "User" u ON u.id = c."actorId"
+        LEFT JOIN "Post" p ON p.id = c."postId"
+        WHERE e.id = ${eventId}`,
+    ]);
+    row = rows[0];
+  } catch (error) {
+    // The post or a user was deleted since the like: nothing left to notify about.
+    if (isForeignKeyViolation(error)) return { kind: "skip", reason: "gone" };
+    throw error;
+  }
+
+  if (!row) return { kind: "skip", reason: "unknown_event" };
+  if (row.processedAt) return { kind: "skip", reason: "already_processed" };
+  if (!LIKE_EVENTS.includes(row.type)) return { kind: "skip", reason: "unknown_event" };
+  const { postId, actorId, recipientId } = row.payload;
+  const origin: EventOrigin = { actorId, postId, liked: row.type === LIKE_EVENT, trace: row.trace };
+
+  // A recorded outcome is a crashed attempt's decision, replayed; none means this statement decided.
+  const recorded: Recorded = row.outcome ?? {
+    ...(row.id !== null ? { created: row.id } : {}),
+    ...(row.retracted ? { retracted: row.retracted } : {}),
+  };
+  if (recorded.retracted) return { kind: "retract", recipientId, notificationId: recorded.retracted, origin };
+  if (!recorded.created) return { kind: "skip", reason: "unchanged" };
+  // Created just now, the statement returned it whole; a replay reads it again.
+  const pushed = row.id !== null ? toNotificationRow(row) : await notificationToPush(recorded.created);
+  // A later unlike has already taken this one back.
+  if (!pushed) return { kind: "skip", reason: "superseded" };
+  return { kind: "push", recipientId, actorId, notification: toNotificationDto(pushed), origin };
+}
+
+/** The inbox item to push, with its actor and photo, in one statement (a replayed decision's). */
+async function notificationToPush(id: string): Promise<NotificationRow | null> {
+  const rows = await db().$queryRaw<PushRow[]>`
+    SELECT n.id, n."createdAt", n."readAt",
+           u.id AS "actorId", u.username, u.name, u."avatarUrl",
+           p.id AS "postId", p."imageUrl"
+    FROM "Notification" n
+    JOIN "User" u ON u.id = n."actorId"
+    JOIN "Post" p ON p.id = n."postId"
+    WHERE n.id = ${id}`;
+  const row = rows[0];
+  return row ? toNotificationRow(row) : null;
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return (
+      error.code === "P2003" ||
+      (error.code === "P2010" && String((error.meta as { code?: unknown } | undefined)?.code) === "23503")
+    );
+  }
+  return /23503|foreign key/i.test(String((error as Error)?.message));
+}
+
+export async function markProcessed(eventId: string): Promise<void> {
+  await db().outboxEvent.updateMany({ where: { id: eventId, processedAt: null }, data: { processedAt: new Date() } });
+}
+
+/**
+ * Events the route did not manage to enqueue (or whose job vanished): the relay's work list, with
+ * the trace each request stored, so the job continues it.
+ */
+export async function pendingEvents(
+  olderThanMs: number,
+  limit = 500,
+): Promise<{ id: string; trace: StoredTrace | null; createdAt: Date }[]> {
+  const rows = await db().outboxEvent.findMany({
+    where: { processedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    orderBy: { createdAt: "asc" },
+    take: limit,
+    select: { id: true, trace: true, createdAt: true },
+  });
+  return rows.map((r) => ({ id: r.id, trace: r.trace as StoredTrace | null, createdAt: r.createdAt }));
+}
+
+/** Processed events are kept a day for inspection, then deleted. */
+export async function pruneProcessed(keepMs = 24 * 3600 * 1000): Promise<number> {
+  const { count } = await db().outboxEvent.deleteMany({
+    where: { processedAt: { lt: new Date(Date.now() - keepMs) } },
+  });
+  return count;
+}
