@@ -3,8 +3,8 @@
 // request carries a trace, and its journey goes to the journey panel (journey-like.ts).
 import { useState, useSyncExternalStore } from "react";
 import { api, describeLikeError } from "./api-client";
-import { useJourneyStore } from "./journey-context";
-import { sendTracedLike } from "./journey-like";
+import { useJourneyStore } from "./journey/context";
+import { sendTracedLike } from "./journey/like";
 import { LikeToggleQueue, type LikeSnapshot } from "./like-toggle-queue";
 
 export function useLikeToggle(

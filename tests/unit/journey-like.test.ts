@@ -1,9 +1,9 @@
-// lib/journey-like.ts: one traced like request, from the click to what its answer tells the panel.
+// app/lib/journey/like.ts: one traced like request, from the click to what its answer tells the panel.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TracedLikeResult } from "../../app/lib/api-client";
-import { sendTracedLike } from "../../app/lib/journey-like";
-import { JourneyStore } from "../../app/lib/journey-store";
+import { sendTracedLike } from "../../app/lib/journey/like";
+import { JourneyStore } from "../../app/lib/journey/store";
 
 const fixedRandom = (bytes: Uint8Array) => bytes.fill(0x1f);
 const OUR_TRACE = "1f".repeat(16);

@@ -1,8 +1,8 @@
-// lib/journey-waterfall.ts: the words and numbers the journey panel shows for one journey.
+// app/lib/journey/waterfall.ts: the words and numbers the journey panel shows for one journey.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Journey } from "../../app/lib/journey-store";
-import { formatMs, msAttribute, waterfall } from "../../app/lib/journey-waterfall";
+import type { Journey } from "../../app/lib/journey/store";
+import { formatMs, msAttribute, waterfall } from "../../app/lib/journey/waterfall";
 import { JOURNEY_HOPS } from "../../shared/journey";
 
 const ALL = {

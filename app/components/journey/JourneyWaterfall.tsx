@@ -4,8 +4,8 @@
 // Rows are a list a screen reader reads as "Postgres: like, count and outbox row in one statement,
 // server/likes.ts, 3.2 ms"; the bars are decoration (aria-hidden).
 import { useEffect, useId, useState } from "react";
-import type { Journey } from "@/app/lib/journey-store";
-import { formatMs, msAttribute, shortTraceId, waterfall, type WaterfallRow } from "@/app/lib/journey-waterfall";
+import type { Journey } from "@/app/lib/journey/store";
+import { formatMs, msAttribute, shortTraceId, waterfall, type WaterfallRow } from "@/app/lib/journey/waterfall";
 import type { HopId } from "@/shared/journey";
 
 /** Which part of the system plays a hop: its bar's colour. */

@@ -3,7 +3,7 @@
 // request's, then the event's), sized by its own time. A hop without a figure says why.
 // Framework-free, so these words and numbers are unit-tested (tests/unit/journey-waterfall.test.ts).
 import { JOURNEY_HOPS, type HopId } from "@/shared/journey";
-import type { Journey } from "./journey-store";
+import type { Journey } from "./store";
 
 export type WaterfallRow = {
   id: HopId;

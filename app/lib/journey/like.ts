@@ -3,8 +3,8 @@
 // produced it to now), the answer adds the hops the app measured (Server-Timing), and a failure
 // ends it. Framework-free: use-like-toggle.ts hands it to the post's LikeToggleQueue.
 import type { LikeResult } from "@/shared/api";
-import type { TracedLikeResult } from "./api-client";
-import type { JourneyStore } from "./journey-store";
+import type { TracedLikeResult } from "../api-client";
+import type { JourneyStore } from "./store";
 import {
   clickTracestate,
   newTraceIds,
@@ -13,7 +13,7 @@ import {
   traceIdFromHeader,
   wroteEvent,
   type RandomFill,
-} from "./journey-trace";
+} from "./trace";
 
 export type TracedLikeDeps = {
   setLikeTraced(

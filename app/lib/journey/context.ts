@@ -3,7 +3,7 @@
 // feeds it) and provides it here. Kept in app/lib so use-like-toggle.ts can reach it without
 // importing a component.
 import { createContext, use } from "react";
-import type { JourneyStore } from "./journey-store";
+import type { JourneyStore } from "./store";
 
 export const JourneyStoreContext = createContext<JourneyStore | null>(null);
 

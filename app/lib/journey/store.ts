@@ -26,7 +26,7 @@ export type LikeRequestState =
       roundTripMs: number;
       /** The handler's own time (Server-Timing `app`), when reported. */
       appMs: number | null;
-      /** Whether an event was written, so more hops will come (journey-trace.ts wroteEvent). */
+      /** Whether an event was written, so more hops will come (trace.ts wroteEvent). */
       wroteEvent: boolean | undefined;
     };
 
