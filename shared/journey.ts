@@ -6,7 +6,7 @@
 
 /** Every hop, in the order a like takes them, with the file (or setting) that plays it. */
 export const JOURNEY_HOPS = [
-  { id: "click", label: "Browser", does: "click → request sent", file: "app/lib/like-toggle-queue.ts" },
+  { id: "click", label: "Browser", does: "click → request sent", file: "app/lib/like-toggle.ts" },
   {
     id: "nginx",
     label: "nginx",
