@@ -20,12 +20,7 @@ export const JOURNEY_HOPS = [
   { id: "queue", label: "BullMQ", does: "job waits for a worker", file: "server/queue.ts" },
   { id: "worker", label: "Worker", does: "owner's inbox updated, toast decided", file: "workers/notifications.ts" },
   { id: "socket", label: "Socket.IO", does: "Redis emitter → the owner's socket", file: "server/realtime.ts" },
-  {
-    id: "render",
-    label: "Browser",
-    does: "event → on the owner's screen",
-    file: "app/components/realtime/RealtimeProvider.tsx",
-  },
+  { id: "render", label: "Browser", does: "event → on the owner's screen", file: "app/lib/notification-center.ts" },
 ] as const;
 
 export type HopId = (typeof JOURNEY_HOPS)[number]["id"];
