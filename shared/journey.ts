@@ -25,6 +25,11 @@ export const JOURNEY_HOPS = [
 
 export type HopId = (typeof JOURNEY_HOPS)[number]["id"];
 
+/** A hop's number, 1 to 10 in the order above: "hop 9" is the socket hop everywhere, panel and docs. */
+export function hopNumber(id: HopId): number {
+  return JOURNEY_HOPS.findIndex((hop) => hop.id === id) + 1;
+}
+
 /**
  * Milliseconds per hop. A hop that was not measured is absent, or null when the server knows why
  * (no nginx in front, an event re-sent by the outbox relay after its request ended).
