@@ -87,12 +87,14 @@ function HopRow({ row, scaleMs }: { row: WaterfallRow; scaleMs: number }) {
           <span className="visually-hidden">Hop </span>
           {row.number}
         </span>
-        <span className="hop__label">{row.label}</span>
-        <span className="visually-hidden">: </span>
-        <span className="hop__does">{row.does}</span>
-        <span className="visually-hidden">, played by </span>
-        <code className="hop__file">{breakableAtSlashes(row.file)}</code>
-        <span className="visually-hidden">, </span>
+        <span className="hop__text">
+          <span className="hop__label">{row.label}</span>
+          <span className="visually-hidden">: </span>
+          <span className="hop__does">{row.does}</span>
+          <span className="visually-hidden">, played by </span>
+          <code className="hop__file">{breakableAtSlashes(row.file)}</code>
+          <span className="visually-hidden">, </span>
+        </span>
       </div>
       <div className="hop__track" aria-hidden="true">
         {row.ms !== null ? (
