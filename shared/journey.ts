@@ -6,7 +6,7 @@
 
 /** Every hop, in the order a like takes them, with the file (or setting) that plays it. */
 export const JOURNEY_HOPS = [
-  { id: "click", label: "Browser", does: "click → request sent", file: "app/lib/like-toggle-queue.ts" },
+  { id: "click", label: "Browser", does: "click → request sent", file: "app/lib/like-toggle.ts" },
   {
     id: "nginx",
     label: "nginx",
@@ -20,15 +20,15 @@ export const JOURNEY_HOPS = [
   { id: "queue", label: "BullMQ", does: "job waits for a worker", file: "server/queue.ts" },
   { id: "worker", label: "Worker", does: "owner's inbox updated, toast decided", file: "workers/notifications.ts" },
   { id: "socket", label: "Socket.IO", does: "Redis emitter → the owner's socket", file: "server/realtime.ts" },
-  {
-    id: "render",
-    label: "Browser",
-    does: "event → on the owner's screen",
-    file: "app/components/realtime/RealtimeProvider.tsx",
-  },
+  { id: "render", label: "Browser", does: "event → on the owner's screen", file: "app/lib/notification-center.ts" },
 ] as const;
 
 export type HopId = (typeof JOURNEY_HOPS)[number]["id"];
+
+/** A hop's number, 1 to 10 in the order above: "hop 9" is the socket hop everywhere, panel and docs. */
+export function hopNumber(id: HopId): number {
+  return JOURNEY_HOPS.findIndex((hop) => hop.id === id) + 1;
+}
 
 /**
  * Milliseconds per hop. A hop that was not measured is absent, or null when the server knows why

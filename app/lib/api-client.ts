@@ -24,19 +24,40 @@ export class NetworkError extends Error {
   }
 }
 
-type RequestOptions = { keepalive?: boolean; headers?: Record<string, string> };
+/**
+ * What one caller adds to one request, without the client knowing why: headers to send, and a look
+ * at the answer (its headers) or at the failure. The journey layer traces likes with it
+ * (app/lib/journey/like.ts).
+ */
+export type RequestObserver = {
+  headers?: Record<string, string>;
+  /** A 2xx answer whose body has been read. */
+  answered?(response: Response): void;
+  /** No answer, an error answer, or a body that was not JSON: what the caller is about to get. */
+  failed?(error: unknown): void;
+};
+
+type RequestOptions = { keepalive?: boolean; observe?: RequestObserver };
 
 async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
-  return (await requestWithResponse<T>(method, path, body, opts)).body;
+  const { observe } = opts;
+  let answer: { result: T; response: Response };
+  try {
+    answer = await send<T>(method, path, body, opts);
+  } catch (error) {
+    observe?.failed?.(error);
+    throw error;
+  }
+  observe?.answered?.(answer.response);
+  return answer.result;
 }
 
-/** request(), also handing back the response, whose headers some callers read. */
-async function requestWithResponse<T>(
+async function send<T>(
   method: string,
   path: string,
-  body?: unknown,
-  opts: RequestOptions = {},
-): Promise<{ body: T; response: Response }> {
+  body: unknown,
+  opts: RequestOptions,
+): Promise<{ result: T; response: Response }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -48,7 +69,7 @@ async function requestWithResponse<T>(
       keepalive: opts.keepalive,
       // A form (a photo) goes as multipart/form-data: fetch writes that Content-Type, with its boundary.
       headers: {
-        ...opts.headers,
+        ...opts.observe?.headers,
         ...(body === undefined || body instanceof FormData
           ? { Accept: "application/json" }
           : { Accept: "application/json", "Content-Type": "application/json" }),
@@ -59,7 +80,7 @@ async function requestWithResponse<T>(
     throw new NetworkError(error);
   }
   if (!response.ok) throw await toApiError(response);
-  return { body: (await response.json()) as T, response };
+  return { result: (await response.json()) as T, response };
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
@@ -85,40 +106,15 @@ const query = (params: Record<string, string | number | null | undefined>) => {
   return text ? `?${text}` : "";
 };
 
-/** A like's answer, and the response headers that tell its journey (raw: journey-trace.ts parses them). */
-export type TracedLikeResult = { result: LikeResult; serverTiming: string | null; traceresponse: string | null };
-
 /** Photos per page on a profile (the server render uses it too). */
 export const USER_POSTS_PAGE_SIZE = 30;
 
 export const api = {
   /** PUT likes, DELETE unlikes; both are idempotent and answer the post's confirmed like state. */
-  setLike: (postId: string, liked: boolean) =>
-    request<LikeResult>(liked ? "PUT" : "DELETE", `/api/posts/${encodeURIComponent(postId)}/like`),
-
-  /**
-   * setLike() carrying a trace (W3C traceparent and tracestate, app/lib/journey-trace.ts), for the
-   * journey panel: also answers the response's Server-Timing and traceresponse headers.
-   */
-  setLikeTraced: async (
-    postId: string,
-    liked: boolean,
-    trace: { traceparent: string; tracestate: string },
-  ): Promise<TracedLikeResult> => {
-    const { body, response } = await requestWithResponse<LikeResult>(
-      liked ? "PUT" : "DELETE",
-      `/api/posts/${encodeURIComponent(postId)}/like`,
-      undefined,
-      {
-        headers: { traceparent: trace.traceparent, tracestate: trace.tracestate },
-      },
-    );
-    return {
-      result: body,
-      serverTiming: response.headers.get("Server-Timing"),
-      traceresponse: response.headers.get("traceresponse"),
-    };
-  },
+  setLike: (postId: string, liked: boolean, observe?: RequestObserver) =>
+    request<LikeResult>(liked ? "PUT" : "DELETE", `/api/posts/${encodeURIComponent(postId)}/like`, undefined, {
+      observe,
+    }),
 
   /** Posts a photo: a form with `photo` (the file) and `caption`. Answers the new post. */
   createPost: (form: FormData) => request<Post>("POST", "/api/posts", form),

@@ -16,9 +16,17 @@
 // opened); `unreadCount` counts every item not opened yet. Opening the inbox clears the first;
 // opening an item (or "mark all as read") clears it from the second.
 //
-// Framework-free: the React provider (components/realtime/RealtimeProvider.tsx) wires the socket to
-// it and reads it through useSyncExternalStore.
-import type { InboxCounts, Notification, NotificationPage } from "@/shared/api";
+// Framework-free: bind() wires it to the tab's socket, and the React provider
+// (components/realtime/RealtimeProvider.tsx) reads it through useSyncExternalStore.
+import type { Socket } from "socket.io-client";
+import type {
+  InboxCounts,
+  Notification,
+  NotificationDelivery,
+  NotificationPage,
+  NotificationRetraction,
+} from "@/shared/api";
+import { REALTIME_EVENTS } from "@/shared/realtime-events";
 import { coalesced } from "./coalesced";
 
 export type ConnectionState = "connected" | "disconnected";
@@ -92,6 +100,48 @@ export class NotificationCenter {
   };
 
   getSnapshot = (): CenterSnapshot => this.state;
+
+  /**
+   * Starts following a socket; returns the function that stops.
+   *   hello                  -> connected (and which app instance answered), then a catch-up
+   *   notification           -> receive(), with the server's toast decision
+   *   notification:retracted -> retract()
+   *   resync                 -> catch-up
+   *   disconnect, connect_error -> disconnected (socket.io-client reconnects by itself; the next
+   *                             hello catches up on whatever was pushed meanwhile)
+   */
+  bind(socket: Socket): () => void {
+    // Every connect, the first one included: the first closes the gap between the page's server
+    // render and the socket joining the user's room; later ones fill what was missed while offline.
+    const onHello = (hello: { instance?: unknown } | null) => {
+      this.connected(typeof hello?.instance === "string" ? hello.instance : null);
+      void this.catchUp();
+    };
+    const onNotification = (payload: unknown, delivery?: Partial<NotificationDelivery>) => {
+      if (isNotification(payload)) this.receive(payload, { toast: delivery?.toast !== false });
+    };
+    const onRetraction = (payload: Partial<NotificationRetraction> | null) => {
+      if (typeof payload?.id === "string") this.retract(payload.id);
+    };
+    // The server lost Redis for a while: pushes may have been missed even though this socket
+    // stayed connected, so read the inbox again.
+    const onResync = () => void this.catchUp();
+    const onDisconnected = () => this.disconnected();
+    socket.on(REALTIME_EVENTS.hello, onHello);
+    socket.on(REALTIME_EVENTS.notification, onNotification);
+    socket.on(REALTIME_EVENTS.retraction, onRetraction);
+    socket.on(REALTIME_EVENTS.resync, onResync);
+    socket.on("disconnect", onDisconnected);
+    socket.on("connect_error", onDisconnected);
+    return () => {
+      socket.off(REALTIME_EVENTS.hello, onHello);
+      socket.off(REALTIME_EVENTS.notification, onNotification);
+      socket.off(REALTIME_EVENTS.retraction, onRetraction);
+      socket.off(REALTIME_EVENTS.resync, onResync);
+      socket.off("disconnect", onDisconnected);
+      socket.off("connect_error", onDisconnected);
+    };
+  }
 
   /** Items new to this tab (newest first) and ids retracted, for a list that shows them. */
   onItems(listener: ItemsListener): () => void {
@@ -297,4 +347,10 @@ export class NotificationCenter {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** A `notification` event's payload, checked before the center trusts it. */
+export function isNotification(value: unknown): value is Notification {
+  const n = value as Partial<Notification> | null;
+  return typeof n?.id === "string" && typeof n.actor?.username === "string" && typeof n.post?.id === "string";
 }

@@ -1,7 +1,7 @@
-// lib/journey-clock.ts: the browser's estimate of the server's clock, for the socket hop.
+// app/lib/journey/clock.ts: the browser's estimate of the server's clock, for the socket hop.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ClockOffset, clockSample, socketHopMs } from "../../app/lib/journey-clock";
+import { ClockOffset, clockSample, socketHopMs } from "../../app/lib/journey/clock";
 
 test("a sample assumes the server read its clock halfway through the round trip", () => {
   // Asked at 1000, answered at 1040 (browser clock); the server said 5020: 5000 ahead.

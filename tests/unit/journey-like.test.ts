@@ -1,49 +1,41 @@
-// lib/journey-like.ts: one traced like request, from the click to what its answer tells the panel.
+// app/lib/journey/like.ts: one traced like request, from the click to what its answer tells the panel.
+// The observer is driven the way api.setLike drives it: headers read before the request, then
+// answered() with the response or failed() with the error.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { TracedLikeResult } from "../../app/lib/api-client";
-import { sendTracedLike } from "../../app/lib/journey-like";
-import { JourneyStore } from "../../app/lib/journey-store";
+import { ApiError, NetworkError, describeLikeError } from "../../app/lib/api-client";
+import { traceLike } from "../../app/lib/journey/like";
+import { JourneyStore } from "../../app/lib/journey/store";
 
 const fixedRandom = (bytes: Uint8Array) => bytes.fill(0x1f);
 const OUR_TRACE = "1f".repeat(16);
 
-function harness(answer: (trace: { traceparent: string; tracestate: string }) => Promise<TracedLikeResult>) {
+function harness() {
   let now = 1000;
-  const sent: { postId: string; liked: boolean; trace: { traceparent: string; tracestate: string } }[] = [];
+  const clock = { now: () => now, random: fixedRandom };
   const journeys = new JourneyStore();
-  const statesWhileSending: (string | undefined)[] = [];
-  const deps = {
-    journeys,
-    random: fixedRandom,
-    describeError: (e: unknown) => `failed: ${(e as Error).message}`,
-    now: () => now,
-    setLikeTraced: (postId: string, liked: boolean, trace: { traceparent: string; tracestate: string }) => {
-      sent.push({ postId, liked, trace });
-      statesWhileSending.push(journeys.getSnapshot()[0]?.request?.state);
-      now += 25; // the round trip
-      return answer(trace);
-    },
+  /** The round trip passes, and the answer comes back with these headers. */
+  const answer = (headers: Record<string, string>) => {
+    now += 25;
+    return new Response("{}", { status: 200, headers });
   };
-  return { deps, sent, journeys, statesWhileSending };
+  return { clock, journeys, answer };
 }
 
-test("the request carries our traceparent and the click hop; the answer's Server-Timing fills the request hops", async () => {
-  const { deps, sent, journeys, statesWhileSending } = harness(async () => ({
-    result: { postId: "p1", liked: true, likeCount: 1 },
-    serverTiming: "nginx;dur=0.3, route;dur=1.5, session;dur=2, postgres;dur=3.25, enqueue;dur=0.8, app;dur=8.4",
-    traceresponse: `00-${OUR_TRACE}-aaaaaaaaaaaaaaaa-01`,
-  }));
-  const result = await sendTracedLike(deps, { id: "p1", author: { username: "bob" } }, true, 988);
-  assert.deepEqual(result, { postId: "p1", liked: true, likeCount: 1 }, "the caller gets the plain answer");
-  assert.deepEqual(statesWhileSending, ["sending"], "the journey shows before the answer");
-  assert.deepEqual(sent, [
-    {
-      postId: "p1",
-      liked: true,
-      trace: { traceparent: `00-${OUR_TRACE}-${"1f".repeat(8)}-01`, tracestate: "likes=click:12" },
-    },
-  ]);
+test("the request carries our traceparent and the click hop; the answer's Server-Timing fills the request hops", () => {
+  const { clock, journeys, answer } = harness();
+  const observe = traceLike(journeys, { id: "p1", author: { username: "bob" } }, true, 988, clock);
+  assert.deepEqual(observe.headers, {
+    traceparent: `00-${OUR_TRACE}-${"1f".repeat(8)}-01`,
+    tracestate: "likes=click:12",
+  });
+  assert.equal(journeys.getSnapshot()[0]?.request?.state, "sending", "the journey shows before the answer");
+  observe.answered!(
+    answer({
+      "Server-Timing": "nginx;dur=0.3, route;dur=1.5, session;dur=2, postgres;dur=3.25, enqueue;dur=0.8, app;dur=8.4",
+      traceresponse: `00-${OUR_TRACE}-aaaaaaaaaaaaaaaa-01`,
+    }),
+  );
   const [journey] = journeys.getSnapshot();
   assert.equal(journey!.traceId, OUR_TRACE);
   assert.equal(journey!.counterpart, "bob");
@@ -51,14 +43,13 @@ test("the request carries our traceparent and the click hop; the answer's Server
   assert.deepEqual(journey!.request, { state: "answered", roundTripMs: 25, appMs: 8.4, wroteEvent: true });
 });
 
-test("the server's trace id wins when nginx replaced ours", async () => {
+test("the server's trace id wins when nginx replaced ours", () => {
   const theirs = "ab".repeat(16);
-  const { deps, journeys } = harness(async () => ({
-    result: { postId: "p1", liked: false, likeCount: 0 },
-    serverTiming: "route;dur=1, app;dur=2",
-    traceresponse: `00-${theirs}-aaaaaaaaaaaaaaaa-01`,
-  }));
-  await sendTracedLike(deps, { id: "p1" }, false, 1000);
+  const { clock, journeys, answer } = harness();
+  const observe = traceLike(journeys, { id: "p1" }, false, 1000, clock);
+  observe.answered!(
+    answer({ "Server-Timing": "route;dur=1, app;dur=2", traceresponse: `00-${theirs}-aaaaaaaaaaaaaaaa-01` }),
+  );
   const [journey, ...rest] = journeys.getSnapshot();
   assert.equal(rest.length, 0);
   assert.equal(journey!.traceId, theirs);
@@ -66,22 +57,25 @@ test("the server's trace id wins when nginx replaced ours", async () => {
   assert.equal(journey!.request?.state === "answered" && journey!.request.wroteEvent, false);
 });
 
-test("a failure ends the journey with the reason and reaches the caller unchanged", async () => {
-  const boom = new Error("boom");
-  const { deps, journeys } = harness(async () => {
-    throw boom;
+test("a failure ends the journey with the sentence the post shows", () => {
+  const { clock, journeys } = harness();
+  const tooFast = new ApiError(429, "rate_limited", "Slow down.", 12);
+  traceLike(journeys, { id: "p1" }, true, 1000, clock).failed!(tooFast);
+  assert.deepEqual(journeys.getSnapshot()[0]!.request, {
+    state: "failed",
+    error: describeLikeError(tooFast, true),
   });
-  await assert.rejects(sendTracedLike(deps, { id: "p1" }, true, 1000), (error) => error === boom);
-  assert.deepEqual(journeys.getSnapshot()[0]!.request, { state: "failed", error: "failed: boom" });
+  const offline = new NetworkError(new TypeError("Failed to fetch"));
+  traceLike(journeys, { id: "p2" }, false, 1000, { now: clock.now }).failed!(offline);
+  const unlike = journeys.getSnapshot().find((j) => j.postId === "p2");
+  assert.deepEqual(unlike!.request, { state: "failed", error: describeLikeError(offline, false) }, "names the unlike");
 });
 
-test("without a journey store the like still goes out, traced", async () => {
-  const { deps, sent } = harness(async () => ({
-    result: { postId: "p1", liked: true, likeCount: 1 },
-    serverTiming: null,
-    traceresponse: null,
-  }));
-  const result = await sendTracedLike({ ...deps, journeys: null }, { id: "p1" }, true, 1000);
-  assert.equal(result.liked, true);
-  assert.equal(sent.length, 1);
+test("without a journey store the like still goes out, traced", () => {
+  const { clock, answer } = harness();
+  const observe = traceLike(null, { id: "p1" }, true, 1000, clock);
+  assert.match(observe.headers!.traceparent!, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  assert.equal(observe.headers!.tracestate, "likes=click:0");
+  observe.answered!(answer({}));
+  observe.failed!(new Error("after all"));
 });

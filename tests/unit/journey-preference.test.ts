@@ -1,7 +1,7 @@
-// lib/journey-preference.ts: the panel's open/closed choice, remembered in localStorage.
+// app/lib/journey/preference.ts: the panel's open/closed choice, remembered in localStorage.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StoredFlag } from "../../app/lib/journey-preference";
+import { StoredFlag } from "../../app/lib/journey/preference";
 
 function memoryStorage() {
   const items = new Map<string, string>();

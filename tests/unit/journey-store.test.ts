@@ -1,8 +1,8 @@
-// lib/journey-store.ts: a like's hops arrive in pieces, in any order; the store merges them by
+// app/lib/journey/store.ts: a like's hops arrive in pieces, in any order; the store merges them by
 // trace id and keeps the last ten journeys.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { JourneyStore, MAX_JOURNEYS, mergeHops } from "../../app/lib/journey-store";
+import { JourneyStore, MAX_JOURNEYS, mergeHops } from "../../app/lib/journey/store";
 
 const trace = (n: number) => n.toString(16).padStart(32, "0");
 

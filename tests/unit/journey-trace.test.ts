@@ -1,4 +1,4 @@
-// lib/journey-trace.ts: the trace headers a like request sends, and what its answer and the
+// app/lib/journey/trace.ts: the trace headers a like request sends, and what its answer and the
 // journey events say back.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -12,7 +12,7 @@ import {
   sanitizeHops,
   traceIdFromHeader,
   wroteEvent,
-} from "../../app/lib/journey-trace";
+} from "../../app/lib/journey/trace";
 
 test("a new traceparent is version 00, lowercase hex ids of 32 and 16 digits, sampled", () => {
   const { traceId, spanId, traceparent } = newTraceIds();

@@ -1,9 +1,9 @@
-// lib/journey-waterfall.ts: the words and numbers the journey panel shows for one journey.
+// app/lib/journey/waterfall.ts: the words and numbers the journey panel shows for one journey.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Journey } from "../../app/lib/journey-store";
-import { formatMs, msAttribute, waterfall } from "../../app/lib/journey-waterfall";
-import { JOURNEY_HOPS } from "../../shared/journey";
+import type { Journey } from "../../app/lib/journey/store";
+import { formatMs, msAttribute, waterfall } from "../../app/lib/journey/waterfall";
+import { hopNumber, JOURNEY_HOPS } from "../../shared/journey";
 
 const ALL = {
   click: 4,
@@ -53,6 +53,29 @@ test("every hop in order, each bar starting where the ones before it ended", () 
   assert.equal(view.title, "You liked @bob's photo");
   assert.deepEqual(view.status, { tone: "done", text: "On @bob's screen" });
   assert.equal(view.rows[4]!.file, "server/likes.ts");
+  assert.deepEqual(
+    view.rows.map((r) => r.number),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    "each row shows its hop's number",
+  );
+});
+
+test("the hops are numbered 1 to 10 in the journey's order, so hop 9 is the socket hop everywhere", () => {
+  assert.deepEqual(
+    JOURNEY_HOPS.map((hop) => `${hopNumber(hop.id)} ${hop.id}`),
+    [
+      "1 click",
+      "2 nginx",
+      "3 route",
+      "4 session",
+      "5 postgres",
+      "6 outbox",
+      "7 queue",
+      "8 worker",
+      "9 socket",
+      "10 render",
+    ],
+  );
 });
 
 test("liker side while the request is out: everything after the click is waiting", () => {

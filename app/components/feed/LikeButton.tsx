@@ -1,7 +1,7 @@
 "use client";
 // The heart. A real toggle button: Enter/Space work, aria-pressed says whether it is on.
 // It never waits for the server and is never disabled while a request runs: clicks go to the
-// post's toggle queue (app/lib/like-toggle-queue.ts), which decides what to send.
+// post's toggle queue (app/lib/like-toggle.ts), which decides what to send.
 import { useState, type Ref } from "react";
 import { HeartIcon } from "../icons";
 

@@ -1,7 +1,7 @@
 "use client";
 // One photo, in the feed or large on its own page. The like flow starts here: LikeButton (or a
-// double tap on the photo) -> useLikeToggle -> LikeToggleQueue -> sendTracedLike (a trace for the
-// journey panel) -> api.setLikeTraced -> PUT/DELETE /api/posts/:id/like. The count opens the list of likers.
+// double tap on the photo) -> useLikeToggle's LikeToggleQueue (app/lib/like-toggle.ts) ->
+// api.setLike -> PUT/DELETE /api/posts/:id/like. The count opens the list of likers.
 //
 // Other people's likes reach the count two ways: the owner's notifications (any card), and the
 // post's live count (post:likes), which a card follows on the post's own page and while its
@@ -11,7 +11,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/lib/api-client";
 import { postPath, profilePath } from "@/shared/routes";
-import { useLikeToggle } from "@/app/lib/use-like-toggle";
+import { useLikeToggle } from "@/app/lib/like-toggle";
 import type { Post } from "@/shared/api";
 import { LikersDialog } from "../likers/LikersDialog";
 import { RelativeTime } from "../RelativeTime";

@@ -2,7 +2,7 @@
 // The journey panel: for each like this user sends, and each one that reaches them, every hop it
 // took with its measured time and the file that plays it (docs/architecture.md tells the same
 // story in prose). Off by default; the header's button opens it, and the choice is remembered
-// (lib/journey-preference.ts).
+// (app/lib/journey/preference.ts).
 //
 // Not a modal: liking photos with the panel open is the point, so it sits beside the feed on a
 // wide screen and as a bottom sheet on a phone, and nothing traps focus. It is rendered into
@@ -10,9 +10,9 @@
 // position: fixed panel and pin it inside the header.
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { createPortal } from "react-dom";
-import { useJourneyStore } from "@/app/lib/journey-context";
-import { journeyPanelFlag } from "@/app/lib/journey-preference";
-import type { Journey } from "@/app/lib/journey-store";
+import { useJourneyStore } from "@/app/lib/journey/context";
+import { journeyPanelFlag } from "@/app/lib/journey/preference";
+import type { Journey } from "@/app/lib/journey/store";
 import { JourneyWaterfall } from "./JourneyWaterfall";
 import "./journey.css";
 

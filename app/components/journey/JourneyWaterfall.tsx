@@ -1,11 +1,11 @@
 "use client";
 // One like's journey as a waterfall, the way a browser's network panel draws a request: a row per
 // hop, in order, its bar starting where the hops before it ended and as long as the hop took.
-// Rows are a list a screen reader reads as "Postgres: like, count and outbox row in one statement,
-// server/likes.ts, 3.2 ms"; the bars are decoration (aria-hidden).
+// Rows are a list a screen reader reads as "Hop 5 Postgres: like, count and outbox row in one
+// statement, played by server/likes.ts, 3.2 ms"; the bars are decoration (aria-hidden).
 import { useEffect, useId, useState } from "react";
-import type { Journey } from "@/app/lib/journey-store";
-import { formatMs, msAttribute, shortTraceId, waterfall, type WaterfallRow } from "@/app/lib/journey-waterfall";
+import type { Journey } from "@/app/lib/journey/store";
+import { formatMs, msAttribute, shortTraceId, waterfall, type WaterfallRow } from "@/app/lib/journey/waterfall";
 import type { HopId } from "@/shared/journey";
 
 /** Which part of the system plays a hop: its bar's colour. */
@@ -83,12 +83,18 @@ function HopRow({ row, scaleMs }: { row: WaterfallRow; scaleMs: number }) {
       data-measured={row.ms !== null}
     >
       <div className="hop__what">
-        <span className="hop__label">{row.label}</span>
-        <span className="visually-hidden">: </span>
-        <span className="hop__does">{row.does}</span>
-        <span className="visually-hidden">, played by </span>
-        <code className="hop__file">{breakableAtSlashes(row.file)}</code>
-        <span className="visually-hidden">, </span>
+        <span className="hop__number">
+          <span className="visually-hidden">Hop </span>
+          {row.number}
+        </span>
+        <span className="hop__text">
+          <span className="hop__label">{row.label}</span>
+          <span className="visually-hidden">: </span>
+          <span className="hop__does">{row.does}</span>
+          <span className="visually-hidden">, played by </span>
+          <code className="hop__file">{breakableAtSlashes(row.file)}</code>
+          <span className="visually-hidden">, </span>
+        </span>
       </div>
       <div className="hop__track" aria-hidden="true">
         {row.ms !== null ? (

@@ -1,7 +1,7 @@
 // The optimistic toggle's rules, with a controllable fake server (a deferred promise per request).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LikeToggleQueue, type LikeState } from "../../app/lib/like-toggle-queue";
+import { LikeToggleQueue, type LikeState } from "../../app/lib/like-toggle";
 
 type Pending = { target: boolean; resolve: (s: LikeState) => void; reject: (e: Error) => void };
 

@@ -2,11 +2,13 @@
 // hop, in order, each starting where the hops before it end (the hops follow one another: the
 // request's, then the event's), sized by its own time. A hop without a figure says why.
 // Framework-free, so these words and numbers are unit-tested (tests/unit/journey-waterfall.test.ts).
-import { JOURNEY_HOPS, type HopId } from "@/shared/journey";
-import type { Journey } from "./journey-store";
+import { hopNumber, JOURNEY_HOPS, type HopId } from "@/shared/journey";
+import type { Journey } from "./store";
 
 export type WaterfallRow = {
   id: HopId;
+  /** 1 to 10, the hop's place in the journey (hopNumber). */
+  number: number;
   label: string;
   does: string;
   file: string;
@@ -100,6 +102,7 @@ export function waterfall(journey: Journey, viewer: string | null): Waterfall {
     const ms = typeof value === "number" ? value : null;
     const row: WaterfallRow = {
       id: hop.id,
+      number: hopNumber(hop.id),
       label: hop.label,
       does: hop.does,
       file: hop.file,

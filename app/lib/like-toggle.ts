@@ -1,5 +1,6 @@
+"use client";
 // The optimistic like toggle for one post: a small mutation queue in the style of
-// bluesky-social/social-app's useToggleMutationQueue.
+// bluesky-social/social-app's useToggleMutationQueue, then the React hook a post card holds it by.
 //
 //   - A click flips what the heart shows at once (the "desired" state); the count shown is the last
 //     confirmed count adjusted by that difference, so it moves with the heart.
@@ -9,10 +10,15 @@
 //     always settles on the server's answer.
 //   - A failed request rolls the heart back to the last confirmed state and keeps the reason,
 //     which stays on screen until a later request succeeds.
-//   - Each request is told when the latest click before it happened (the journey panel's click
-//     hop: click -> request sent, which includes waiting for the request before it).
+//   - Each request is told when the latest click before it happened, so its sender can time the
+//     wait from click to request, which includes waiting for the request before it.
 //
-// Framework-free on purpose: React reads it through useSyncExternalStore (see use-like-toggle.ts).
+// The queue is framework-free, so the unit tests drive exactly what the browser runs; React reads
+// it through useSyncExternalStore (useLikeToggle, at the end).
+import { useState, useSyncExternalStore } from "react";
+import { api, describeLikeError } from "./api-client";
+import { useJourneyStore } from "./journey/context";
+import { traceLike } from "./journey/like";
 
 export type LikeState = { liked: boolean; likeCount: number };
 
@@ -129,4 +135,29 @@ export class LikeToggleQueue {
     this.snapshot = this.computeSnapshot();
     for (const listener of this.listeners) listener();
   }
+}
+
+/** One post's toggle queue, for as long as its card is mounted. */
+export function useLikeToggle(
+  /** The author, when given, names the photo's owner in the journey panel. */
+  post: { id: string; likedByMe: boolean; likeCount: number; author?: { username: string } },
+): LikeSnapshot & Pick<LikeToggleQueue, "toggle" | "like" | "reconcile" | "reconcileCount"> {
+  const journeys = useJourneyStore();
+  const [queue] = useState(
+    () =>
+      new LikeToggleQueue(
+        { liked: post.likedByMe, likeCount: post.likeCount },
+        // PUT or DELETE /api/posts/:id/like, traced for the journey panel.
+        (liked, { clickedAt }) => api.setLike(post.id, liked, traceLike(journeys, post, liked, clickedAt)),
+        describeLikeError,
+      ),
+  );
+  const snapshot = useSyncExternalStore(queue.subscribe, queue.getSnapshot, queue.getSnapshot);
+  return {
+    ...snapshot,
+    toggle: queue.toggle,
+    like: queue.like,
+    reconcile: queue.reconcile,
+    reconcileCount: queue.reconcileCount,
+  };
 }

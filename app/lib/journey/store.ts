@@ -2,7 +2,7 @@
 // sent (liker side) and the likes that reached them (owner side), newest first, at most ten.
 //
 // A journey's hops arrive in pieces and not always in order, so everything merges by trace id:
-//   liker side: the click and the request's Server-Timing (use-like-toggle.ts via journey-like.ts),
+//   liker side: the click and the request's Server-Timing (traceLike in ./like.ts),
 //               then `journey:hops` from the worker (outbox, queue, worker), then another once the
 //               owner's browser has reported (socket, render). The worker's event can overtake the
 //               HTTP answer, and another tab of the same user gets the events without the request.
@@ -26,7 +26,7 @@ export type LikeRequestState =
       roundTripMs: number;
       /** The handler's own time (Server-Timing `app`), when reported. */
       appMs: number | null;
-      /** Whether an event was written, so more hops will come (journey-trace.ts wroteEvent). */
+      /** Whether an event was written, so more hops will come (trace.ts wroteEvent). */
       wroteEvent: boolean | undefined;
     };
 
