@@ -38,8 +38,8 @@ export function redis(): Redis {
 /**
  * Resolves once the client is connected (immediately if it is), rejects after timeoutMs. Waits
  * only for a first connection under way; a client that lost Redis and is retrying rejects at once,
- * so an outage costs a request nothing but the fallback (the fault suite's R2 saw every like wait
- * the full timeout on the rate limiter).
+ * so an outage costs a request nothing but the fallback (waiting would hold every like for the
+ * full timeout on the rate limiter).
  */
 export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === "ready") return Promise.resolve();

@@ -1,7 +1,8 @@
 // PUT /api/posts/:id/like     like (idempotent)    -> {"postId","liked":true,"likeCount"}
 // DELETE /api/posts/:id/like  unlike (idempotent)  -> {"postId","liked":false,"likeCount"}
-// Hop 3 of a like: the authenticated route handler. The acting user is the session's user;
-// nothing in the body or query can change who likes. See server/likes.ts for hop 4.
+// The route hop of a like (hop 3, shared/journey.ts): the authenticated route handler. The acting
+// user is the session's user; nothing in the body or query can change who likes. The statement it
+// runs is the postgres hop (hop 5): server/likes.ts.
 import { authed, json, methods, notFound, rateLimited } from "@/server/api";
 import { env } from "@/server/env";
 import { setLike } from "@/server/likes";
