@@ -2,9 +2,26 @@
 // the photo opens on top of their feed, served from /uploads/ by nginx. Someone reading the feed
 // meanwhile gets a "new posts" pill, and pressing it puts the photo on top of theirs. A file that
 // is not a photo gets a clear sentence, and nothing is posted.
+import type { Page } from "@playwright/test";
+import type { Db } from "../server/db";
 import { expect, test } from "./fixtures";
 import { jpeg } from "../tests/support/images";
 import { postCard } from "./support/ui";
+
+/**
+ * The feed is everyone's: other tests post photos at the same time. "On top" therefore means no
+ * older photo is shown above it (a photo posted a moment later by someone else may be).
+ */
+async function expectOnTop(page: Page, db: Db, postId: string): Promise<void> {
+  await expect(postCard(page, postId)).toBeVisible();
+  const shown = await page
+    .getByTestId("post-card")
+    .evaluateAll((cards) => cards.map((c) => c.getAttribute("data-post-id")));
+  const above = shown.slice(0, shown.indexOf(postId)).filter((id): id is string => id !== null);
+  const ours = await db.post.findUniqueOrThrow({ where: { id: postId }, select: { createdAt: true } });
+  const older = await db.post.count({ where: { id: { in: above }, createdAt: { lt: ours.createdAt } } });
+  expect(older, `photos older than ${postId} shown above it: ${above.join(", ")}`).toBe(0);
+}
 
 test("a photo posted from /new tops the poster's feed; a reader's open feed offers it behind a pill", async ({
   users,
@@ -35,10 +52,10 @@ test("a photo posted from /new tops the poster's feed; a reader's open feed offe
 
   // The poster lands on the feed with the photo first, its image loaded from nginx.
   await expect(p.page).toHaveURL(/\/$/);
-  const first = p.page.getByTestId("post-card").first();
-  await expect(first).toHaveAttribute("data-post-id", post.id);
-  await expect(first).toContainText(caption);
-  const image = first.locator("img.post-card__image");
+  await expectOnTop(p.page, db, post.id);
+  const card = postCard(p.page, post.id);
+  await expect(card).toContainText(caption);
+  const image = card.locator("img.post-card__image");
   await expect(image).toHaveAttribute("src", post.imageUrl);
   await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1200);
 
@@ -46,10 +63,10 @@ test("a photo posted from /new tops the poster's feed; a reader's open feed offe
   const pill = r.page.getByTestId("new-posts-pill");
   await expect(pill).toBeVisible();
   await expect(pill).toContainText(poster.username);
-  await expect(r.page.getByTestId("post-card").first()).not.toHaveAttribute("data-post-id", post.id);
+  await expect(postCard(r.page, post.id)).toHaveCount(0);
   await pill.click();
   await expect(pill).toHaveCount(0);
-  await expect(r.page.getByTestId("post-card").first()).toHaveAttribute("data-post-id", post.id);
+  await expectOnTop(r.page, db, post.id);
   await expect(postCard(r.page, post.id)).toContainText(caption);
 
   expect(await db.post.count({ where: { authorId: poster.id } })).toBe(1);
