@@ -3,7 +3,7 @@
 // meanwhile gets a "new posts" pill, and pressing it puts the photo on top of theirs. A file that
 // is not a photo gets a clear sentence, and nothing is posted.
 import { expect, test } from "./fixtures";
-import { jpeg } from "../tests/support/images";
+import { jpeg } from "../tooling/test-images";
 import { postCard } from "./support/ui";
 
 test("a photo posted from /new tops the poster's feed; a reader's open feed offers it behind a pill", async ({

@@ -17,6 +17,8 @@ const PATH_ROOTS = [
   "server",
   "workers",
   "scripts",
+  "tooling",
+  "bench",
   "prisma",
   "nginx",
   "e2e",

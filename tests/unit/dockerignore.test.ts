@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { isExcluded, parseDockerignore } from "../../scripts/lib/dockerignore";
+import { isExcluded, parseDockerignore } from "../../tooling/dockerignore";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
