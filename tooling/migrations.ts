@@ -10,10 +10,11 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { ROOT } from "./paths";
 import { ensureDatabase } from "./postgres";
 
 const require = createRequire(import.meta.url);
-export const PRISMA_DIR = path.resolve(import.meta.dirname, "../prisma");
+export const PRISMA_DIR = path.join(ROOT, "prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 // The schema as of the newest migration: the "from" side of the next migration's diff.

@@ -15,10 +15,11 @@ import https from "node:https";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ROOT } from "./paths";
 import { freePort } from "./processes";
 
 /** The repository's nginx/ directory. */
-export const NGINX_DIR = path.resolve(import.meta.dirname, "../nginx");
+export const NGINX_DIR = path.join(ROOT, "nginx");
 
 export type NginxOptions = {
   /** nginx's working directory (config, logs, and its prefix unless run as root); created if missing. */

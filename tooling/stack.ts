@@ -104,7 +104,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const env = stackEnvironment(opts, { databaseUrl, redisUrl: redis.url, uploadsDir });
     if (opts.seed) seedDatabase(env, report);
 
-    const children: ChildContext = { env: childEnvironment(env), runDir: opts.runDir, onLine: opts.onLine };
+    const children: ChildContext = { env, runDir: opts.runDir, onLine: opts.onLine };
     const workers = workerPool(children, supervisor, teardown);
     const apps = await startApps(children, opts, supervisor, teardown, report);
     for (let i = 0; i < (opts.workers ?? 1); i++) report(`${(await workers.start()).name.padEnd(9)} ready`);
@@ -202,9 +202,9 @@ function seedDatabase(env: Record<string, string>, report: (line: string) => voi
   report("seed      done   alice, bob, carol");
 }
 
-/** The shell's environment under the stack's own. */
-function childEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+/** The shell's environment as it is when the process starts, under the stack's own. */
+function childEnvironment(env: Record<string, string>, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env, ...extra };
   // Behind nginx the origin comes from its forwarded headers; a NEXTAUTH_URL left in the
   // shell would pin every URL and cookie name to itself (docs/decisions/004).
   if (!("NEXTAUTH_URL" in env)) delete merged.NEXTAUTH_URL;
@@ -213,7 +213,7 @@ function childEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** What every app and worker process of the stack is started with. */
 type ChildContext = {
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
   runDir: string;
   onLine: StackOptions["onLine"];
 };
@@ -221,7 +221,7 @@ type ChildContext = {
 function spawnChild(children: ChildContext, name: string, entry: string, env: Record<string, string>, ipc = false) {
   return spawnProc(name, process.execPath, [...NODE_TSX, entry], {
     cwd: ROOT,
-    env: { ...children.env, ...env },
+    env: childEnvironment(children.env, env),
     logFile: path.join(children.runDir, `${name}.log`),
     onLine: (line) => children.onLine?.(name, line),
     ipc,

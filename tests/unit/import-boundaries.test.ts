@@ -6,8 +6,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { ESLint } from "eslint";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
+import { ROOT } from "../../tooling/paths";
 const RULE = "no-restricted-imports";
 
 let eslint: ESLint;
