@@ -50,6 +50,7 @@ test("this project's .dockerignore keeps what the image runs and leaves tests, s
     "server/main.ts",
     "workers/notifications.ts",
     "scripts/migrate.ts",
+    "tooling/migrations.ts",
     "prisma/schema.prisma",
     "package.json",
     ".env.example",
