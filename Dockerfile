@@ -48,7 +48,10 @@ COPY --from=build /app/public ./public
 COPY --from=build /app/server ./server
 COPY --from=build /app/shared ./shared
 COPY --from=build /app/workers ./workers
+# scripts/ are the entry points the containers run (migrate, healthcheck, simulate); what they
+# import lives in tooling/.
 COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/tooling ./tooling
 COPY --from=build /app/prisma ./prisma
 # Code stays root-owned and read-only for the process; Next only writes its cache (next/image), and
 # the app writes posted photos to uploads/ (a volume in docker-compose.yml: a new volume takes this

@@ -1,7 +1,7 @@
 // The end-to-end suite: real Chromium (Debian's), the full stack behind nginx, started by
 // e2e/global-setup.ts. How to run and how the fixtures work: docs/testing-e2e.md.
 import { defineConfig, devices } from "@playwright/test";
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./e2e/support/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./tooling/chromium";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 

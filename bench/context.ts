@@ -1,6 +1,6 @@
 // What every case gets: the running targets, the load client, the world's users and posts, and
 // the app's notification backlog.
-import type { TestStack } from "../tests/support/harness";
+import type { Stack } from "../tooling/stack";
 import type { LoadClient } from "./client";
 import type { BenchConfig } from "./config";
 import type { Floor } from "./floor";
@@ -9,7 +9,7 @@ import type { World } from "./seed";
 export type BenchContext = {
   config: BenchConfig;
   root: string;
-  stack: TestStack;
+  stack: Stack;
   /** The app through nginx (plain HTTP), as 127.0.0.1 so no request waits on a name lookup. */
   appUrl: string;
   floor: Floor;

@@ -1,10 +1,10 @@
 // Starting the floor (bench/floor-server.ts) on its own database, direct and behind an nginx of
-// its own rendered from the very same templates as the app's (scripts/lib/nginx.ts), so the floor
+// its own rendered from the very same templates as the app's (tooling/nginx.ts), so the floor
 // can be measured both ways: direct (the bare minimum) and through nginx (the app's path minus
 // the app).
 import path from "node:path";
-import { startNginx } from "../scripts/lib/nginx";
-import { freePort, spawnProc, waitFor, type Proc } from "../scripts/lib/processes";
+import { startNginx } from "../tooling/nginx";
+import { freePort, spawnProc, waitFor, type Proc } from "../tooling/processes";
 
 export type Floor = { directUrl: string; nginxUrl: string; proc: Proc; stop(): Promise<void> };
 

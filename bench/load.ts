@@ -2,7 +2,7 @@
 // through nginx and direct), so differences come from the servers, not from the clients.
 //
 //   closed loop  N workers, each sends its next request when the previous one is answered: the
-//                most a target serves at that concurrency (req/s), as the issue's figures were taken.
+//                most a target serves at that concurrency (req/s), the measure P1's target is stated in.
 //   open loop    requests go out at a fixed rate whatever the answers do, and each latency is
 //                measured from the time the request was *scheduled*, not sent: when the target
 //                stalls, the requests that queue behind the stall count their wait (no coordinated

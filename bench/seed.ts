@@ -5,6 +5,8 @@
 import pg from "pg";
 import { hashPassword } from "../server/password";
 
+/** Every bench user's password: signing in hashes nothing more than the tests' users do. */
+export const BENCH_PASSWORD = "correct horse battery";
 export const OWNER_ID = "1000000";
 export const P3_USER_ID = "1900001";
 const LIKER_BASE = 1_000_000;

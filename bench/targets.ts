@@ -1,4 +1,4 @@
-// The goals of issue 15 part 3, beside each figure. The bench only reports them: it never fails
+// The project's goals for the like's cost, beside each figure. The bench only reports them: it never fails
 // because a target is not met (CI runs it to keep it working, not to judge speed).
 import type { BenchResults } from "./results";
 
@@ -22,7 +22,7 @@ export function evaluateTargets(r: BenchResults): TargetRow[] {
     });
   }
   for (const p2 of r.p2) {
-    // The issue sets its latency goal at 200 likes/s; lower rates are shown against the same bar.
+    // The latency goal is set at 200 likes/s; lower rates are shown against the same bar.
     const stated = p2.rate === 200;
     const met = p2.eventMs.p50 <= 10 && p2.eventMs.p99 <= 30 && !p2.backlog.growing && p2.lost === 0;
     rows.push({

@@ -21,6 +21,7 @@ import {
 } from "@playwright/test";
 import { createPrisma, type Db } from "../server/db";
 import { hashPassword } from "../server/password";
+import { isSessionCookie, signInBrowserContext } from "../tooling/sign-in";
 import { stackInfo } from "./support/stack-info";
 import { waitForRealtime } from "./support/ui";
 
@@ -89,16 +90,11 @@ export function uniqueUsername(name: string): string {
 
 /** Signs `context` in through the API so the session cookie lands in the context's cookie jar. */
 export async function signInThroughApi(context: BrowserContext, baseURL: string, user: TestUser): Promise<void> {
-  const csrf = await context.request.get(`${baseURL}/api/auth/csrf`);
-  expect(csrf.status(), "GET /api/auth/csrf").toBe(200);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await context.request.post(`${baseURL}/api/auth/callback/credentials`, {
-    form: { csrfToken, username: user.username, password: user.password, json: "true" },
-  });
-  expect(response.status(), `sign-in of ${user.username}: ${await response.text()}`).toBe(200);
+  const response = await signInBrowserContext(context, baseURL, user.username, user.password);
+  expect(response.status(), `sign-in of ${user.username} (${response.url()}): ${await response.text()}`).toBe(200);
   const cookies = await context.cookies(baseURL);
   expect(
-    cookies.map((c) => c.name).filter((n) => n.endsWith("next-auth.session-token")),
+    cookies.map((c) => c.name).filter(isSessionCookie),
     `session cookie after signing in ${user.username}`,
   ).toHaveLength(1);
 }

@@ -5,8 +5,10 @@
 // global-teardown.ts stops it all.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { ROOT, buildIfNeeded, startStack, type Stack } from "../scripts/lib/stack";
-import { nginxStarter } from "./support/nginx-starter";
+import { buildIfNeeded } from "../tooling/next-build";
+import { nginxOnFreePorts } from "../tooling/nginx";
+import { ROOT } from "../tooling/paths";
+import { startStack, type Stack } from "../tooling/stack";
 import { E2E_RUN_DIR, STACK_FILE, type StackInfo } from "./support/stack-info";
 
 // Shared with global-teardown.ts: Playwright runs both in its main process.
@@ -32,7 +34,16 @@ export default async function globalSetup(): Promise<void> {
     workers: 1,
     redis: "private",
     seed: true,
-    nginx: nginxStarter(log),
+    nginx: nginxOnFreePorts({
+      // Every test signs several users in from 127.0.0.1, two workers at once, and clicks fast:
+      // the production per-address limits (nginx/defaults.env: 20 r/s API, 10 sign-ins a minute)
+      // would answer 429. The suite tests the app, not nginx's limits (tests/unit covers those).
+      apiRatePerSecond: 1000,
+      apiBurst: 1000,
+      signinRatePerMinute: 6000,
+      signinBurst: 1000,
+      log,
+    }),
     env: {
       LIKE_RATE_LIMIT_PER_MINUTE: "10000",
       // One toast per (owner, liker, photo) per minute: "at most one toast" holds in the storm

@@ -1,7 +1,7 @@
 // Playwright globalTeardown: stops what global-setup.ts started (nginx, app, worker, Redis) and
 // drops the stack's database. Playwright runs it after the tests, failed or not, and also when
 // the run is interrupted (Ctrl-C) once globalSetup has completed.
-import type { Stack } from "../scripts/lib/stack";
+import type { Stack } from "../tooling/stack";
 
 const holder = globalThis as unknown as { __likesE2eStack?: Stack };
 

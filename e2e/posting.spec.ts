@@ -5,7 +5,7 @@
 import type { Page } from "@playwright/test";
 import type { Db } from "../server/db";
 import { expect, test } from "./fixtures";
-import { jpeg } from "../tests/support/images";
+import { jpeg } from "../tooling/test-images";
 import { postCard } from "./support/ui";
 
 /**

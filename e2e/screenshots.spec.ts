@@ -14,7 +14,7 @@ import {
   openPage,
   type PageName,
 } from "./support/pages";
-import { SEEDED_WORLD_TEST } from "./support/seeded-world";
+import { SEEDED_WORLD_TEST } from "../tooling/screenshots";
 import { attachScreenshot, waitForRealtime } from "./support/ui";
 
 const PAGES: PageName[] = ["signin", "feed", "post", "profile", "inbox", "new-post"];

@@ -8,7 +8,7 @@
 // transaction. So a second run changes nothing, and neither does a run after people have used
 // the app: a seeded like someone took back stays taken back.
 // Passwords: SEED_PASSWORD (default demo1234). Images ship in public/seed/ (made by
-// scripts/lib/seed-images.ts).
+// tooling/seed-images.ts).
 import { existsSync } from "node:fs";
 import path from "node:path";
 
@@ -144,7 +144,7 @@ const READ_BEFORE_MS = 25 * DAY;
 
 /**
  * A small deterministic generator (mulberry32): the same likes and times on every machine, and the
- * same pictures from scripts/lib/seed-images.ts.
+ * same pictures from tooling/seed-images.ts.
  */
 export function random(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,6 +1,6 @@
-// npm run db:migrate            apply pending migrations to DATABASE_URL (offline; see scripts/lib/migrations.ts)
+// npm run db:migrate            apply pending migrations to DATABASE_URL (offline; see tooling/migrations.ts)
 // npm run db:migrate -- new X   write a new migration named X from changes to prisma/schema.prisma
-import { applyMigrations, createMigration } from "./lib/migrations";
+import { applyMigrations, createMigration } from "../tooling/migrations";
 
 const [command, name] = process.argv.slice(2);
 

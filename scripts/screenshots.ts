@@ -6,8 +6,8 @@
 // then every page.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { SEEDED_WORLD_TEST } from "../e2e/support/seeded-world";
-import { ROOT } from "./lib/stack";
+import { ROOT } from "../tooling/paths";
+import { SEEDED_WORLD_TEST } from "../tooling/screenshots";
 
 const dir = path.join(ROOT, "docs", "screenshots");
 

@@ -6,28 +6,18 @@
 //   Ctrl-C stops everything.
 // An app or worker that exits on its own is reported (exit code or signal, its last log lines) and
 // restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
-// a crash loop, and the stack stops with that reason (scripts/lib/supervisor.ts).
+// a crash loop, and the stack stops with that reason (tooling/supervisor.ts).
 import path from "node:path";
-import { startNginx } from "./lib/nginx";
-import { buildIfNeeded, ROOT, startStack, type NginxStarter, type Stack } from "./lib/stack";
-import type { SupervisorEvent } from "./lib/supervisor";
+import { buildIfNeeded } from "../tooling/next-build";
+import { nginxOnPorts } from "../tooling/nginx";
+import { ROOT } from "../tooling/paths";
+import { startStack, type Stack } from "../tooling/stack";
+import type { SupervisorEvent } from "../tooling/supervisor";
 
 const scaled = process.argv.includes("--scale");
 const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
 const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/likes";
-
-const nginx: NginxStarter = async (upstreams, runDir, { uploadsDir }) => {
-  const running = await startNginx({
-    runDir,
-    httpPort,
-    httpsPort,
-    upstreams,
-    uploadsDir,
-    certDir: path.join(ROOT, "nginx", "certs"),
-  });
-  return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
-};
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()}  ${line}`);
@@ -79,7 +69,8 @@ try {
     apps: scaled ? 2 : 1,
     appPorts: scaled ? [3000, 3001] : [3000],
     workers: scaled ? 2 : 1,
-    nginx,
+    // The certificate is kept between runs, so a browser that accepted it once keeps accepting it.
+    nginx: nginxOnPorts(httpPort, httpsPort, { certDir: path.join(ROOT, "nginx", "certs") }),
     env: {
       REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes",
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",

@@ -3,7 +3,8 @@
 // the page with performance.now(): from the click event's dispatch (a capturing listener) to the
 // aria-pressed change (a MutationObserver), both installed before the click.
 import { chromium } from "@playwright/test";
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "../../e2e/support/chromium";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "../../tooling/chromium";
+import { signInBrowserContext } from "../../tooling/sign-in";
 import type { BenchContext } from "../context";
 import { round, summarize, type Summary } from "../stats";
 
@@ -28,16 +29,8 @@ export async function runP3(ctx: BenchContext): Promise<P3Result> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ baseURL });
-    // Signed in through next-auth's API, as the e2e fixtures do (e2e/fixtures.ts).
-    const csrf = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const signIn = await context.request.post("/api/auth/callback/credentials", {
-      form: {
-        csrfToken: csrf.csrfToken,
-        username: ctx.world.p3User.username,
-        password: ctx.world.password,
-        json: "true",
-      },
-    });
+    // Signed in through next-auth's API, as the e2e fixtures sign their browsers in.
+    const signIn = await signInBrowserContext(context, baseURL, ctx.world.p3User.username, ctx.world.password);
     if (signIn.status() !== 200) throw new Error(`P3 sign-in answered ${signIn.status()}`);
     const page = await context.newPage();
     // Answers per post: an earlier click's held answer may land during a later click, so each

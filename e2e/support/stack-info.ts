@@ -1,9 +1,9 @@
 // Where the running stack is: set by global-setup.ts, read by the fixtures.
 import path from "node:path";
+import { ROOT } from "../../tooling/paths";
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 /** Logs of every process (app-1.log, worker-1.log, redis.log, nginx/) and stack.json. */
-export const E2E_RUN_DIR = path.join(REPO_ROOT, ".test-stacks", "e2e");
+export const E2E_RUN_DIR = path.join(ROOT, ".test-stacks", "e2e");
 export const STACK_FILE = path.join(E2E_RUN_DIR, "stack.json");
 
 export type StackInfo = {

@@ -15,8 +15,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { ApiClient, connectSocket, eventually, notifications, shownIds, type Received } from "../support/harness";
-import { phoneJpeg } from "../support/images";
+import { ApiClient } from "../../tooling/api-client";
+import { connectSocket, eventually, notifications, shownIds, type Received } from "../support/harness";
+import { phoneJpeg } from "../../tooling/test-images";
 import { ComposeProject, EngineApi } from "./support/compose";
 
 // The HTTPS listener serves the self-signed certificate nginx made on first start; this test

@@ -1,23 +1,25 @@
-// The fault suite (`npm run test:faults`, issue 12): traffic against a stack of its own while one
-// thing goes wrong at a time, then a count of what was lost or doubled. The stack is the local
-// topology (scripts/lib/stack.ts) with a fresh database, its own redis-server on its own port (so
+// The fault suite (`npm run test:faults`): traffic against a stack of its own while one thing
+// goes wrong at a time, then a count of what was lost or doubled. The stack is the local
+// topology (tooling/stack.ts) with a fresh database, its own redis-server on its own port (so
 // the suite may stop it; the machine's Redis is never touched), one app, one worker and nginx in
-// front, supervised the way `npm run stack` supervises (scripts/lib/supervisor.ts). All traffic
+// front, supervised the way `npm run stack` supervises (tooling/supervisor.ts). All traffic
 // stays on loopback. Loops are bounded in count and time; nothing asserts on speed. Every run
-// rewrites docs/reliability.md (tests/faults/report.ts).
+// writes its counts to test-results/reliability.md (tests/faults/report.ts).
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import path from "node:path";
+import { after, before, test } from "node:test";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
-import { after, before, test } from "node:test";
-import type { SupervisorEvent } from "../../scripts/lib/supervisor";
+import type { SupervisorEvent } from "../../tooling/supervisor";
+import { ApiClient } from "../../tooling/api-client";
+import { nginxOnFreePorts } from "../../tooling/nginx";
+import { ROOT } from "../../tooling/paths";
 import {
-  ApiClient,
   connectSocket,
   createPost,
   createUser,
   eventually,
-  nginxOnFreePorts,
   shownIds,
   signedInClient,
   startTestStack,
@@ -25,7 +27,8 @@ import {
   type TestStack,
   type TestUser,
 } from "../support/harness";
-import { RELIABILITY_DOC, writeReliabilityReport, type CaseResult } from "./report";
+import { RELIABILITY_REPORT } from "../../tooling/reports";
+import { writeReliabilityReport, type CaseResult } from "./report";
 import { closeConnections, isApiShape, pool, rawRequest, shuffled, sleep, Tally, type Answer } from "./support";
 
 let stack: TestStack;
@@ -59,7 +62,8 @@ after(async () => {
   for (const tab of openTabs) tab.socket.close();
   closeConnections();
   await stack?.stop();
-  writeReliabilityReport(RELIABILITY_DOC, results, startedAt);
+  writeReliabilityReport(RELIABILITY_REPORT.written, results, startedAt);
+  console.log(`fault report: ${path.relative(ROOT, RELIABILITY_REPORT.written)}`);
 });
 
 type Outcome = Omit<CaseResult, "id" | "title" | "passed" | "seconds">;

@@ -1,11 +1,12 @@
-// docs/reliability.md, written by the fault suite (tests/faults/faults.test.ts) at the end of every
-// run: one row per case with what it sent, what came back, what was lost or doubled, and how long
-// recovery took, on this machine.
+// The fault suite's report (tests/faults/faults.test.ts), written at the end of every run to
+// test-results/reliability.md: one row per case with what it sent, what came back, what was lost
+// or doubled, and how long recovery took, on this machine. `npm run report:reliability` runs the
+// suite and, when it passes, makes that report the committed docs/reliability.md.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { nginxVersion } from "../../scripts/lib/nginx";
+import { nginxVersion } from "../../tooling/nginx";
 
 export type CaseResult = {
   id: string;
@@ -49,7 +50,7 @@ export function writeReliabilityReport(file: string, results: CaseResult[], star
   const lines = [
     "# Reliability: the fault suite's last run",
     "",
-    "Written by `npm run test:faults` (`tests/faults/faults.test.ts`) on every run; do not edit by hand.",
+    "Written by `npm run report:reliability` (the fault suite, `tests/faults/faults.test.ts`); do not edit by hand.",
     "Each case starts traffic against a stack of its own (a fresh database, its own `redis-server`, the",
     "app, a worker, nginx in front; `npm run stack`'s supervisor restarts what dies), injects one fault,",
     "then counts. **Lost**: a request answered 2xx whose effect (the like, its notification, its push",
@@ -71,7 +72,6 @@ export function writeReliabilityReport(file: string, results: CaseResult[], star
     "",
     ...results.flatMap((r) => [`### ${r.id} ${r.title}`, "", ...r.notes.map((n) => `- ${n}`), ""]),
   ];
+  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, lines.join("\n"));
 }
-
-export const RELIABILITY_DOC = path.resolve(import.meta.dirname, "../../docs/reliability.md");

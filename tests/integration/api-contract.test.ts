@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
+import { ApiClient } from "../../tooling/api-client";
 import {
-  ApiClient,
   assertError,
   createPost,
   createUser,

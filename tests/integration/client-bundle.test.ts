@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ROOT } from "../../scripts/lib/stack";
+import { ROOT } from "../../tooling/paths";
 
 // Strings that exist only in server modules or server-only packages.
 const SERVER_MARKS = [

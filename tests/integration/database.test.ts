@@ -5,8 +5,9 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import pg from "pg";
-import { applyMigrations, createMigration, SCHEMA_PATH } from "../../scripts/lib/migrations";
-import { dropDatabase, ROOT } from "../../scripts/lib/stack";
+import { applyMigrations, createMigration, SCHEMA_PATH } from "../../tooling/migrations";
+import { ROOT } from "../../tooling/paths";
+import { dropDatabase } from "../../tooling/postgres";
 
 const databaseUrl = `postgresql://postgres@127.0.0.1:5432/likes_dbtest_${randomBytes(4).toString("hex")}`;
 let client: pg.Client;

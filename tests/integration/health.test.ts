@@ -12,15 +12,8 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { writeHeartbeatFile } from "../../server/worker-heartbeat";
-import {
-  ApiClient,
-  createPost,
-  createUser,
-  eventually,
-  signedInClient,
-  startTestStack,
-  type TestStack,
-} from "../support/harness";
+import { ApiClient } from "../../tooling/api-client";
+import { createPost, createUser, eventually, signedInClient, startTestStack, type TestStack } from "../support/harness";
 
 let stack: TestStack;
 let heartbeatDir: string;

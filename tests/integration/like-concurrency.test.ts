@@ -2,14 +2,8 @@
 // one post at once, several rounds, leave no drift and no 500.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import {
-  createPost,
-  createUser,
-  signedInClient,
-  startTestStack,
-  type ApiClient,
-  type TestStack,
-} from "../support/harness";
+import { type ApiClient } from "../../tooling/api-client";
+import { createPost, createUser, signedInClient, startTestStack, type TestStack } from "../support/harness";
 
 let stack: TestStack;
 before(async () => {

@@ -3,8 +3,8 @@
 // photos: GET /api/users/:username/posts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { ApiClient } from "../../tooling/api-client";
 import {
-  ApiClient,
   assertError,
   connectSocket,
   createPost,

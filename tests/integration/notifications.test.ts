@@ -5,8 +5,8 @@ import { after, before, describe, test } from "node:test";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { enqueueNotification, NOTIFICATIONS_QUEUE } from "../../server/queue";
+import { ApiClient } from "../../tooling/api-client";
 import {
-  ApiClient,
   connectSocket,
   createPost,
   createUser,

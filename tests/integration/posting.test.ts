@@ -7,18 +7,18 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
+import { ApiClient } from "../../tooling/api-client";
+import { nginxOnFreePorts } from "../../tooling/nginx";
 import {
-  ApiClient,
   assertError,
   connectSocket,
   createUser,
   eventually,
-  nginxOnFreePorts,
   signedInClient,
   startTestStack,
   type TestStack,
 } from "../support/harness";
-import { gif, phoneJpeg, pngBomb, pngWithAlpha, jpeg, webp } from "../support/images";
+import { gif, phoneJpeg, pngBomb, pngWithAlpha, jpeg, webp } from "../../tooling/test-images";
 
 const POSTS_PER_HOUR = 20;
 let stack: TestStack;

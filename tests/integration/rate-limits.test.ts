@@ -2,15 +2,8 @@
 // variables (the same variables a deployment sets), against a real app and Redis.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import {
-  ApiClient,
-  createPost,
-  createUser,
-  PASSWORD,
-  signedInClient,
-  startTestStack,
-  type TestStack,
-} from "../support/harness";
+import { ApiClient } from "../../tooling/api-client";
+import { createPost, createUser, PASSWORD, signedInClient, startTestStack, type TestStack } from "../support/harness";
 
 let stack: TestStack;
 

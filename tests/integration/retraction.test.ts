@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { NOTIFICATIONS_QUEUE } from "../../server/queue";
+import { type ApiClient } from "../../tooling/api-client";
 import {
   connectSocket,
   createPost,
@@ -21,7 +22,6 @@ import {
   signedInClient,
   startTestStack,
   toasted,
-  type ApiClient,
   type TestStack,
 } from "../support/harness";
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Redis } from "ioredis";
 import { encode } from "next-auth/jwt";
+import { ApiClient } from "../../tooling/api-client";
 import {
-  ApiClient,
   connectSocket,
   createPost,
   createUser,

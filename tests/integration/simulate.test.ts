@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { SEED_BOT_USERNAMES } from "../../prisma/seed";
-import { ROOT } from "../../scripts/lib/stack";
+import { ROOT } from "../../tooling/paths";
 import { eventually, startTestStack, type TestStack } from "../support/harness";
 
 let stack: TestStack;

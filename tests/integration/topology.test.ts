@@ -4,14 +4,15 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import http2 from "node:http2";
 import { after, before, describe, test } from "node:test";
+import { ApiClient } from "../../tooling/api-client";
+import { nginxOnFreePorts } from "../../tooling/nginx";
 import {
-  ApiClient,
   connectSocket,
   createPost,
   createUser,
   eventually,
-  nginxOnFreePorts,
   notifications,
+  PASSWORD,
   signedInClient,
   startTestStack,
   type TestStack,
@@ -94,7 +95,7 @@ describe("HTTPS through nginx", () => {
     const [alice, bob] = [await createUser(stack.db), await createUser(stack.db)];
     const post = await createPost(stack.db, bob.id);
     const asAlice = new ApiClient(stack.httpsUrl);
-    const signin = await asAlice.signIn(alice.username);
+    const signin = await asAlice.signIn(alice.username, PASSWORD);
     const sessionCookie = signin.headers.getSetCookie().find((c) => c.startsWith("__Secure-next-auth.session-token="));
     assert.ok(sessionCookie, `cookies: ${signin.headers.getSetCookie().join(" | ")}`);
     assert.match(sessionCookie, /; Secure/i);

@@ -8,12 +8,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { JOURNEY_HOPS, type HopId } from "../../shared/journey";
+import { nginxOnFreePorts } from "../../tooling/nginx";
 import {
   connectSocket,
   createPost,
   createUser,
   eventually,
-  nginxOnFreePorts,
   signedInClient,
   startTestStack,
   type Received,

@@ -1,23 +1,20 @@
-// What the integration tests share: a private stack per test file, users created straight in
-// its database, an HTTP client that signs in the way a browser does, and a Socket.IO client.
+// What the integration, fault and compose tests share: a private stack per test file (tooling/stack.ts)
+// with its database at hand, users created straight in it and signed in through the API
+// (tooling/api-client.ts), a Socket.IO client that behaves like a browser tab, and polling.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { io, type Socket } from "socket.io-client";
 import { createPrisma, type Db } from "../../server/db";
 import { hashPassword } from "../../server/password";
-import { startNginx, type NginxOptions } from "../../scripts/lib/nginx";
-import { freePort } from "../../scripts/lib/processes";
-import { ROOT, startStack, type NginxStarter, type StackOptions, type Stack } from "../../scripts/lib/stack";
+import { ApiClient, type ApiResponse } from "../../tooling/api-client";
+import { ROOT } from "../../tooling/paths";
+import { startStack, type Stack, type StackOptions } from "../../tooling/stack";
 
 export const PASSWORD = "correct horse battery";
 let passwordHash: Promise<string> | undefined;
 
-export type TestStack = Stack & {
-  db: Db;
-  url: string;
-  /** Its logs: <name>.log per process, nginx/access.log. */ runDir: string;
-};
+export type TestStack = Stack & { db: Db };
 
 /** A stack of its own: a fresh database, a private redis-server, the app and a worker. */
 export async function startTestStack(name: string, opts: Partial<StackOptions> = {}): Promise<TestStack> {
@@ -40,28 +37,11 @@ export async function startTestStack(name: string, opts: Partial<StackOptions> =
   const stop = stack.stop;
   return Object.assign(stack, {
     db,
-    runDir,
-    url: stack.httpUrl ?? stack.apps[0]!.url,
     stop: async () => {
       await db.$disconnect();
       await stop();
     },
   });
-}
-
-/** nginx in front of the stack on free ports, with the repository's templates. */
-export function nginxOnFreePorts(overrides: Partial<NginxOptions> = {}): NginxStarter {
-  return async (upstreams, runDir, { uploadsDir }) => {
-    const running = await startNginx({
-      runDir,
-      upstreams,
-      uploadsDir,
-      httpPort: await freePort(),
-      httpsPort: await freePort(),
-      ...overrides,
-    });
-    return { httpUrl: running.httpUrl, httpsUrl: running.httpsUrl, stop: () => running.stop() };
-  };
 }
 
 export type TestUser = { id: string; username: string; name: string };
@@ -87,122 +67,6 @@ export async function createPost(db: Db, authorId: string, caption = "a test pho
   return db.post.create({ data: { authorId, caption, imageUrl: "/seed/posts/alice-1.svg" }, select: { id: true } });
 }
 
-export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
-
-/** Talks to the API like a browser: a cookie jar, JSON in and out. */
-export class ApiClient {
-  readonly cookies = new Map<string, string>();
-  constructor(
-    readonly baseUrl: string,
-    readonly defaultHeaders: Record<string, string> = {},
-  ) {}
-
-  cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-
-  private remember(headers: Headers) {
-    for (const line of headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const eq = pair!.indexOf("=");
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      if (value === "" || /Max-Age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  async raw(
-    method: string,
-    pathname: string,
-    init: { body?: string | FormData; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
-    const response = await fetch(new URL(pathname, this.baseUrl), {
-      method,
-      redirect: "manual",
-      body: init.body,
-      headers: {
-        ...this.defaultHeaders,
-        ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
-        ...init.headers,
-      },
-    });
-    this.remember(response.headers);
-    return response;
-  }
-
-  async request<T = any>(
-    method: string,
-    pathname: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<ApiResponse<T>> {
-    const response = await this.raw(method, pathname, {
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-    });
-    return ApiClient.answer<T>(response);
-  }
-
-  /** The response with its body parsed as JSON, or left as text when it is not JSON. */
-  private static async answer<T>(response: Response): Promise<ApiResponse<T>> {
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // leave as text: the test will say what it got
-    }
-    return { status: response.status, body: parsed as T, headers: response.headers };
-  }
-
-  get = <T = any>(p: string) => this.request<T>("GET", p);
-  put = <T = any>(p: string, body?: unknown) => this.request<T>("PUT", p, body);
-  delete = <T = any>(p: string) => this.request<T>("DELETE", p);
-  post = <T = any>(p: string, body?: unknown) => this.request<T>("POST", p, body);
-
-  /** POST multipart/form-data, as a browser's FormData upload does (fetch writes the boundary). */
-  async postForm<T = any>(
-    pathname: string,
-    form: FormData,
-    headers: Record<string, string> = {},
-  ): Promise<ApiResponse<T>> {
-    return ApiClient.answer<T>(await this.raw("POST", pathname, { body: form, headers }));
-  }
-
-  /** next-auth's own flow: csrf token, then the credentials callback (form-encoded). */
-  async signIn(username: string, password = PASSWORD): Promise<Response> {
-    const csrf = await this.request<{ csrfToken: string }>("GET", "/api/auth/csrf");
-    return this.raw("POST", "/api/auth/callback/credentials", {
-      body: new URLSearchParams({ csrfToken: csrf.body.csrfToken, username, password, json: "true" }).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    });
-  }
-
-  /** next-auth's sign-out: csrf token, then POST /api/auth/signout (form-encoded), as the browser's signOut() does. */
-  async signOut(): Promise<Response> {
-    const csrf = await this.request<{ csrfToken: string }>("GET", "/api/auth/csrf");
-    return this.raw("POST", "/api/auth/signout", {
-      body: new URLSearchParams({ csrfToken: csrf.body.csrfToken, json: "true" }).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    });
-  }
-
-  /**
-   * Another client holding a copy of this one's cookies: a stolen or leftover session cookie, or
-   * the same browser reaching another app instance (`baseUrl`).
-   */
-  copy(baseUrl = this.baseUrl): ApiClient {
-    const other = new ApiClient(baseUrl, this.defaultHeaders);
-    for (const [name, value] of this.cookies) other.cookies.set(name, value);
-    return other;
-  }
-
-  isSignedIn(): boolean {
-    return [...this.cookies.keys()].some((k) => k.endsWith("next-auth.session-token"));
-  }
-}
-
 /** The API's error shape: JSON {"error":{"code","message"}} with this status and stable code. */
 export function assertError(res: ApiResponse, status: number, code: string): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
@@ -212,12 +76,9 @@ export function assertError(res: ApiResponse, status: number, code: string): voi
   assert.ok(res.body.error.message.length > 0);
 }
 
-export async function signedInClient(baseUrl: string, user: TestUser): Promise<ApiClient> {
-  const client = new ApiClient(baseUrl);
-  const response = await client.signIn(user.username);
-  if (!client.isSignedIn())
-    throw new Error(`sign-in failed for ${user.username}: ${response.status} ${await response.text()}`);
-  return client;
+/** A client signed in as a test user (every one has PASSWORD). */
+export function signedInClient(baseUrl: string, user: TestUser): Promise<ApiClient> {
+  return ApiClient.signedIn(baseUrl, user.username, PASSWORD);
 }
 
 /** One event a socket received: its first argument as payload, the rest in `more` (a notification's delivery flags). */

@@ -24,6 +24,8 @@ const PATH_ROOTS = [
   "server",
   "workers",
   "scripts",
+  "tooling",
+  "bench",
   "prisma",
   "nginx",
   "e2e",

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { isExcluded, parseDockerignore } from "../../scripts/lib/dockerignore";
+import { isExcluded, parseDockerignore } from "../../tooling/dockerignore";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -50,6 +50,7 @@ test("this project's .dockerignore keeps what the image runs and leaves tests, s
     "server/main.ts",
     "workers/notifications.ts",
     "scripts/migrate.ts",
+    "tooling/migrations.ts",
     "prisma/schema.prisma",
     "package.json",
     ".env.example",

@@ -15,7 +15,7 @@ import {
   renderTemplate,
   testNginxConfig,
   type NginxOptions,
-} from "../../scripts/lib/nginx";
+} from "../../tooling/nginx";
 
 async function templates(): Promise<Map<string, string>> {
   const dir = path.join(NGINX_DIR, "templates");

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { startNginx, type RunningNginx } from "../../scripts/lib/nginx";
+import { startNginx, type RunningNginx } from "../../tooling/nginx";
 
 type Seen = { name: string; method: string; url: string; headers: IncomingHttpHeaders };
 

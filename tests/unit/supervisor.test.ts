@@ -1,10 +1,10 @@
-// The supervisor behind `npm run stack` (scripts/lib/supervisor.ts), with real child processes:
+// The supervisor behind `npm run stack` (tooling/supervisor.ts), with real child processes:
 // an unexpected exit is reported with its cause and last lines and the child is restarted; quick
 // failures back off; a crash loop stops the restarts; an expected stop restarts nothing.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { spawnProc, type Proc } from "../../scripts/lib/processes";
-import { Supervisor, type SupervisorEvent } from "../../scripts/lib/supervisor";
+import { spawnProc, type Proc } from "../../tooling/processes";
+import { Supervisor, type SupervisorEvent } from "../../tooling/supervisor";
 
 const until = async (what: string, check: () => boolean, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;

@@ -5,8 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-
-export const ROOT = path.resolve(import.meta.dirname, "../../..");
+import { ROOT } from "../../../tooling/paths";
 
 /** The engine's Docker-compatible API: DOCKER_HOST (unix:// or tcp://), else the default socket. */
 export class EngineApi {

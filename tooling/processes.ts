@@ -1,8 +1,10 @@
-// Small process-supervision helpers for `npm run stack` and the test suites: spawn a child with
-// its output in a log file, wait for readiness, stop it (SIGTERM, then SIGKILL) and know it exited.
+// Small process helpers for the stacks, the tests and the bench: find a binary, spawn a child with
+// its output in a log file, wait for readiness, stop it (SIGTERM, then SIGKILL) and know it exited,
+// and pick free ports.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import readline from "node:readline";
 
 export type Proc = {
@@ -131,4 +133,13 @@ export function canConnect(port: number, host = "127.0.0.1", timeoutMs = 500): P
     socket.once("connect", () => done(true));
     socket.once("error", () => done(false));
   });
+}
+
+/** The path of a system binary, or an error that names the Debian package to install. */
+export function requireBinary(binary: string, debianPackage: string): string {
+  for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/usr/bin", "/sbin"])) {
+    const candidate = path.join(dir, binary);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`${binary} not found: install it with \`apt-get install ${debianPackage}\``);
 }

@@ -1,15 +1,13 @@
 // The seed's pictures: SVG scenes (skies, water, hills, still lifes) in the style of the original
 // hand-made ones, drawn from shapes and gradients so they ship as small text files and nothing is
-// downloaded. The output is committed in public/seed/; run this again after changing a scene:
-//
-//   node --import tsx scripts/lib/seed-images.ts          writes the files that are missing
-//   node --import tsx scripts/lib/seed-images.ts --force  rewrites the generated ones
+// downloaded. The output is committed in public/seed/; after changing a scene, write it again with
+// scripts/seed-images.ts.
 //
 // The first three photos and the avatars of alice, bob and carol are hand-made: never touched here.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 // random(): deterministic numbers per picture, so rerunning the generator gives the same files.
-import { random, SEED_USERS } from "../../prisma/seed";
+import { random, SEED_USERS } from "../prisma/seed";
 
 const S = 1080;
 
@@ -978,11 +976,4 @@ export function writeSeedImages(root: string, force: boolean): string[] {
     if (face) write(path.join(root, "public/seed/avatars", `${user.username}.svg`), avatar(user.username, face));
   }
   return written;
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
-  const written = writeSeedImages(path.resolve(import.meta.dirname, "../.."), process.argv.includes("--force"));
-  console.log(
-    written.length ? `wrote ${written.join(", ")}` : "every seed image exists (--force rewrites the generated ones)",
-  );
 }

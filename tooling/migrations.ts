@@ -10,9 +10,11 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
+import { ROOT } from "./paths";
+import { ensureDatabase } from "./postgres";
 
 const require = createRequire(import.meta.url);
-export const PRISMA_DIR = path.resolve(import.meta.dirname, "../../prisma");
+export const PRISMA_DIR = path.join(ROOT, "prisma");
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, "migrations");
 export const SCHEMA_PATH = path.join(PRISMA_DIR, "schema.prisma");
 // The schema as of the newest migration: the "from" side of the next migration's diff.
@@ -97,23 +99,6 @@ async function migrationsList() {
       })),
     ),
   };
-}
-
-/** Creates the database named in the URL if it does not exist (as `prisma migrate deploy` does). */
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (rowCount) return false;
-    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-    return true;
-  } finally {
-    await client.end();
-  }
 }
 
 /** Applies every migration not yet recorded in _prisma_migrations. Returns the names applied. */

@@ -15,9 +15,11 @@ import https from "node:https";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ROOT } from "./paths";
+import { freePort } from "./processes";
 
 /** The repository's nginx/ directory. */
-export const NGINX_DIR = path.resolve(import.meta.dirname, "../../nginx");
+export const NGINX_DIR = path.join(ROOT, "nginx");
 
 export type NginxOptions = {
   /** nginx's working directory (config, logs, and its prefix unless run as root); created if missing. */
@@ -412,4 +414,30 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
 export function nginxVersion(binary = findNginx()): string {
   const result = spawnSync(binary, ["-v"], { encoding: "utf8" });
   return `${result.stdout}${result.stderr}`.trim().replace(/^nginx version: /, "") || "unknown";
+}
+
+/** startStack's `nginx` option: starts nginx in front of the stack's apps, serving its uploads. */
+export type NginxStarter = (
+  upstreams: string[],
+  runDir: string,
+  shared: { uploadsDir: string },
+) => Promise<RunningNginx>;
+
+/** What a caller may choose for nginx in front of a stack; the stack supplies the rest. */
+export type NginxInFrontOptions = Omit<NginxOptions, "runDir" | "upstreams" | "uploadsDir" | "httpPort" | "httpsPort">;
+
+/** nginx in front of the stack on two given ports (npm run stack: 8080 and 8443). */
+export function nginxOnPorts(httpPort: number, httpsPort: number, options: NginxInFrontOptions = {}): NginxStarter {
+  return (upstreams, runDir, { uploadsDir }) =>
+    startNginx({ ...options, runDir, upstreams, uploadsDir, httpPort, httpsPort });
+}
+
+/** nginx in front of the stack on two free ports, so stacks of tests and the bench run side by side. */
+export function nginxOnFreePorts(options: NginxInFrontOptions = {}): NginxStarter {
+  return async (upstreams, runDir, shared) => {
+    const httpPort = await freePort();
+    let httpsPort = await freePort();
+    while (httpsPort === httpPort) httpsPort = await freePort();
+    return nginxOnPorts(httpPort, httpsPort, options)(upstreams, runDir, shared);
+  };
 }

@@ -1,0 +1,292 @@
+// The deployment configuration's checks behind `npm run check:config` (scripts/check-config.ts),
+// none of which needs a Docker engine:
+//   1. nginx: the templates rendered for local use pass `nginx -t` (the real binary).
+//   2. docker-compose.yml passes `docker-compose config -q` (bad keys, conditions, references).
+//   3. What that does not catch, checked on its normalized output: every `service_healthy`
+//      dependency has a healthcheck, every `service_completed_successfully` one is a one-shot,
+//      only nginx publishes ports, scalable services have no container_name, and nginx's
+//      environment sets every template variable.
+//   4. The packages the image needs at run time (Dockerfile, prod-deps stage) are dependencies.
+//   5. Every file `next build` type-checks inside the image (next.config.js names the tsconfig),
+//      with every file those import, is in the image's build context (.dockerignore), or is made
+//      inside the image by the build (the Prisma client, Next's own types).
+//   6. Every project file the image's processes load at run time (the .ts files its CMD, its
+//      HEALTHCHECK and the compose commands start, and all they import) is copied into the
+//      runtime stage (Dockerfile, COPY --from=build).
+// Each reports one line through CheckReport. Needs nginx-light, docker-compose (which brings
+// python3-yaml, used here to read the YAML) and openssl.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { isExcluded, parseDockerignore } from "./dockerignore";
+import { NGINX_DIR, findNginx, nginxVersion, testNginxConfig } from "./nginx";
+import { ROOT } from "./paths";
+
+const PUBLISHING_SERVICE = "nginx";
+const SCALABLE_SERVICES = ["app", "worker"];
+
+/** Where each check says how it went: one line per check. */
+export type CheckReport = { ok(message: string): void; fail(message: string): void };
+
+/** Every check, in order; `composeFile` is docker-compose.yml unless another is named. */
+export async function runConfigChecks(composeFile: string, report: CheckReport): Promise<void> {
+  await checkNginx(report);
+  await checkCompose(composeFile, report);
+  await checkRuntimeDependencies(report);
+  await checkImageTypeCheckContext(report);
+  await checkRuntimeImage(composeFile, report);
+}
+
+async function checkNginx(report: CheckReport): Promise<void> {
+  let binary: string;
+  try {
+    binary = findNginx();
+  } catch (error) {
+    report.fail(`nginx -t: ${(error as Error).message}`);
+    return;
+  }
+  const runDir = await mkdtemp(path.join(tmpdir(), "likes-check-config-"));
+  try {
+    await testNginxConfig({ runDir, httpPort: 8080, httpsPort: 8443, upstreams: ["127.0.0.1:3000", "127.0.0.1:3001"] });
+    report.ok(`nginx -t accepts nginx/ rendered for local use (${nginxVersion(binary)}, ${binary})`);
+  } catch (error) {
+    report.fail(`nginx -t: ${(error as Error).message}`);
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+function dockerCompose(composeFile: string, args: string[]) {
+  return spawnSync("docker-compose", ["-f", composeFile, ...args], { cwd: ROOT, encoding: "utf8" });
+}
+
+type Service = {
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: { test?: unknown; disable?: boolean };
+  ports?: unknown[];
+  container_name?: string;
+  restart?: string;
+  environment?: Record<string, string | null>;
+};
+type ComposeConfig = { services?: Record<string, Service> };
+
+/** `disable: true` comes out of docker-compose config as test: ["NONE"]. */
+function hasHealthcheck(service: Service | undefined): boolean {
+  const test = service?.healthcheck?.test;
+  if (!test || service?.healthcheck?.disable) return false;
+  return !(Array.isArray(test) && test[0] === "NONE");
+}
+
+/** docker-compose v1 prints YAML only; python3-yaml (a dependency of Debian's docker-compose) reads it. */
+function yamlToJson(yaml: string): ComposeConfig | string {
+  const result = spawnSync(
+    "python3",
+    ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+    { input: yaml, encoding: "utf8" },
+  );
+  if (result.error) return `python3 not found (${result.error.message}): apt-get install python3-yaml`;
+  if (result.status !== 0)
+    return /No module named 'yaml'/.test(result.stderr)
+      ? "python3 has no yaml module: apt-get install python3-yaml"
+      : result.stderr.trim();
+  return JSON.parse(result.stdout) as ComposeConfig;
+}
+
+async function templateVariables(): Promise<string[]> {
+  const names = new Set<string>();
+  for (const file of await readdir(path.join(NGINX_DIR, "templates"))) {
+    if (!file.endsWith(".template")) continue;
+    const text = await readFile(path.join(NGINX_DIR, "templates", file), "utf8");
+    for (const match of text.matchAll(/\$\{(NGINX_[A-Z0-9_]+)\}/g)) names.add(match[1] as string);
+  }
+  return [...names].sort();
+}
+
+async function checkCompose(composeFile: string, report: CheckReport): Promise<void> {
+  const version = spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" });
+  if (version.error) {
+    report.fail(
+      "docker-compose not found: apt-get install docker-compose (validates compose files without a Docker engine)",
+    );
+    return;
+  }
+  const quiet = dockerCompose(composeFile, ["config", "-q"]);
+  if (quiet.status !== 0) {
+    report.fail(`docker-compose config -q rejects ${path.relative(ROOT, composeFile)}:\n${quiet.stderr.trim()}`);
+    return;
+  }
+  report.ok(
+    `docker-compose config -q accepts ${path.relative(ROOT, composeFile)} (docker-compose ${version.stdout.trim()})`,
+  );
+
+  const normalized = dockerCompose(composeFile, ["config"]);
+  const config = yamlToJson(normalized.stdout);
+  if (typeof config === "string") {
+    report.fail(`reading docker-compose config output: ${config}`);
+    return;
+  }
+  const services = config.services ?? {};
+
+  const unhealthy: string[] = [];
+  const notOneShot: string[] = [];
+  for (const [name, service] of Object.entries(services)) {
+    for (const [target, dependency] of Object.entries(service.depends_on ?? {})) {
+      const other = services[target];
+      if (dependency.condition === "service_healthy" && !hasHealthcheck(other)) {
+        unhealthy.push(`${name} -> ${target}`);
+      }
+      if (dependency.condition === "service_completed_successfully" && other?.restart && other.restart !== "no") {
+        notOneShot.push(`${name} -> ${target} (restart: ${other.restart})`);
+      }
+    }
+  }
+  if (unhealthy.length)
+    report.fail(`depends_on service_healthy on a service without a healthcheck: ${unhealthy.join(", ")}`);
+  else report.ok("every depends_on service_healthy points at a service with a healthcheck");
+  if (notOneShot.length)
+    report.fail(`depends_on service_completed_successfully on a service that restarts: ${notOneShot.join(", ")}`);
+  else report.ok("every depends_on service_completed_successfully points at a one-shot service");
+
+  const publishing = Object.entries(services)
+    .filter(([, s]) => s.ports?.length)
+    .map(([n]) => n);
+  if (publishing.some((n) => n !== PUBLISHING_SERVICE) || !publishing.includes(PUBLISHING_SERVICE)) {
+    report.fail(`only ${PUBLISHING_SERVICE} may publish ports; publishing: ${publishing.join(", ") || "none"}`);
+  } else report.ok(`only ${PUBLISHING_SERVICE} publishes ports`);
+
+  const pinned = SCALABLE_SERVICES.filter((n) => !services[n] || services[n].container_name);
+  if (pinned.length) report.fail(`missing, or a container_name prevents --scale: ${pinned.join(", ")}`);
+  else report.ok(`${SCALABLE_SERVICES.join(" and ")} can be scaled (no container_name)`);
+
+  const environment = services[PUBLISHING_SERVICE]?.environment ?? {};
+  const unset = (await templateVariables()).filter((v) => typeof environment[v] !== "string" || environment[v] === "");
+  if (unset.length) report.fail(`the nginx service's environment lacks template variables: ${unset.join(", ")}`);
+  else report.ok("the nginx service's environment sets every ${NGINX_*} template variable");
+}
+
+async function checkRuntimeDependencies(report: CheckReport): Promise<void> {
+  const dockerfile = await readFile(path.join(ROOT, "Dockerfile"), "utf8");
+  const list = /for pkg in ([^;]+);/.exec(dockerfile)?.[1]?.trim().split(/\s+/);
+  if (!list?.length) {
+    report.fail("Dockerfile: no `for pkg in ...;` list of runtime packages found in the prod-deps stage");
+    return;
+  }
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  const missing = list.filter((name) => !pkg.dependencies?.[name]);
+  if (missing.length)
+    report.fail(
+      `the image runs with production dependencies only; move to "dependencies" in package.json: ${missing.join(", ")}`,
+    );
+  else report.ok(`packages the image needs at run time are dependencies: ${list.join(", ")}`);
+}
+
+/** The repository's files (not node_modules) that a tsconfig's program reads, relative to ROOT; a string on failure. */
+function projectFilesOf(tsconfig: string): string[] | string {
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig, "--listFilesOnly"],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  if (tsc.status !== 0) return (tsc.stdout + tsc.stderr).trim();
+  return tsc.stdout
+    .split("\n")
+    .map((f) => f.trim())
+    .filter((f) => f && !f.includes("/node_modules/"))
+    .map((f) => path.relative(ROOT, f));
+}
+
+async function checkImageTypeCheckContext(report: CheckReport): Promise<void> {
+  const { default: nextConfig } = (await import(path.join(ROOT, "next.config.js"))) as {
+    default: { typescript?: { tsconfigPath?: string } };
+  };
+  const tsconfig = nextConfig.typescript?.tsconfigPath ?? "tsconfig.json";
+  const files = projectFilesOf(tsconfig);
+  if (typeof files === "string") {
+    report.fail(`tsc -p ${tsconfig} --listFilesOnly failed:\n${files}`);
+    return;
+  }
+  const schema = await readFile(path.join(ROOT, "prisma", "schema.prisma"), "utf8");
+  const prismaOutput = /output\s*=\s*"([^"]+)"/.exec(schema)?.[1];
+  // Made by the image's build stage (prisma generate, next build), so absent from the context.
+  const madeInImage = [
+    prismaOutput && path.relative(ROOT, path.resolve(ROOT, "prisma", prismaOutput)),
+    "next-env.d.ts",
+    ".next",
+  ].filter(Boolean) as string[];
+  const rules = parseDockerignore(await readFile(path.join(ROOT, ".dockerignore"), "utf8"));
+  const outside = files.filter(
+    (f) => !madeInImage.some((m) => f === m || f.startsWith(`${m}/`)) && isExcluded(rules, f),
+  );
+  if (outside.length) {
+    report.fail(
+      `next build type-checks ${tsconfig}, and these files are left out of the image's build context by .dockerignore, so the image cannot build: ${outside.join(", ")} (keep them out of ${tsconfig}, or let them into the context)`,
+    );
+  } else
+    report.ok(`the ${files.length} files next build type-checks (${tsconfig}) are all in the image's build context`);
+}
+
+/**
+ * The project files the containers start: .ts (through tsx) and plain .mjs, named in the Dockerfile
+ * and compose commands, or behind an `npm run X` there.
+ */
+async function runtimeEntryPoints(composeFile: string): Promise<string[]> {
+  const text = [await readFile(path.join(ROOT, "Dockerfile"), "utf8"), await readFile(composeFile, "utf8")].join("\n");
+  const pkg = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
+  const scripts = [...text.matchAll(/npm run ([\w:-]+)/g)].map((m) => pkg.scripts?.[m[1] as string] ?? "");
+  const files = [...`${text}\n${scripts.join("\n")}`.matchAll(/(?:^|[\s"'])((?:[\w-]+\/)*[\w-]+\.m?[jt]s)\b/g)].map(
+    (m) => m[1] as string,
+  );
+  return [...new Set(files)].filter((f) => existsSync(path.join(ROOT, f))).sort();
+}
+
+async function checkRuntimeImage(composeFile: string, report: CheckReport): Promise<void> {
+  const dockerfile = await readFile(path.join(ROOT, "Dockerfile"), "utf8");
+  // COPY --from=build /app/a /app/b ./  or  COPY --from=build /app/server ./server
+  const copied = [...dockerfile.matchAll(/^COPY --from=build ((?:\/app\/\S+\s+)+)\S+$/gm)].flatMap((m) =>
+    (m[1] as string)
+      .trim()
+      .split(/\s+/)
+      .map((p) => p.replace(/^\/app\//, "")),
+  );
+  const isCopied = (f: string) => copied.some((c) => f === c || f.startsWith(`${c}/`));
+  const all = await runtimeEntryPoints(composeFile);
+  // Plain JavaScript entry points (scripts/healthcheck.mjs) import nothing of the project's.
+  const plain = all.filter((f) => !f.endsWith(".ts"));
+  const uncopied = plain.filter((f) => !isCopied(f));
+  if (uncopied.length) report.fail(`the image runs ${uncopied.join(", ")}, which its runtime stage does not copy`);
+  else if (plain.length) report.ok(`the runtime stage copies ${plain.join(", ")}`);
+  const entries = all.filter((f) => f.endsWith(".ts"));
+  if (!entries.length) {
+    report.fail("found no .ts entry points in the Dockerfile or docker-compose.yml");
+    return;
+  }
+  // tsc's module graph from those entry points: every file they import, type-only imports included
+  // (stricter than needed, and cheap: such a file is small).
+  const dir = await mkdtemp(path.join(ROOT, ".check-runtime-"));
+  try {
+    const config = path.join(dir, "tsconfig.json");
+    await writeFile(
+      config,
+      JSON.stringify({ extends: "../tsconfig.json", files: entries.map((f) => `../${f}`), include: [] }),
+    );
+    const loaded = projectFilesOf(config);
+    if (typeof loaded === "string") {
+      report.fail(`tsc --listFilesOnly on the runtime entry points failed:\n${loaded}`);
+      return;
+    }
+    const missing = loaded.filter((f) => !isCopied(f));
+    if (missing.length)
+      report.fail(
+        `the image runs ${entries.join(", ")}; they load files its runtime stage does not copy (add a COPY --from=build to the Dockerfile): ${missing.join(", ")}`,
+      );
+    else report.ok(`the runtime stage copies all ${loaded.length} files that ${entries.join(", ")} load`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
