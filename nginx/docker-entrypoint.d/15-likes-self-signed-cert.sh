@@ -3,7 +3,7 @@
 # $NGINX_SSL_CERTIFICATE_KEY when either is missing, so the HTTPS listener works on first start.
 # Never overwrites existing files: put a real certificate there and it is used as is.
 # One recipe for both worlds: the official image's entrypoint runs it from /docker-entrypoint.d/,
-# and scripts/lib/nginx.ts (ensureCertificate) runs it locally.
+# and tooling/nginx.ts (ensureCertificate) runs it locally.
 set -eu
 
 cert="${NGINX_SSL_CERTIFICATE:?NGINX_SSL_CERTIFICATE is not set}"
