@@ -134,6 +134,24 @@ async function crashWorker(index: number): Promise<void> {
   );
 }
 
+/** Set when a step fails: the services' last log lines are printed before the project goes down. */
+let failed = false;
+/** test(), remembering a failure so that after() can show what the containers said. */
+function step(
+  name: string,
+  ...rest: [fn: () => Promise<void>] | [options: { timeout: number }, fn: () => Promise<void>]
+) {
+  const [options, fn] = rest.length === 1 ? [{}, rest[0]] : rest;
+  test(name, options, async () => {
+    try {
+      await fn();
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  });
+}
+
 // Shared between the steps, in order.
 const state: { alice?: ApiClient; bob?: ApiClient; bobTab?: Tab; photo?: { url: string; bytes: Buffer } } = {};
 // Polls through nginx stay well under its per-address API rate (NGINX_API_RATE, 20 r/s).
@@ -155,17 +173,18 @@ before(async () => {
 
 after(async () => {
   for (const tab of tabs) tab.socket.close();
+  if (failed) say(`the services' last log lines:\n${await project.logs("app", "worker", "nginx", "migrate")}`);
   // Whatever happened above, leave nothing running.
   if ((await project.containers()).length)
     await project.run(["down", "-v", "--remove-orphans"], { allowFailure: true });
 });
 
-test("the images build from a fresh clone's files", { timeout: 20 * 60_000 }, async () => {
+step("the images build from a fresh clone's files", { timeout: 20 * 60_000 }, async () => {
   const build = await project.run(["build"]);
   say(`build: ${build.seconds.toFixed(0)} s`);
 });
 
-test(
+step(
   "docker compose up: every service healthy, migrate and seed done",
   { timeout: READY_TIMEOUT_MS + 120_000 },
   async () => {
@@ -176,7 +195,7 @@ test(
   },
 );
 
-test("over HTTP on 8080: two seeded users, a like, the owner's socket, the counts and the inbox", async () => {
+step("over HTTP on 8080: two seeded users, a like, the owner's socket, the counts and the inbox", async () => {
   await healthOk(HTTP);
   const alice = await signIn(HTTP, "alice");
   const bob = await signIn(HTTP, "bob");
@@ -185,7 +204,7 @@ test("over HTTP on 8080: two seeded users, a like, the owner's socket, the count
   Object.assign(state, { alice, bob, bobTab });
 });
 
-test("over HTTPS on 8443: the secure cookie, and the push over wss", async () => {
+step("over HTTPS on 8443: the secure cookie, and the push over wss", async () => {
   await healthOk(HTTPS);
   const carol = await signIn(HTTPS, "carol");
   assert.ok(carol.cookies.has("__Secure-next-auth.session-token"), "behind TLS the session cookie is __Secure-");
@@ -205,35 +224,38 @@ async function fetchPhoto(url: string): Promise<{ bytes: Buffer; type: string | 
   };
 }
 
-test("a photo posted over HTTP: written by the app to the uploads volume, served by the nginx container, on top of the feed", async () => {
-  const { alice, bob } = state;
-  assert.ok(alice && bob, "the HTTP step ran");
-  const form = new FormData();
-  form.set("photo", new Blob([new Uint8Array(await phoneJpeg(1600, 1200))], { type: "image/jpeg" }), "IMG_0001.jpg");
-  form.set("caption", "Posted through docker compose");
-  const posted = await alice.postForm("/api/posts", form);
-  assert.equal(posted.status, 201, JSON.stringify(posted.body));
-  assert.match(posted.body.imageUrl, /^\/uploads\/[0-9a-f]{64}\.jpg$/);
+step(
+  "a photo posted over HTTP: written by the app to the uploads volume, served by the nginx container, on top of the feed",
+  async () => {
+    const { alice, bob } = state;
+    assert.ok(alice && bob, "the HTTP step ran");
+    const form = new FormData();
+    form.set("photo", new Blob([new Uint8Array(await phoneJpeg(1600, 1200))], { type: "image/jpeg" }), "IMG_0001.jpg");
+    form.set("caption", "Posted through docker compose");
+    const posted = await alice.postForm("/api/posts", form);
+    assert.equal(posted.status, 201, JSON.stringify(posted.body));
+    assert.match(posted.body.imageUrl, /^\/uploads\/[0-9a-f]{64}\.jpg$/);
 
-  const served = await fetchPhoto(posted.body.imageUrl);
-  assert.equal(served.type, "image/jpeg");
-  assert.equal(served.cacheControl, "public, max-age=31536000, immutable");
-  // nginx read it from its read-only mount of the volume the app wrote: the same bytes are there.
-  const inApp = await project.exec("app", [
-    "sh",
-    "-c",
-    `sha256sum /app/uploads/${posted.body.imageUrl.split("/").pop()}`,
-  ]);
-  assert.equal(
-    inApp.split(" ")[0],
-    posted.body.imageUrl.split("/").pop()!.replace(".jpg", ""),
-    "named after its content's SHA-256",
-  );
-  assert.equal((await bob.get("/api/posts?limit=1")).body.items[0].id, posted.body.id, "on top of bob's feed");
-  state.photo = { url: posted.body.imageUrl, bytes: served.bytes };
-});
+    const served = await fetchPhoto(posted.body.imageUrl);
+    assert.equal(served.type, "image/jpeg");
+    assert.equal(served.cacheControl, "public, max-age=31536000, immutable");
+    // nginx read it from its read-only mount of the volume the app wrote: the same bytes are there.
+    const inApp = await project.exec("app", [
+      "sh",
+      "-c",
+      `sha256sum /app/uploads/${posted.body.imageUrl.split("/").pop()}`,
+    ]);
+    assert.equal(
+      inApp.split(" ")[0],
+      posted.body.imageUrl.split("/").pop()!.replace(".jpg", ""),
+      "named after its content's SHA-256",
+    );
+    assert.equal((await bob.get("/api/posts?limit=1")).body.items[0].id, posted.body.id, "on top of bob's feed");
+    state.photo = { url: posted.body.imageUrl, bytes: served.bytes };
+  },
+);
 
-test(
+step(
   "docker compose --profile simulate run simulate: the seeded bots like and unlike through nginx, then say what they did",
   { timeout: 180_000 },
   async () => {
@@ -262,7 +284,7 @@ test(
   },
 );
 
-test(
+step(
   "likes and notifications survive docker compose down and up (volumes kept)",
   { timeout: READY_TIMEOUT_MS + 120_000 },
   async () => {
@@ -302,7 +324,7 @@ test(
   },
 );
 
-test(
+step(
   "a Redis restart keeps a queued notification job (append-only file on its volume)",
   { timeout: 180_000 },
   async () => {
@@ -360,7 +382,7 @@ test(
   },
 );
 
-test(
+step(
   "--scale app=2 --scale worker=2: both replicas answer, a crashed worker stops no notification and is restarted",
   { timeout: READY_TIMEOUT_MS + 240_000 },
   async () => {
@@ -416,7 +438,7 @@ test(
   },
 );
 
-test("docker compose down -v leaves no container, volume or network behind", { timeout: 180_000 }, async () => {
+step("docker compose down -v leaves no container, volume or network behind", { timeout: 180_000 }, async () => {
   for (const tab of tabs.splice(0)) tab.socket.close();
   await project.run(["down", "-v", "--remove-orphans"]);
   assert.deepEqual(await project.containers(), []);
