@@ -198,6 +198,8 @@ export function planLikes(): PlannedLike[] {
 
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
+  // Loaded only when the seed runs: the bots, the bench and the seed images import this module for
+  // its people and its seeded random, and need no database client for that.
   const { createPrisma } = await import("../server/db");
   const { hashPassword, verifyPassword } = await import("../server/password");
 

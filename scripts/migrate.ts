@@ -1,5 +1,6 @@
 // npm run db:migrate            apply pending migrations to DATABASE_URL (offline; see tooling/migrations.ts)
 // npm run db:migrate -- new X   write a new migration named X from changes to prisma/schema.prisma
+import { existsSync } from "node:fs";
 import { applyMigrations, createMigration } from "../tooling/migrations";
 
 const [command, name] = process.argv.slice(2);
@@ -19,8 +20,7 @@ if (command === "new") {
       : "schema.prisma matches the last migration: nothing to create",
   );
 } else if (command === undefined || command === "deploy") {
-  if (process.env.DATABASE_URL === undefined && (await import("node:fs")).existsSync(".env"))
-    process.loadEnvFile(".env");
+  if (process.env.DATABASE_URL === undefined && existsSync(".env")) process.loadEnvFile(".env");
   const url = process.env.DATABASE_URL;
   if (!url) {
     console.error("DATABASE_URL is required (see .env.example)");
