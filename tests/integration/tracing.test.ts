@@ -1,4 +1,4 @@
-// One like, one trace (issue 13, docs/decisions/015-trace-context.md): the trace id a browser
+// One like, one trace (docs/decisions/015-trace-context.md): the trace id a browser
 // starts is the one nginx logs, the app logs, the worker logs and the owner's socket receives; the
 // like's journey reaches both people with every hop timed; and only the owner can report the last
 // two hops back to the liker.

@@ -313,7 +313,7 @@ describe("the architecture documents", () => {
     }
   });
 
-  test("the like is one statement, not createMany in a transaction (the drift issue 13 fixed)", () => {
+  test("the like is one statement, as the walk says, not createMany in a transaction", () => {
     const doc = read("docs/architecture.md");
     assert.doesNotMatch(doc, /createMany/);
     assert.match(doc, /one SQL statement/);
