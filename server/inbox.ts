@@ -66,7 +66,8 @@ export async function listInbox(userId: string, opts: { limit: number; cursor: s
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
-    items: page.map(toNotificationDto),
+    // Prisma reads the notifications, then their actors and photos: one deleted in between is gone.
+    items: page.filter((row) => row.actor != null && row.post != null).map(toNotificationDto),
     ...counts,
     nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
   };

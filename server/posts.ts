@@ -59,15 +59,21 @@ export async function listPosts(
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
-    items: page.map(toPostDto),
+    items: page.filter(hasAuthor).map(toPostDto),
     nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
   };
 }
 
+/**
+ * Prisma reads the posts, then their authors, in two statements: an account deleted in between
+ * (its posts go with it) leaves a post without its author. That post is gone: it is left out.
+ */
+const hasAuthor = (row: PostRow): boolean => row.author != null;
+
 /** One post, or null when there is no such post (pages answer that with their 404). */
 export async function findPost(viewerId: string, postId: string): Promise<PostDto | null> {
   const row = await db().post.findUnique({ where: { id: postId }, select: postSelect(viewerId) });
-  return row ? toPostDto(row) : null;
+  return row && hasAuthor(row) ? toPostDto(row) : null;
 }
 
 export async function getPost(viewerId: string, postId: string): Promise<PostDto> {
@@ -104,7 +110,10 @@ export async function listLikers(postId: string, opts: { limit: number; cursor: 
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
-    items: page.map((row): Liker => ({ user: row.user, likedAt: row.createdAt.toISOString() })),
+    // A liker whose account was deleted between the two reads is gone (see hasAuthor).
+    items: page
+      .filter((row) => row.user != null)
+      .map((row): Liker => ({ user: row.user, likedAt: row.createdAt.toISOString() })),
     nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.userId }) : null,
   };
 }
