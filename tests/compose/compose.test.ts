@@ -134,9 +134,7 @@ async function crashWorker(index: number): Promise<void> {
   );
 }
 
-/** Set when a step fails: the services' last log lines are printed before the project goes down. */
-let failed = false;
-/** test(), remembering a failure so that after() can show what the containers said. */
+/** test(), printing the services' last log lines when it fails: a later step may take them down. */
 function step(
   name: string,
   ...rest: [fn: () => Promise<void>] | [options: { timeout: number }, fn: () => Promise<void>]
@@ -146,7 +144,7 @@ function step(
     try {
       await fn();
     } catch (error) {
-      failed = true;
+      say(`the services' last log lines:\n${await project.logs("app", "worker", "nginx", "migrate")}`);
       throw error;
     }
   });
@@ -173,7 +171,6 @@ before(async () => {
 
 after(async () => {
   for (const tab of tabs) tab.socket.close();
-  if (failed) say(`the services' last log lines:\n${await project.logs("app", "worker", "nginx", "migrate")}`);
   // Whatever happened above, leave nothing running.
   if ((await project.containers()).length)
     await project.run(["down", "-v", "--remove-orphans"], { allowFailure: true });
