@@ -68,6 +68,8 @@ export type Stack = {
   workers: Proc[];
   httpUrl: string | null;
   httpsUrl: string | null;
+  /** nginx's stub_status, when nginx runs with its status listener (NginxInFrontOptions.status). */
+  nginxStatusUrl: string | null;
   startWorker(name?: string): Promise<Proc>;
   /** The supervisor, when the stack was started with `supervise`. */
   supervisor: Supervisor | null;
@@ -122,6 +124,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       workers: workers.running,
       httpUrl: nginx?.httpUrl ?? null,
       httpsUrl: nginx?.httpsUrl ?? null,
+      nginxStatusUrl: nginx?.statusUrl ?? null,
       startWorker: (name) => workers.start(name),
       supervisor,
       stop: () => (stopped ??= stopAll()),
