@@ -11,7 +11,7 @@ import path from "node:path";
 import { PrometheusApi } from "./prometheus-api";
 import { freePort, requireBinary, spawnProc, waitFor, type Proc } from "./processes";
 import { ruleFiles } from "./rules-check";
-import type { Stack } from "./stack";
+import type { Stack, StackApp, StackWorker } from "./stack";
 
 /** A process's /metrics, with the name it is shown under (the `instance` label). */
 export type MetricsTarget = { name: string; url: string };
@@ -177,13 +177,11 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   }
 }
 
-/** The metrics URL a stack's app or worker was started with (tooling/stack.ts gives each its own port). */
-function metricsTarget(process: { name: string }): MetricsTarget {
-  const url = (process as { metricsUrl?: unknown }).metricsUrl;
-  if (typeof url !== "string")
-    throw new Error(`${process.name} has no metricsUrl: this stack's processes serve no /metrics to scrape`);
-  return { name: process.name, url };
-}
+/** A stack's app or worker as a scrape target: its own metrics listener (tooling/stack.ts), under its name. */
+const metricsTarget = (process: StackApp | StackWorker): MetricsTarget => ({
+  name: process.name,
+  url: process.metricsUrl,
+});
 
 /** Prometheus and the exporters for a running stack: its apps, workers, nginx (if it has a status URL), Postgres, Redis. */
 export function observeStack(
