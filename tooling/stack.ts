@@ -111,7 +111,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const children: ChildContext = { env, runDir: opts.runDir, onLine: opts.onLine };
     const workers = workerPool(children, supervisor, teardown);
     const apps = await startApps(children, opts, supervisor, teardown, report);
-    for (let i = 0; i < (opts.workers ?? 1); i++) report(`${(await workers.start()).name.padEnd(9)} ready`);
+    for (let i = 0; i < (opts.workers ?? 1); i++) {
+      const worker = await workers.start();
+      report(`${worker.name.padEnd(9)} ready  metrics ${metricsShown(env, worker.metricsUrl)}`);
+    }
     const nginx = opts.nginx ? await startNginxInFront(opts.nginx, apps, opts.runDir, uploadsDir, teardown) : null;
     if (nginx) report(`nginx     ready  ${nginx.httpUrl}  ${nginx.httpsUrl}`);
 
@@ -287,7 +290,7 @@ async function startApps(
     const proc = await launchApp(children, name, { port, metricsPort }, (p) => (app.proc = p));
     // Same ports, so nginx's upstream list and the metrics URL do not change.
     supervisor?.watch(name, proc, () => launchApp(children, name, { port, metricsPort }, (p) => (app.proc = p)));
-    report(`${name.padEnd(9)} ready  ${app.url}`);
+    report(`${name.padEnd(9)} ready  ${app.url}  metrics ${metricsShown(children.env, app.metricsUrl)}`);
   }
   return apps;
 }
@@ -338,6 +341,7 @@ function workerPool(children: ChildContext, supervisor: Supervisor | null, teard
 }
 
 const metricsUrl = (port: number) => `http://127.0.0.1:${port}/metrics`;
+const metricsShown = (env: Record<string, string>, url: string) => (env.METRICS_PORT === "0" ? "off" : url);
 /** Each process's own free port, unless the stack was started with METRICS_PORT=0 (metrics off: the bench). */
 const metricsPortFor = (children: ChildContext, port: number) =>
   children.env.METRICS_PORT === "0" ? "0" : String(port);

@@ -2,9 +2,10 @@
 // Redis connections, the sockets (app), the queue and the outbox (worker). Each collector has
 // 500 ms; one that fails or is late reports likes_metrics_collector_up{collector} 0 and its series
 // are left out of that scrape, so a scrape during a Redis or Postgres outage still answers at once.
-import type { Gauge } from "prom-client";
+import { Registry, type Gauge } from "prom-client";
 import type { Server } from "socket.io";
 import { db, dbPool } from "../db";
+import { log } from "../log";
 import { notificationsQueue } from "../queue";
 import { redisConnections } from "../redis";
 import { QUEUE_STATES, type AppMetrics, type SharedMetrics, type WorkerMetrics } from "./metrics";
@@ -28,21 +29,28 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Runs every collector at once; each sets its gauges only if it answered in time. */
-export async function collect(metrics: SharedMetrics, collectors: Collector[]): Promise<void> {
+/**
+ * Runs every collector at once and answers the registry to serve: `registry` and the gauges of
+ * each collector that answered in time (they are in no registry of their own).
+ */
+export async function collect(metrics: SharedMetrics, collectors: Collector[]): Promise<Registry> {
+  const answered = new Registry();
   await Promise.all(
     collectors.map(async (collector) => {
       let samples: Sample[] | null;
       try {
         samples = await withTimeout(Promise.resolve().then(collector.read), COLLECTOR_TIMEOUT_MS, collector.name);
-      } catch {
+      } catch (error) {
+        log.debug({ err: error, collector: collector.name }, "metrics collector failed; its series are left out");
         samples = null;
       }
       for (const gauge of collector.gauges) gauge.reset();
       for (const [gauge, labels, value] of samples ?? []) gauge.set(labels, value);
+      if (samples) for (const gauge of collector.gauges) answered.registerMetric(gauge);
       metrics.collectorUp.set({ collector: collector.name }, samples ? 1 : 0);
     }),
   );
+  return Registry.merge([metrics.registry, answered]);
 }
 
 /** Both processes: the Postgres pool behind db() and every Redis connection, read from memory. */

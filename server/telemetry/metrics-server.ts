@@ -5,7 +5,6 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Worker } from "bullmq";
-import type { Registry } from "prom-client";
 import type { Server as SocketServer } from "socket.io";
 import type { DeliveryResult } from "../delivery";
 import type { NotificationJob } from "../queue";
@@ -87,7 +86,7 @@ function listen(port: number, metrics: SharedMetrics, collectors: Collector[]): 
       res.writeHead(405, { Allow: "GET", "Content-Type": "text/plain; charset=utf-8" }).end("GET only\n");
       return;
     }
-    scrape(metrics.registry, metrics, collectors).then(
+    scrape(metrics, collectors).then(
       (body) => res.writeHead(200, { "Content-Type": metrics.registry.contentType }).end(body),
       (error: unknown) => {
         log.warn({ err: error }, "metrics scrape failed");
@@ -108,9 +107,8 @@ function listen(port: number, metrics: SharedMetrics, collectors: Collector[]): 
   };
 }
 
-async function scrape(registry: Registry, metrics: SharedMetrics, collectors: Collector[]): Promise<string> {
-  await collect(metrics, collectors);
-  return registry.metrics();
+async function scrape(metrics: SharedMetrics, collectors: Collector[]): Promise<string> {
+  return (await collect(metrics, collectors)).metrics();
 }
 
 function closeServer(server: HttpServer, listening: boolean): Promise<void> {

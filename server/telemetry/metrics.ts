@@ -9,32 +9,36 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { routeLabel } from "./routes";
 
+// Gauges read at scrape (server/telemetry/collectors.ts) belong to no registry: each scrape adds
+// those whose collector answered in time, so a failed read leaves its series out instead of
+// showing a 0 that was never read.
+const scraped: Registry[] = [];
+
 function sharedMetrics(registry: Registry) {
-  const registers = [registry];
   return {
     registry,
     postgresPoolConnections: new Gauge({
       name: "likes_postgres_pool_connections",
       help: "Connections in this process's Postgres pool, by state: idle, or busy (checked out by a query or transaction).",
       labelNames: ["state"] as const,
-      registers,
+      registers: scraped,
     }),
     postgresPoolWaiting: new Gauge({
       name: "likes_postgres_pool_waiting_requests",
       help: "Queries waiting for a connection from this process's Postgres pool (the pool is full).",
-      registers,
+      registers: scraped,
     }),
     redisConnectionUp: new Gauge({
       name: "likes_redis_connection_up",
       help: "1 when this process's Redis connection of that role is ready for commands, else 0.",
       labelNames: ["connection"] as const,
-      registers,
+      registers: scraped,
     }),
     collectorUp: new Gauge({
       name: "likes_metrics_collector_up",
       help: "1 when the collector read its source within 500 ms at this scrape; 0 leaves its series out of the scrape.",
       labelNames: ["collector"] as const,
-      registers,
+      registers: [registry],
     }),
   };
 }
@@ -63,12 +67,12 @@ function createAppMetrics() {
     socketConnections: new Gauge({
       name: "likes_socket_connections",
       help: "Socket.IO connections to this app instance.",
-      registers,
+      registers: scraped,
     }),
     socketRoomsWatched: new Gauge({
       name: "likes_socket_rooms_watched",
       help: "Posts watched (for live like counts) by at least one socket connected to this app instance.",
-      registers,
+      registers: scraped,
     }),
   };
 }
@@ -101,17 +105,17 @@ function createWorkerMetrics() {
       name: "likes_queue_jobs",
       help: "Jobs in the notifications queue by state, read from Redis at scrape.",
       labelNames: ["state"] as const,
-      registers,
+      registers: scraped,
     }),
     outboxBacklog: new Gauge({
       name: "likes_outbox_backlog_events",
       help: "Outbox events not processed yet (notifications owed), read from Postgres at scrape.",
-      registers,
+      registers: scraped,
     }),
     outboxOldestAge: new Gauge({
       name: "likes_outbox_oldest_event_age_seconds",
       help: "Age of the oldest unprocessed outbox event, 0 when there is none, read from Postgres at scrape.",
-      registers,
+      registers: scraped,
     }),
     outboxRelayed: new Counter({
       name: "likes_outbox_relayed_total",
