@@ -296,8 +296,12 @@ async function startApps(
 }
 
 /** Starts a worker and waits for its "ready" message over IPC (sent whatever its log level). */
-async function launchWorker(children: ChildContext, name: string, track: (proc: StackWorker) => void) {
-  const metricsPort = await freePort();
+async function launchWorker(
+  children: ChildContext,
+  name: string,
+  metricsPort: number,
+  track: (proc: StackWorker) => void,
+) {
   const child = spawnChild(
     children,
     name,
@@ -322,11 +326,13 @@ function workerPool(children: ChildContext, supervisor: Supervisor | null, teard
   });
   const track = (proc: StackWorker) => running.push(proc);
   const start = async (name = `worker-${running.length + 1}`) => {
-    const proc = await launchWorker(children, name, track);
+    const metricsPort = await freePort();
+    const proc = await launchWorker(children, name, metricsPort, track);
+    // A restarted worker keeps its metrics port: a scraper's target list does not change.
     supervisor?.watch(
       name,
       proc,
-      () => launchWorker(children, name, track),
+      () => launchWorker(children, name, metricsPort, track),
       (replacement) => {
         // The dead process leaves the list; its replacement is already in it.
         const alive = running.filter(
