@@ -13,7 +13,9 @@ const createPool = (connectionString: string) => new pg.Pool({ connectionString,
 function createPrisma(connectionString: string, pool = createPool(connectionString)) {
   const adapter = new PrismaPg(pool, {
     // Without an error listener an idle client losing its connection crashes the process.
-    onPoolError: (error) => log.warn({ err: error }, "postgres pool: idle client error"),
+    // pg-pool hangs the whole client on the error (error.client): log what went wrong, not that.
+    onPoolError: ({ message, code }: Error & { code?: string }) =>
+      log.warn({ err: { message, code } }, "postgres pool: idle client error"),
     // $disconnect() ends the pool, as it did when the adapter made it.
     disposeExternalPool: true,
   });
