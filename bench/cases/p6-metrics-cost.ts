@@ -162,14 +162,16 @@ export async function runP6(ctx: BenchContext): Promise<P6Result> {
             durationMs: p6.roundMs,
           });
           const drainMs = await drained(target, 60_000);
-          const cpu = cpuUsage(before, cpuSnapshot(pids));
+          const after = cpuSnapshot(pids);
+          const cpu = cpuUsage(before, after);
           if (scraper) {
             const scraped = await scraper.stop();
             scrapes.ms.push(...scraped.ms);
             scrapes.failures += scraped.failures;
             scrapes.bytes += scraped.bytes;
           }
-          const seconds = (performance.now() - before.at) / 1000;
+          // The window the CPU was read over (the scraper's stop, above, waits out its last interval).
+          const seconds = (after.at - before.at) / 1000;
           const appCorePct = cpu.processCorePct.app ?? 0;
           const workerCorePct = cpu.processCorePct.worker ?? 0;
           const cpuMs = ((appCorePct + workerCorePct) / 100) * seconds * 1000;
