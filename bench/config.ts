@@ -13,6 +13,8 @@ export type BenchConfig = {
   p3: { clicks: number; holdMs: number };
   p4: { users: number; warmupMs: number; durationMs: number; openRate: number; openDurationMs: number };
   p5: { sockets: number; sessions: number; concurrency: number };
+  /** Metrics on vs off: rounds of each, alternating, after a warm-up of each stack. */
+  p6: { users: number; warmupMs: number; roundMs: number; rounds: number };
   /** Liker accounts: enough for the largest closed loop and for P2's distinct likes. */
   likers: number;
   /** Posts the P1 "many posts" variant spreads its likes over. */
@@ -30,6 +32,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       p3: { clicks: 3, holdMs: 2000 },
       p4: { users: 50, warmupMs: 300, durationMs: 1500, openRate: 100, openDurationMs: 2000 },
       p5: { sockets: 500, sessions: 20, concurrency: 50 },
+      p6: { users: 20, warmupMs: 500, roundMs: 1000, rounds: 2 },
       likers: 100,
       p1Posts: 50,
     };
@@ -43,18 +46,19 @@ export function benchConfig(quick: boolean): BenchConfig {
     p3: { clicks: 10, holdMs: 2000 },
     p4: { users: 50, warmupMs: 2000, durationMs: 10_000, openRate: 100, openDurationMs: 15_000 },
     p5: { sockets: 10_000, sessions: 100, concurrency: 100 },
+    p6: { users: 20, warmupMs: 3000, roundMs: 8000, rounds: 4 },
     likers: 100,
     p1Posts: 50,
   };
 }
 
 /**
- * The app's Postgres pool size, read from server/db.ts (new PrismaPg({ …, max: N })), so the
+ * The app's Postgres pool size, read from server/db.ts (new pg.Pool({ …, max: N })), so the
  * floor's pool follows it if it changes.
  */
 export function appPoolSize(root: string): number {
   const source = readFileSync(path.join(root, "server", "db.ts"), "utf8");
-  const match = /new PrismaPg\(\s*\{[^}]*\bmax:\s*(\d+)/.exec(source);
+  const match = /new pg\.Pool\(\s*\{[^}]*\bmax:\s*(\d+)/.exec(source);
   if (!match) throw new Error("could not find the pool size (max: N) in server/db.ts: update bench/config.ts");
   return Number(match[1]);
 }

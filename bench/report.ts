@@ -106,6 +106,34 @@ function targetRows(r: BenchResults): string[][] {
   return evaluateTargets(r).map((t) => [t.case, t.measure, t.measured, t.target, metMark(t.met)]);
 }
 
+/** P6 in one line: likes/s and CPU per like with metrics on (scraped every second) and off. */
+function p6Line(r: BenchResults): string {
+  const p = r.p6;
+  return `P6 metrics cost, ${p.users} users, ${p.on.rounds.length}+${p.off.rounds.length} rounds of ${f(p.roundMs / 1000)} s: on ${f(p.on.rps)} likes/s, ${f(p.on.cpuMsPerLike, 3)} CPU ms/like; off ${f(p.off.rps)} likes/s, ${f(p.off.cpuMsPerLike, 3)} CPU ms/like (throughput ${signed(p.rpsChangePct)} %, CPU per like ${signed(p.cpuPerLikeChangePct)} %); ${p.on.scrapes} scrapes p50 ${f(p.on.scrapeMs.p50, 1)} / max ${f(p.on.scrapeMs.max, 1)} ms, ${p.on.scrapeFailures} failed`;
+}
+const signed = (x: number) => (x > 0 ? `+${f(x, 1)}` : f(x, 1));
+
+function p6Rows(r: BenchResults): string[][] {
+  const rows: string[][] = [];
+  for (const [name, variant] of [
+    ["on, scraped every second", r.p6.on],
+    ["off (METRICS_PORT=0)", r.p6.off],
+  ] as const) {
+    variant.rounds.forEach((x, i) =>
+      rows.push([
+        name,
+        String(i + 1),
+        f(x.rps),
+        String(x.errors),
+        f(x.appCorePct),
+        f(x.workerCorePct),
+        f(x.cpuMsPerLike, 3),
+      ]),
+    );
+  }
+  return rows;
+}
+
 export function consoleReport(r: BenchResults): string {
   const parts = [
     `\nTargets — ${r.mode} run, ${r.machine.cores} cores, ${r.machine.cpu}`,
@@ -119,6 +147,7 @@ export function consoleReport(r: BenchResults): string {
     textTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r)),
     `P4 feed, open loop ${r.p4.openApp.rate} req/s: app p50 ${f(r.p4.openApp.latencyMs.p50, 1)} / p99 ${f(r.p4.openApp.latencyMs.p99, 1)} ms; floor direct p50 ${f(r.p4.openFloorDirect.latencyMs.p50, 1)} / p99 ${f(r.p4.openFloorDirect.latencyMs.p99, 1)} ms`,
     `\nP5 ${r.p5.opened}/${r.p5.requested} sockets (${r.p5.failed} failed) at ${f(r.p5.socketsPerSecond)} /s; app RSS ${f(r.p5.before.rssMb)} → ${f(r.p5.withSockets.rssMb)} MB, heap used ${f(r.p5.before.heapUsedMb)} → ${f(r.p5.withSockets.heapUsedMb)} MB`,
+    `\n${p6Line(r)}`,
     `\nSQL checks: ${r.sqlChecks.map((c) => `${c.statement} ${c.status}`).join(", ")}`,
     `Wall time: ${f(r.wallSeconds)} s`,
   ];
@@ -285,6 +314,22 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     ),
     "",
     `Connect rate: ${f(p5.socketsPerSecond)} sockets/s (${p5.opened} in ${f(p5.connectSeconds, 1)} s, ${p5.concurrency} handshakes in flight). RSS per socket: ${f(p5.rssKbPerSocket, 1)} KB.`,
+    "",
+    "## P6: the cost of the Prometheus metrics",
+    "",
+    `Two stacks of their own, alike but for METRICS_PORT (bench/cases/p6-metrics-cost.ts): one with metrics on, its app's and worker's /metrics scraped every ${f(r.p6.scrapeIntervalMs / 1000)} s by the bench, one with METRICS_PORT=0 (no listener, nothing recorded). The same closed loop of likes (${r.p6.users} users over ${r.p6.posts} posts, through nginx) runs against each in turn, alternating, ${f(r.p6.roundMs / 1000)} s a round. CPU: the app's and the worker's, from /proc, until the worker had delivered every notification of the round.`,
+    "",
+    mdTable(["Metrics", "Round", "Likes/s", "Errors", "App % core", "Worker % core", "CPU ms per like"], p6Rows(r), [
+      "l",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+      "r",
+    ]),
+    "",
+    `Mean: on ${f(r.p6.on.rps)} likes/s, ${f(r.p6.on.cpuMsPerLike, 3)} CPU ms per like; off ${f(r.p6.off.rps)} likes/s, ${f(r.p6.off.cpuMsPerLike, 3)} CPU ms per like. With metrics: throughput ${signed(r.p6.rpsChangePct)} %, CPU per like ${signed(r.p6.cpuPerLikeChangePct)} %. Scrapes: ${r.p6.on.scrapes} (${r.p6.on.scrapeFailures} failed), p50 ${f(r.p6.on.scrapeMs.p50, 1)} ms, max ${f(r.p6.on.scrapeMs.max, 1)} ms, ${f(r.p6.on.scrapeKb, 1)} KB each.`,
     "",
     "## What is measured, and how",
     "",

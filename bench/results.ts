@@ -5,6 +5,7 @@ import type { P2Row } from "./cases/p2-like-latency";
 import type { P3Result } from "./cases/p3-optimistic-heart";
 import type { P4Result } from "./cases/p4-feed";
 import type { P5Result } from "./cases/p5-idle-sockets";
+import type { P6Result } from "./cases/p6-metrics-cost";
 import type { Machine } from "./machine";
 
 export type BenchResults = {
@@ -20,4 +21,5 @@ export type BenchResults = {
   p3: P3Result;
   p4: P4Result;
   p5: P5Result;
+  p6: P6Result;
 };

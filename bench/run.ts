@@ -1,5 +1,5 @@
 // One bench run, start to end: the app's stack and the floor (each with a database of its own,
-// seeded with the same world), the users signed in, the load client, the five cases, and the check
+// seeded with the same world), the users signed in, the load client, the six cases, and the check
 // that the app ran the very SQL the floor copies. Everything it starts goes into `cleanups`, which
 // the caller runs however the run ends (scripts/bench.ts).
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,7 @@ import { postsFor, runP2 } from "./cases/p2-like-latency";
 import { runP3 } from "./cases/p3-optimistic-heart";
 import { runP4 } from "./cases/p4-feed";
 import { runP5 } from "./cases/p5-idle-sockets";
+import { runP6 } from "./cases/p6-metrics-cost";
 import { warmUp } from "./cases/warmup";
 import { LoadClient } from "./client";
 import { appPoolSize, benchConfig } from "./config";
@@ -109,6 +110,7 @@ export async function runBench(
   log(`P3 optimistic heart in Chromium, ${config.p3.clicks} clicks`);
   const p3 = await runP3(ctx);
   const p5 = await runP5(ctx);
+  const p6 = await runP6(ctx);
 
   await sampler.stop();
   const sqlChecks = checkTheAppsSql(sampler);
@@ -125,6 +127,7 @@ export async function runBench(
     p3,
     p4,
     p5,
+    p6,
   };
 }
 

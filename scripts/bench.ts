@@ -1,5 +1,5 @@
 // npm run bench: the like's cost, the app beside its floor (node:http + pg, the same SQL) and
-// pgbench, in five cases (bench/, docs/benchmarks.md says what each measures).
+// pgbench, in six cases (bench/, docs/benchmarks.md says what each measures).
 //   npm run bench                  full run; the report goes to bench-results/latest.md
 //   npm run bench -- --write-docs  full run that also refreshes docs/benchmarks.md and its chart
 //   npm run bench -- --quick       every case, tiny: bench-results/quick.md (CI runs this)

@@ -3,6 +3,9 @@
 //   in front on http://localhost:8080 and https://localhost:8443, with the very nginx templates
 //   the compose file uses (only the upstream addresses differ).
 //   npm run stack -- --scale     two app instances and two workers behind nginx
+//   npm run stack -- --observe   also Prometheus (UI on http://127.0.0.1:9090, STACK_PROMETHEUS_PORT
+//                                to change) and the nginx, Postgres and Redis exporters, scraping
+//                                every process's /metrics (tooling/prometheus.ts)
 //   Ctrl-C stops everything.
 // An app or worker that exits on its own is reported (exit code or signal, its last log lines) and
 // restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
@@ -11,10 +14,13 @@ import path from "node:path";
 import { buildIfNeeded } from "../tooling/next-build";
 import { nginxOnPorts } from "../tooling/nginx";
 import { ROOT } from "../tooling/paths";
+import { observeStack, type RunningPrometheus } from "../tooling/prometheus";
 import { startStack, type Stack } from "../tooling/stack";
 import type { SupervisorEvent } from "../tooling/supervisor";
 
 const scaled = process.argv.includes("--scale");
+const observed = process.argv.includes("--observe");
+const prometheusPort = Number(process.env.STACK_PROMETHEUS_PORT ?? 9090);
 const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
 const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/likes";
@@ -23,11 +29,13 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()}  ${line}`);
 
 let stack: Stack | undefined;
+let prometheus: RunningPrometheus | undefined;
 let stopping = false;
 const stop = async (reason: string, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   say(`${reason}: stopping nginx, apps, workers…`);
+  await prometheus?.stop();
   await stack?.stop();
   say("stopped");
   process.exit(exitCode);
@@ -70,7 +78,8 @@ try {
     appPorts: scaled ? [3000, 3001] : [3000],
     workers: scaled ? 2 : 1,
     // The certificate is kept between runs, so a browser that accepted it once keeps accepting it.
-    nginx: nginxOnPorts(httpPort, httpsPort, { certDir: path.join(ROOT, "nginx", "certs") }),
+    // With --observe, nginx also serves stub_status, on a free port of its own, for its exporter.
+    nginx: nginxOnPorts(httpPort, httpsPort, { certDir: path.join(ROOT, "nginx", "certs"), status: observed }),
     env: {
       REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes",
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",
@@ -86,6 +95,14 @@ try {
   say(
     `open ${stack.httpUrl} (or ${stack.httpsUrl}, self-signed) and sign in as alice, bob or carol / ${process.env.SEED_PASSWORD ?? "demo1234"}`,
   );
+  if (observed) {
+    prometheus = await observeStack(stack, {
+      runDir: path.join(ROOT, ".stack", "local", "prometheus"),
+      port: prometheusPort,
+      log: say,
+    });
+    say(`prometheus: open ${prometheus.url} (targets: ${prometheus.url}/targets, alerts: ${prometheus.url}/alerts)`);
+  }
   say(`logs in .stack/local/; Ctrl-C to stop`);
 
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -54,6 +54,10 @@ const schema = z
     // /api/health fails the backlog check when a like's notification has waited longer than this
     // (the oldest unprocessed outbox event): the worker is down, stuck or far behind.
     HEALTH_BACKLOG_MAX_AGE_MS: z.coerce.number().int().positive().default(30_000),
+    // The metrics listener (GET /metrics, Prometheus; server/telemetry/metrics-server.ts): never the
+    // app's port, never behind nginx. Unset port: 9464 for the app, 9465 for the worker; 0: off.
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     LOG_PRETTY: bool.default(false),
   })

@@ -22,6 +22,7 @@ import { log } from "./log";
 import { enqueueNotification } from "./queue";
 import { publishPostLikes } from "./push";
 import { traceForOutbox } from "./telemetry/jobs";
+import { countAppliedLike } from "./telemetry/metrics";
 
 export const LIKE_EVENT = "like.created";
 export const UNLIKE_EVENT = "like.removed";
@@ -88,6 +89,9 @@ export async function setLike(userId: string, postId: string, liked: boolean): P
       log.warn({ err: error, eventId: outcome.eventId }, "enqueue failed; left to the outbox relay");
     }
   }
-  if (outcome.changed) publishPostLikes(postId, outcome.likeCount);
+  if (outcome.changed) {
+    countAppliedLike(liked);
+    publishPostLikes(postId, outcome.likeCount);
+  }
   return { postId, liked, likeCount: outcome.likeCount };
 }

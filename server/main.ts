@@ -7,6 +7,7 @@ import { log } from "./log";
 import { notificationsQueue } from "./queue";
 import { attachRealtime } from "./realtime";
 import { answerClientError, rejectMalformed } from "./request-guard";
+import { serveAppMetrics } from "./telemetry/metrics-server";
 
 const config = loadEnvOrExit();
 
@@ -27,6 +28,8 @@ server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 
 const realtime = attachRealtime(server);
+// Prometheus's GET /metrics, on a port of its own (METRICS_PORT), not this server's.
+const metrics = serveAppMetrics(realtime.io);
 
 // The queue's Redis connection, opened now rather than inside the first request that needs it (a
 // like's enqueue, or the product health check's backlog probe, which has 1.5 s to answer).
@@ -55,6 +58,7 @@ async function shutdown(signal: string) {
   const sweep = setInterval(() => server.closeIdleConnections(), 50);
   await realtime.close(); // closes the sockets, stops accepting, resolves once every connection is gone
   clearInterval(sweep);
+  await metrics.close();
   log.info("app stopped");
   process.exit(0);
 }

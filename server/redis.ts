@@ -16,7 +16,18 @@ export function createRedis(role: string, options: RedisOptions = {}): Redis {
     if (down) log.info({ role }, "redis connection restored");
     down = false;
   });
+  connections.set(role, client);
   return client;
+}
+
+// Every connection made here, by role, for likes_redis_connection_up (server/telemetry/collectors.ts).
+// On globalThis: Next's bundle of the route handlers makes some of them, the custom server the rest.
+const globalForConnections = globalThis as unknown as { __likesRedisConnections?: Map<string, Redis> };
+const connections = (globalForConnections.__likesRedisConnections ??= new Map<string, Redis>());
+
+/** This process's Redis connections, by role. */
+export function redisConnections(): ReadonlyMap<string, Redis> {
+  return connections;
 }
 
 /** Namespaced key: every key this app writes starts with REDIS_PREFIX. */

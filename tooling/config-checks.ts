@@ -4,8 +4,12 @@
 //   2. docker-compose.yml passes `docker-compose config -q` (bad keys, conditions, references).
 //   3. What that does not catch, checked on its normalized output: every `service_healthy`
 //      dependency has a healthcheck, every `service_completed_successfully` one is a one-shot,
-//      only nginx publishes ports, scalable services have no container_name, and nginx's
-//      environment sets every template variable.
+//      only nginx (and the observability profile's Prometheus) publishes ports, on loopback unless
+//      told otherwise, scalable services have no container_name, and nginx's environment sets
+//      every template variable.
+//   3b. The `observability` profile: its services are only in that profile and nothing outside it
+//      depends on them (the default `up` is unchanged), and every target host in
+//      observability/prometheus/prometheus.yml is a service of the file.
 //   4. The packages the image needs at run time (Dockerfile, prod-deps stage) are dependencies.
 //   5. Every file `next build` type-checks inside the image (next.config.js names the tsconfig),
 //      with every file those import, is in the image's build context (.dockerignore), or is made
@@ -25,7 +29,11 @@ import { NGINX_DIR, findNginx, nginxVersion, testNginxConfig } from "./nginx";
 import { ROOT } from "./paths";
 
 const PUBLISHING_SERVICE = "nginx";
+/** Prometheus' UI, published only when its profile runs. */
+const PROFILE_PUBLISHING_SERVICES = ["prometheus"];
 const SCALABLE_SERVICES = ["app", "worker"];
+const OBSERVABILITY_PROFILE = "observability";
+const OBSERVABILITY_SERVICES = ["prometheus", "nginx-exporter", "postgres-exporter", "redis-exporter"];
 
 /** Where each check says how it went: one line per check. */
 export type CheckReport = { ok(message: string): void; fail(message: string): void };
@@ -66,6 +74,7 @@ type Service = {
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: unknown; disable?: boolean };
   ports?: unknown[];
+  profiles?: string[];
   container_name?: string;
   restart?: string;
   environment?: Record<string, string | null>;
@@ -80,7 +89,7 @@ function hasHealthcheck(service: Service | undefined): boolean {
 }
 
 /** docker-compose v1 prints YAML only; python3-yaml (a dependency of Debian's docker-compose) reads it. */
-function yamlToJson(yaml: string): ComposeConfig | string {
+function yamlToJson<T = ComposeConfig>(yaml: string): T | string {
   const result = spawnSync(
     "python3",
     ["-c", "import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
@@ -91,7 +100,7 @@ function yamlToJson(yaml: string): ComposeConfig | string {
     return /No module named 'yaml'/.test(result.stderr)
       ? "python3 has no yaml module: apt-get install python3-yaml"
       : result.stderr.trim();
-  return JSON.parse(result.stdout) as ComposeConfig;
+  return JSON.parse(result.stdout) as T;
 }
 
 async function templateVariables(): Promise<string[]> {
@@ -152,9 +161,20 @@ async function checkCompose(composeFile: string, report: CheckReport): Promise<v
   const publishing = Object.entries(services)
     .filter(([, s]) => s.ports?.length)
     .map(([n]) => n);
-  if (publishing.some((n) => n !== PUBLISHING_SERVICE) || !publishing.includes(PUBLISHING_SERVICE)) {
-    report.fail(`only ${PUBLISHING_SERVICE} may publish ports; publishing: ${publishing.join(", ") || "none"}`);
-  } else report.ok(`only ${PUBLISHING_SERVICE} publishes ports`);
+  const mayPublish = [PUBLISHING_SERVICE, ...PROFILE_PUBLISHING_SERVICES];
+  if (publishing.some((n) => !mayPublish.includes(n)) || !publishing.includes(PUBLISHING_SERVICE)) {
+    report.fail(`only ${mayPublish.join(" and ")} may publish ports; publishing: ${publishing.join(", ") || "none"}`);
+  } else report.ok(`only ${publishing.join(" and ")} publish ports`);
+  // Normalized, a published port reads HOST_IP:HOST_PORT:CONTAINER_PORT/tcp.
+  const open = publishing.flatMap((n) =>
+    (services[n]?.ports ?? [])
+      .filter((p) => typeof p !== "string" || !p.startsWith("127.0.0.1:"))
+      .map((p) => `${n} ${JSON.stringify(p)}`),
+  );
+  if (open.length) report.fail(`published ports not bound to 127.0.0.1 by default: ${open.join(", ")}`);
+  else report.ok("every published port binds to 127.0.0.1 unless LIKES_BIND_ADDRESS says otherwise");
+
+  await checkObservabilityProfile(services, report);
 
   const pinned = SCALABLE_SERVICES.filter((n) => !services[n] || services[n].container_name);
   if (pinned.length) report.fail(`missing, or a container_name prevents --scale: ${pinned.join(", ")}`);
@@ -164,6 +184,58 @@ async function checkCompose(composeFile: string, report: CheckReport): Promise<v
   const unset = (await templateVariables()).filter((v) => typeof environment[v] !== "string" || environment[v] === "");
   if (unset.length) report.fail(`the nginx service's environment lacks template variables: ${unset.join(", ")}`);
   else report.ok("the nginx service's environment sets every ${NGINX_*} template variable");
+}
+
+type PrometheusConfig = {
+  scrape_configs?: {
+    job_name: string;
+    dns_sd_configs?: { names?: string[] }[];
+    static_configs?: { targets?: string[] }[];
+  }[];
+};
+
+/** The observability profile is an addition: the default `up` neither starts nor needs it, and Prometheus' targets exist. */
+async function checkObservabilityProfile(services: Record<string, Service>, report: CheckReport): Promise<void> {
+  const inProfile = Object.entries(services)
+    .filter(([, s]) => s.profiles?.includes(OBSERVABILITY_PROFILE))
+    .map(([n]) => n);
+  const wrong = OBSERVABILITY_SERVICES.filter((n) => services[n]?.profiles?.join() !== OBSERVABILITY_PROFILE);
+  if (wrong.length || inProfile.sort().join() !== [...OBSERVABILITY_SERVICES].sort().join())
+    report.fail(
+      `the ${OBSERVABILITY_PROFILE} profile should hold exactly ${OBSERVABILITY_SERVICES.join(", ")} (and they no other profile); it holds ${inProfile.join(", ") || "nothing"}`,
+    );
+  else report.ok(`the ${OBSERVABILITY_PROFILE} profile holds ${OBSERVABILITY_SERVICES.join(", ")}`);
+
+  const defaults = Object.entries(services).filter(([, s]) => !s.profiles?.length);
+  const needing = defaults.flatMap(([n, s]) =>
+    Object.keys(s.depends_on ?? {})
+      .filter((d) => services[d]?.profiles?.length)
+      .map((d) => `${n} -> ${d}`),
+  );
+  if (needing.length) report.fail(`a default service depends on a profile's service: ${needing.join(", ")}`);
+  else report.ok("no default service depends on a profile's service: `docker compose up` is unchanged");
+
+  const file = path.join(ROOT, "observability", "prometheus", "prometheus.yml");
+  const config = yamlToJson<PrometheusConfig>(await readFile(file, "utf8"));
+  if (typeof config === "string") {
+    report.fail(`reading ${path.relative(ROOT, file)}: ${config}`);
+    return;
+  }
+  const hosts = (config.scrape_configs ?? []).flatMap((job) => [
+    ...(job.dns_sd_configs ?? []).flatMap((d) => d.names ?? []).map((host) => ({ job: job.job_name, host })),
+    ...(job.static_configs ?? [])
+      .flatMap((s) => s.targets ?? [])
+      .map((target) => ({ job: job.job_name, host: target.replace(/:\d+$/, "") })),
+  ]);
+  const unknown = hosts.filter(({ host }) => host !== "localhost" && !services[host]);
+  if (!hosts.length || unknown.length)
+    report.fail(
+      `${path.relative(ROOT, file)} scrapes hosts that are no compose service: ${unknown.map((u) => `${u.job} ${u.host}`).join(", ") || "(no targets)"}`,
+    );
+  else
+    report.ok(
+      `every Prometheus target is a compose service: ${[...new Set(hosts.map((h) => `${h.job}=${h.host}`))].join(", ")}`,
+    );
 }
 
 async function checkRuntimeDependencies(report: CheckReport): Promise<void> {

@@ -41,12 +41,16 @@ export type NginxOptions = {
   uploadsDir?: string;
   /** Where the self-signed certificate is kept (default runDir/certs). */
   certDir?: string;
+  /** Port of the stub_status listener (nginx's own figures, for the Prometheus exporter); default: off. */
+  statusPort?: number;
   log?: (line: string) => void;
 };
 
 export type RunningNginx = {
   httpUrl: string;
   httpsUrl: string;
+  /** nginx's stub_status (http://HOST:PORT/stub_status), when started with a statusPort. */
+  statusUrl?: string;
   pid: number;
   stop(): Promise<void>;
 };
@@ -106,6 +110,9 @@ export async function ensureCertificate(dir: string): Promise<{ cert: string; ke
   if (code !== 0) throw new Error(`could not create a self-signed certificate in ${dir}:\n${output}`);
   return { cert, key };
 }
+
+/** The stub_status listener's template, rendered only when NGINX_STATUS_LISTEN is set. */
+export const STATUS_TEMPLATE = "status.conf.template";
 
 const TEMPLATE_VARIABLE = /\$\{(NGINX_[A-Z0-9_]+)\}/g;
 
@@ -185,6 +192,8 @@ export async function localTemplateVariables(
     NGINX_ACCESS_LOG: path.join(path.resolve(opts.runDir), "access.log"),
     NGINX_ERROR_PAGES: errorPagesDir,
     NGINX_UPLOADS_DIR: path.resolve(opts.uploadsDir ?? defaultUploadsDir),
+    // Empty (off) unless asked for: renderNginxConfig then leaves status.conf out.
+    NGINX_STATUS_LISTEN: opts.statusPort === undefined ? "" : `${address}:${checkPort("statusPort", opts.statusPort)}`,
   };
   if (opts.apiRatePerSecond !== undefined)
     variables.NGINX_API_RATE = `${positiveInteger("apiRatePerSecond", opts.apiRatePerSecond)}r/s`;
@@ -256,6 +265,11 @@ export async function renderNginxConfig(opts: NginxOptions, prefix = path.resolv
   }
   for (const name of await readdir(path.join(NGINX_DIR, "templates"))) {
     if (!name.endsWith(".template")) continue;
+    // What docker-entrypoint.d/25-likes-status-listener.sh does in the container.
+    if (name === STATUS_TEMPLATE && !variables.NGINX_STATUS_LISTEN) {
+      await rm(path.join(runDir, "conf.d", "status.conf"), { force: true }); // left by an earlier run
+      continue;
+    }
     const template = await readFile(path.join(NGINX_DIR, "templates", name), "utf8");
     await writeFile(
       path.join(runDir, "conf.d", name.slice(0, -".template".length)),
@@ -345,6 +359,8 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   // Otherwise a server already on the port would answer the /healthz probe in nginx's place.
   await assertPortFree(probeHost, opts.httpPort);
   await assertPortFree(probeHost, opts.httpsPort);
+  if (opts.statusPort !== undefined) await assertPortFree(probeHost, opts.statusPort);
+  const statusUrl = opts.statusPort === undefined ? undefined : `http://${probeHost}:${opts.statusPort}/stub_status`;
   if (opts.uploadsDir && process.getuid?.() === 0)
     assertTraversable(opts.uploadsDir, "the uploads directory (UPLOADS_DIR)");
   const prefix = await prefixFor(runDir);
@@ -393,11 +409,12 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
       await removePrefix(runDir, prefix);
       throw new Error(`nginx exited (${child.exitCode ?? child.signalCode}) while starting:\n${await tail(errorLog)}`);
     }
-    const [httpUp, httpsUp] = await Promise.all([
+    const [httpUp, httpsUp, statusUp] = await Promise.all([
       probe(`http://${probeHost}:${opts.httpPort}/healthz`),
       probe(`https://${probeHost}:${opts.httpsPort}/healthz`),
+      statusUrl ? probe(statusUrl) : true,
     ]);
-    if (httpUp && httpsUp) break;
+    if (httpUp && httpsUp && statusUp) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(
@@ -407,7 +424,7 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   log(`nginx ${pid} ready: ${httpUrl} ${httpsUrl} -> ${opts.upstreams.join(", ")}`);
-  return { httpUrl, httpsUrl, pid, stop };
+  return { httpUrl, httpsUrl, ...(statusUrl ? { statusUrl } : {}), pid, stop };
 }
 
 /** The version nginx reports, e.g. "nginx/1.22.1" (it prints it on stderr). */
@@ -423,21 +440,36 @@ export type NginxStarter = (
   shared: { uploadsDir: string },
 ) => Promise<RunningNginx>;
 
-/** What a caller may choose for nginx in front of a stack; the stack supplies the rest. */
-export type NginxInFrontOptions = Omit<NginxOptions, "runDir" | "upstreams" | "uploadsDir" | "httpPort" | "httpsPort">;
+/**
+ * What a caller may choose for nginx in front of a stack; the stack supplies the rest. `status`:
+ * serve stub_status on a free port of its own (RunningNginx.statusUrl), for the Prometheus exporter.
+ */
+export type NginxInFrontOptions = Omit<
+  NginxOptions,
+  "runDir" | "upstreams" | "uploadsDir" | "httpPort" | "httpsPort" | "statusPort"
+> & { status?: boolean };
 
 /** nginx in front of the stack on two given ports (npm run stack: 8080 and 8443). */
 export function nginxOnPorts(httpPort: number, httpsPort: number, options: NginxInFrontOptions = {}): NginxStarter {
-  return (upstreams, runDir, { uploadsDir }) =>
-    startNginx({ ...options, runDir, upstreams, uploadsDir, httpPort, httpsPort });
+  const { status, ...rest } = options;
+  return async (upstreams, runDir, { uploadsDir }) => {
+    const statusPort = status ? await freePortOtherThan([httpPort, httpsPort]) : undefined;
+    return startNginx({ ...rest, runDir, upstreams, uploadsDir, httpPort, httpsPort, statusPort });
+  };
+}
+
+/** A free port that is none of `taken` (the kernel may hand out the same one twice in a row). */
+async function freePortOtherThan(taken: number[]): Promise<number> {
+  let port = await freePort();
+  while (taken.includes(port)) port = await freePort();
+  return port;
 }
 
 /** nginx in front of the stack on two free ports, so stacks of tests and the bench run side by side. */
 export function nginxOnFreePorts(options: NginxInFrontOptions = {}): NginxStarter {
   return async (upstreams, runDir, shared) => {
     const httpPort = await freePort();
-    let httpsPort = await freePort();
-    while (httpsPort === httpPort) httpsPort = await freePort();
+    const httpsPort = await freePortOtherThan([httpPort]);
     return nginxOnPorts(httpPort, httpsPort, options)(upstreams, runDir, shared);
   };
 }

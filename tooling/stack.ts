@@ -53,7 +53,9 @@ export type StackOptions = {
   supervise?: Omit<SupervisorOptions, "onEvent"> & { onEvent: SupervisorOptions["onEvent"] };
 };
 
-export type StackApp = { name: string; url: string; port: number; proc: Proc };
+/** `metricsUrl`: the process's own metrics listener (GET /metrics), on a free port of its own. */
+export type StackApp = { name: string; url: string; port: number; metricsUrl: string; proc: Proc };
+export type StackWorker = Proc & { metricsUrl: string };
 
 export type Stack = {
   /** Its logs: <name>.log per process, nginx/access.log. */
@@ -65,10 +67,12 @@ export type Stack = {
   redis: RedisServer;
   apps: StackApp[];
   /** The running workers; a test that stops one itself takes it out of this list. */
-  workers: Proc[];
+  workers: StackWorker[];
   httpUrl: string | null;
   httpsUrl: string | null;
-  startWorker(name?: string): Promise<Proc>;
+  /** nginx's stub_status, when nginx runs with its status listener (NginxInFrontOptions.status). */
+  nginxStatusUrl: string | null;
+  startWorker(name?: string): Promise<StackWorker>;
   /** The supervisor, when the stack was started with `supervise`. */
   supervisor: Supervisor | null;
   stop(): Promise<void>;
@@ -107,7 +111,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const children: ChildContext = { env, runDir: opts.runDir, onLine: opts.onLine };
     const workers = workerPool(children, supervisor, teardown);
     const apps = await startApps(children, opts, supervisor, teardown, report);
-    for (let i = 0; i < (opts.workers ?? 1); i++) report(`${(await workers.start()).name.padEnd(9)} ready`);
+    for (let i = 0; i < (opts.workers ?? 1); i++) {
+      const worker = await workers.start();
+      report(`${worker.name.padEnd(9)} ready  metrics ${metricsShown(env, worker.metricsUrl)}`);
+    }
     const nginx = opts.nginx ? await startNginxInFront(opts.nginx, apps, opts.runDir, uploadsDir, teardown) : null;
     if (nginx) report(`nginx     ready  ${nginx.httpUrl}  ${nginx.httpsUrl}`);
 
@@ -122,6 +129,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       workers: workers.running,
       httpUrl: nginx?.httpUrl ?? null,
       httpsUrl: nginx?.httpsUrl ?? null,
+      nginxStatusUrl: nginx?.statusUrl ?? null,
       startWorker: (name) => workers.start(name),
       supervisor,
       stop: () => (stopped ??= stopAll()),
@@ -232,9 +240,16 @@ function spawnChild(children: ChildContext, name: string, entry: string, env: Re
  * Starts app instance `name` on `port` and waits until its instance health answers. `track` gets
  * the process before the wait, so one that never gets ready is still stopped.
  */
-async function launchApp(children: ChildContext, name: string, port: number, track: (proc: Proc) => void) {
+async function launchApp(
+  children: ChildContext,
+  name: string,
+  ports: { port: number; metricsPort: number },
+  track: (proc: Proc) => void,
+) {
+  const { port, metricsPort } = ports;
   const proc = spawnChild(children, name, "server/main.ts", {
     PORT: String(port),
+    METRICS_PORT: metricsPortFor(children, metricsPort),
     INSTANCE_ID: name,
     SERVICE_NAME: "app",
   });
@@ -262,26 +277,39 @@ async function startApps(
   });
   for (let i = 0; i < (opts.apps ?? 1); i++) {
     const port = opts.appPorts?.[i] ?? (await freePort());
+    const metricsPort = await freePort();
     const name = `app-${i + 1}`;
-    const app = { name, url: `http://127.0.0.1:${port}`, port, proc: undefined as unknown as Proc };
+    const app: StackApp = {
+      name,
+      url: `http://127.0.0.1:${port}`,
+      port,
+      metricsUrl: metricsUrl(metricsPort),
+      proc: undefined as unknown as Proc,
+    };
     apps.push(app);
-    const proc = await launchApp(children, name, port, (p) => (app.proc = p));
-    // Same port, so nginx's upstream list does not change.
-    supervisor?.watch(name, proc, () => launchApp(children, name, port, (p) => (app.proc = p)));
-    report(`${name.padEnd(9)} ready  ${app.url}`);
+    const proc = await launchApp(children, name, { port, metricsPort }, (p) => (app.proc = p));
+    // Same ports, so nginx's upstream list and the metrics URL do not change.
+    supervisor?.watch(name, proc, () => launchApp(children, name, { port, metricsPort }, (p) => (app.proc = p)));
+    report(`${name.padEnd(9)} ready  ${app.url}  metrics ${metricsShown(children.env, app.metricsUrl)}`);
   }
   return apps;
 }
 
 /** Starts a worker and waits for its "ready" message over IPC (sent whatever its log level). */
-async function launchWorker(children: ChildContext, name: string, track: (proc: Proc) => void) {
-  const proc = spawnChild(
+async function launchWorker(
+  children: ChildContext,
+  name: string,
+  metricsPort: number,
+  track: (proc: StackWorker) => void,
+) {
+  const child = spawnChild(
     children,
     name,
     "workers/notifications.ts",
-    { INSTANCE_ID: name, SERVICE_NAME: "worker" },
+    { INSTANCE_ID: name, SERVICE_NAME: "worker", METRICS_PORT: metricsPortFor(children, metricsPort) },
     true,
   );
+  const proc: StackWorker = Object.assign(child, { metricsUrl: metricsUrl(metricsPort) });
   track(proc); // before waiting, so a worker that never gets ready is still stopped
   await waitFor(`${name} ready`, async () => proc.messages.some((m) => (m as { type?: string }).type === "ready"), {
     proc,
@@ -292,17 +320,19 @@ async function launchWorker(children: ChildContext, name: string, track: (proc: 
 
 /** The stack's workers, started on demand (tests replace the ones they stop); they stop after the apps. */
 function workerPool(children: ChildContext, supervisor: Supervisor | null, teardown: Teardown) {
-  const running: Proc[] = [];
+  const running: StackWorker[] = [];
   teardown.add(async () => {
     await Promise.all(running.map((w) => w.stop()));
   });
-  const track = (proc: Proc) => running.push(proc);
+  const track = (proc: StackWorker) => running.push(proc);
   const start = async (name = `worker-${running.length + 1}`) => {
-    const proc = await launchWorker(children, name, track);
+    const metricsPort = await freePort();
+    const proc = await launchWorker(children, name, metricsPort, track);
+    // A restarted worker keeps its metrics port: a scraper's target list does not change.
     supervisor?.watch(
       name,
       proc,
-      () => launchWorker(children, name, track),
+      () => launchWorker(children, name, metricsPort, track),
       (replacement) => {
         // The dead process leaves the list; its replacement is already in it.
         const alive = running.filter(
@@ -315,6 +345,12 @@ function workerPool(children: ChildContext, supervisor: Supervisor | null, teard
   };
   return { running, start };
 }
+
+const metricsUrl = (port: number) => `http://127.0.0.1:${port}/metrics`;
+const metricsShown = (env: Record<string, string>, url: string) => (env.METRICS_PORT === "0" ? "off" : url);
+/** Each process's own free port, unless the stack was started with METRICS_PORT=0 (metrics off: the bench). */
+const metricsPortFor = (children: ChildContext, port: number) =>
+  children.env.METRICS_PORT === "0" ? "0" : String(port);
 
 async function startNginxInFront(
   starter: NginxStarter,

@@ -20,6 +20,7 @@ import {
 import { createRedis, redis, whenReady } from "../server/redis";
 import { pruneRevokedSessions } from "../server/session-revocation";
 import { continueStoredTrace, jobTelemetry } from "../server/telemetry/jobs";
+import { serveWorkerMetrics } from "../server/telemetry/metrics-server";
 import { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } from "../server/worker-heartbeat";
 
 const config = loadEnvOrExit();
@@ -51,6 +52,8 @@ worker.on("failed", (job, error) => {
   log.warn({ err: error, jobId: job?.id, attempts: job?.attemptsMade }, "notification job failed");
 });
 worker.on("error", (error) => log.warn({ err: error }, "worker error"));
+// Prometheus's GET /metrics (METRICS_PORT): the jobs' outcomes, the queue and the outbox.
+const metrics = serveWorkerMetrics(worker);
 
 // The relay: events older than the grace period and still unprocessed were never enqueued
 // (Redis down, process killed after commit). Re-adding is harmless: the job id is the event id.
@@ -125,6 +128,7 @@ async function shutdown(signal: string) {
   await forget(redis(), instance).catch(() => undefined);
   await notificationsQueue().close();
   await db().$disconnect();
+  await metrics.close();
   log.info("worker stopped");
   process.exit(0);
 }

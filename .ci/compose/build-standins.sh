@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds STAND-INS of the base images the project names (node, postgres, redis, nginx), from
-# Debian packages, for machines that cannot pull from a container registry. Test scaffolding only:
-# see README.md here. Run under podman with CONTAINERS_CONF=.ci/compose/containers.conf (with-podman
-# does that).
+# Builds STAND-INS of the base images the project names (node, postgres, redis, nginx, and the
+# `observability` profile's prometheus and exporters), from Debian packages, for machines that
+# cannot pull from a container registry. Test scaffolding only: see README.md here. Run under
+# podman with CONTAINERS_CONF=.ci/compose/containers.conf (with-podman does that).
 #
 # 1. A Debian bookworm minbase root file system (debootstrap), imported as
 #    localhost/likes-ci/bookworm-minbase.
@@ -41,8 +41,22 @@ for name, service in services.items():
 PY
 }
 
-# postgres:16-alpine -> postgres; docker.io/library/node:20 -> node
+# postgres:16-alpine -> postgres; docker.io/library/node:20 -> node; prom/prometheus:v2 -> prometheus
 repository_of() { local name="${1%%@*}"; name="${name%:*}"; echo "${name##*/}"; }
+
+# The full reference the engine resolves a name to, which the stand-in is tagged with:
+# postgres:16 -> docker.io/library/postgres:16 (an official image), prom/prometheus:v2 ->
+# docker.io/prom/prometheus:v2 (another Docker Hub name), quay.io/x/y:1 -> as is (a registry named).
+full_reference() {
+    local name="$1" first="${1%%/*}"
+    if [ "$first" = "$name" ]; then
+        echo "docker.io/library/$name"
+    elif [[ "$first" == *.* || "$first" == *:* || "$first" == localhost ]]; then
+        echo "$name"
+    else
+        echo "docker.io/$name"
+    fi
+}
 
 recipe_hash() {
     local dir="$here/standins/$1"
@@ -88,7 +102,7 @@ for name in "${names[@]}"; do
         exit 1
     fi
     hash=$(recipe_hash "$repo")
-    ref="docker.io/library/${name#docker.io/library/}"
+    ref=$(full_reference "$name")
     if [ "$(podman image inspect --format '{{index .Labels "likes.ci.recipe"}}' "$ref" 2>/dev/null || true)" = "$hash" ]; then
         log "up to date: $ref (stand-in $repo, recipe $hash)"
         continue

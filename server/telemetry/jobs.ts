@@ -8,6 +8,7 @@
 //   carry the liker's trace id, and the journey knows when the job was taken (the queue hop).
 // Everything else BullMQ traces (its internal operations) is ignored.
 import { SpanKind, type ContextManager, type Span, type Telemetry, type Tracer } from "bullmq";
+import { countRelayedEvent } from "./metrics";
 import {
   continueTrace,
   currentScope,
@@ -104,8 +105,13 @@ export function traceForOutbox(): string | null {
  * Runs the outbox relay's enqueue of one event inside the trace its row kept, so the job continues
  * the like's request; its outbox hop then shows the relay's delay (from the row's creation).
  */
-export function continueStoredTrace<T>(event: { trace: StoredTrace | null; createdAt: Date }, fn: () => T): T {
+export async function continueStoredTrace<T>(
+  event: { trace: StoredTrace | null; createdAt: Date },
+  fn: () => Promise<T>,
+): Promise<T> {
   const scope = newScope(continueTrace(event.trace?.traceparent));
   scope.committedAt = event.createdAt.getTime();
-  return runInScope(scope, fn);
+  const enqueued = await runInScope(scope, fn);
+  countRelayedEvent();
+  return enqueued;
 }

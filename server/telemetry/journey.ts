@@ -62,7 +62,8 @@ export async function handOverJourney(
   journeyEmitter()
     .to(userRoom(actorId))
     .emit(REALTIME_EVENTS.journeyHops, { traceId, postId, liked, hops } satisfies JourneyHopsEvent);
-  return { traceId, hops, emittedAt: Date.now() };
+  scope.pushedAt = Date.now();
+  return { traceId, hops, emittedAt: scope.pushedAt };
 }
 
 const globalForJourney = globalThis as unknown as { __likesJourneyEmitter?: ReturnType<typeof bestEffortEmitter> };

@@ -4,6 +4,7 @@
 // (the trace id, W3C Trace Context Level 2). One "api request" log line per request.
 import type { NextRequest } from "next/server";
 import { log } from "../log";
+import { observeHttpRequest } from "./metrics";
 import { continueTrace, currentScope, formatTraceparent, hopMs, runInTrace, type TraceScope } from "./trace";
 
 export async function observeRequest(req: NextRequest, handle: () => Promise<Response>): Promise<Response> {
@@ -18,6 +19,7 @@ export async function observeRequest(req: NextRequest, handle: () => Promise<Res
       const response = await handle();
       const scope = currentScope()!;
       const ms = performance.now() - scope.startedAt;
+      observeHttpRequest(req.method, req.nextUrl.pathname, response.status, ms / 1000);
       response.headers.set("Server-Timing", serverTimingHeader(scope, ms));
       response.headers.set("traceresponse", formatTraceparent(scope.trace));
       // nginx generates X-Request-Id: the app's line and nginx's share it.

@@ -86,6 +86,8 @@ export type TraceScope = {
   job?: JobTiming;
   /** When the change this scope enqueues committed, if not just now (the relay: the row's time). */
   committedAt?: number;
+  /** In a job's scope: when the worker handed the journey over with the push (epoch ms; the metrics' like-to-push). */
+  pushedAt?: number;
   /** Fields every later log line of this scope carries (the hops, once the worker knows them). */
   logFields?: Record<string, unknown>;
   /** Statements to Postgres under way, and since when (server/telemetry/postgres.ts). */

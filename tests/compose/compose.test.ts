@@ -9,13 +9,15 @@
 // nginx container; the seeded bots of the `simulate` profile at work; down and up again with the
 // data (and the photo) still there; a Redis restart
 // that keeps a queued job; the stack scaled to two apps and two workers, with a worker crashing;
-// down -v leaving nothing behind. The project has a name of its own, and its ports are published
+// the `observability` profile's Prometheus finding every replica and exporter up; down -v leaving
+// nothing behind. The project has a name of its own, and its ports are published
 // on a loopback address of their own (COMPOSE_TEST_BIND_ADDRESS, default 127.0.0.3), so a
 // developer's own `docker compose up` or `npm run stack` is never touched.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import { ApiClient } from "../../tooling/api-client";
+import { PrometheusApi } from "../../tooling/prometheus-api";
 import { connectSocket, eventually, notifications, shownIds, type Received } from "../support/harness";
 import { phoneJpeg } from "../../tooling/test-images";
 import { ComposeProject, EngineApi } from "./support/compose";
@@ -31,10 +33,14 @@ const PASSWORD = process.env.SEED_PASSWORD ?? "demo1234";
 const PROJECT_PREFIX = "likestest";
 const SINGLE = { postgres: 1, redis: 1, app: 1, worker: 1, nginx: 1 };
 const READY_TIMEOUT_MS = 240_000;
+const PROMETHEUS_PORT = process.env.COMPOSE_TEST_PROMETHEUS_PORT ?? "9090";
+/** Given to every `down`, so the profile's containers and volume go too. */
+const ALL_PROFILES = ["--profile", "simulate", "--profile", "observability"];
 
 const project = new ComposeProject(`${PROJECT_PREFIX}${randomBytes(3).toString("hex")}`, {
   LIKES_BIND_ADDRESS: BIND,
   SEED_PASSWORD: PASSWORD,
+  PROMETHEUS_PORT,
 });
 type Tab = Awaited<ReturnType<typeof connectSocket>>;
 const tabs: Tab[] = [];
@@ -165,7 +171,7 @@ before(async () => {
   );
   for (const name of stale) {
     say(`removing a leftover project: ${name}`);
-    await new ComposeProject(name).run(["down", "-v", "--remove-orphans"], { allowFailure: true });
+    await new ComposeProject(name).run([...ALL_PROFILES, "down", "-v", "--remove-orphans"], { allowFailure: true });
   }
 });
 
@@ -173,7 +179,7 @@ after(async () => {
   for (const tab of tabs) tab.socket.close();
   // Whatever happened above, leave nothing running.
   if ((await project.containers()).length)
-    await project.run(["down", "-v", "--remove-orphans"], { allowFailure: true });
+    await project.run([...ALL_PROFILES, "down", "-v", "--remove-orphans"], { allowFailure: true });
 });
 
 step("the images build from a fresh clone's files", { timeout: 20 * 60_000 }, async () => {
@@ -435,9 +441,40 @@ step(
   },
 );
 
+step(
+  "--profile observability: Prometheus finds both app and both worker replicas, and every exporter, up",
+  { timeout: 180_000 },
+  async () => {
+    const SCALED = { ...SINGLE, app: 2, worker: 2 };
+    const observability = { prometheus: 1, "nginx-exporter": 1, "postgres-exporter": 1, "redis-exporter": 1 };
+    const up = await project.run(["--profile", "observability", "up", "-d", "--scale", "app=2", "--scale", "worker=2"]);
+    await project.waitReady({ ...SCALED, ...observability }, ["migrate"], 120_000);
+    const api = new PrometheusApi(`http://${BIND}:${PROMETHEUS_PORT}`);
+    await api.waitReady(30_000);
+    // dns_sd on the service names: each replica is its own target, found without a reload.
+    const targets = await api.waitForTargetsUp(
+      { app: 2, worker: 2, nginx: 1, postgres: 1, redis: 1, prometheus: 1 },
+      60_000,
+    );
+    say(
+      `observability up in ${up.seconds.toFixed(0)} s + wait; targets: ${targets.map((t) => `${t.labels.job} ${t.labels.instance}`).join(", ")}`,
+    );
+    assert.equal(targets.filter((t) => t.labels.job === "app").length, 2);
+    assert.equal(targets.filter((t) => t.labels.job === "worker").length, 2);
+    // Each exporter reaches what it watches, through the compose network.
+    for (const expr of ['nginx_up{job="nginx"}', 'pg_up{job="postgres"}', 'redis_up{job="redis"}'])
+      assert.equal(await api.value(expr), 1, expr);
+    // The rules are loaded from the mounted observability/prometheus/rules/.
+    const rules = await fetch(`${api.url}/api/v1/rules`).then(
+      (r) => r.json() as Promise<{ data: { groups: { name: string }[] } }>,
+    );
+    assert.deepEqual(rules.data.groups.map((g) => g.name).sort(), ["likes", "slo"]);
+  },
+);
+
 step("docker compose down -v leaves no container, volume or network behind", { timeout: 180_000 }, async () => {
   for (const tab of tabs.splice(0)) tab.socket.close();
-  await project.run(["down", "-v", "--remove-orphans"]);
+  await project.run([...ALL_PROFILES, "down", "-v", "--remove-orphans"]);
   assert.deepEqual(await project.containers(), []);
   assert.deepEqual(await project.api.volumes(project.name), []);
   assert.deepEqual(await project.api.networks(project.name), []);

@@ -27,11 +27,14 @@ import {
   type TestStack,
   type TestUser,
 } from "../support/harness";
+import type { RunningPrometheus } from "../../tooling/prometheus";
 import { RELIABILITY_REPORT } from "../../tooling/reports";
+import { activeAlerts, caseMetrics, startFaultObserver } from "./metrics";
 import { writeReliabilityReport, type CaseResult } from "./report";
 import { closeConnections, isApiShape, pool, rawRequest, shuffled, sleep, Tally, type Answer } from "./support";
 
 let stack: TestStack;
+let prometheus: RunningPrometheus;
 const results: CaseResult[] = [];
 const supervisorEvents: (SupervisorEvent & { at: number })[] = [];
 const startedAt = new Date();
@@ -48,6 +51,7 @@ before(async () => {
     supervise: { onEvent: (event) => supervisorEvents.push({ ...event, at: Date.now() }) },
     env: { LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? "warn", NOTIFICATION_TOAST_COOLDOWN_MS: "0" },
   });
+  prometheus = await startFaultObserver(stack, path.join(stack.runDir, "prometheus"));
 });
 
 /** An owner's open tab: a Socket.IO client through nginx, closed at the end even if a case fails. */
@@ -61,12 +65,13 @@ async function openTab(client: ApiClient, opts: Parameters<typeof connectSocket>
 after(async () => {
   for (const tab of openTabs) tab.socket.close();
   closeConnections();
+  await prometheus?.stop();
   await stack?.stop();
   writeReliabilityReport(RELIABILITY_REPORT.written, results, startedAt);
   console.log(`fault report: ${path.relative(ROOT, RELIABILITY_REPORT.written)}`);
 });
 
-type Outcome = Omit<CaseResult, "id" | "title" | "passed" | "seconds">;
+type Outcome = Omit<CaseResult, "id" | "title" | "metrics" | "passed" | "seconds">;
 
 /** Runs one case; its row goes into the report whether it passes or not. */
 function faultCase(id: string, title: string, run: (result: Outcome) => Promise<void>) {
@@ -83,6 +88,8 @@ function faultCase(id: string, title: string, run: (result: Outcome) => Promise<
       recovery: "",
       notes: [],
     };
+    const startedAt = Date.now();
+    const alertsAtStart = await activeAlerts(prometheus.api);
     let passed = false;
     try {
       await run(result);
@@ -91,7 +98,13 @@ function faultCase(id: string, title: string, run: (result: Outcome) => Promise<
       result.notes.push(`failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
       throw error;
     } finally {
-      results.push({ id, title, ...result, passed, seconds: (performance.now() - started) / 1000 });
+      const seconds = (performance.now() - started) / 1000;
+      // What Prometheus saw meanwhile; a case's row is kept even if Prometheus cannot say.
+      const metrics = await caseMetrics(prometheus.api, startedAt, alertsAtStart).catch((error: unknown) => {
+        result.notes.push(`metrics not read: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      });
+      results.push({ id, title, ...result, metrics, passed, seconds });
     }
   });
 }

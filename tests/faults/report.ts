@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { nginxVersion } from "../../tooling/nginx";
+import { METRICS_COLUMNS, metricsCells, type CaseMetrics } from "./metrics";
 
 export type CaseResult = {
   id: string;
@@ -22,6 +23,8 @@ export type CaseResult = {
   duplicated: number;
   recovery: string;
   notes: string[];
+  /** What Prometheus saw during the case; null if it could not be asked. */
+  metrics: CaseMetrics | null;
   passed: boolean;
   seconds: number;
 };
@@ -66,6 +69,21 @@ export function writeReliabilityReport(file: string, results: CaseResult[], star
     ...results.map(
       (r) =>
         `| ${r.id} ${cell(r.title)} | ${cell(r.load)} | ${cell(r.fault)} | ${r.sent} | ${r.ok} | ${r.refused} | ${r.lost} | ${r.duplicated} | ${cell(r.recovery)} | ${r.passed ? "pass" : "**FAIL**"} (${r.seconds.toFixed(1)} s) |`,
+    ),
+    "",
+    "## What the faults did to the metrics",
+    "",
+    "Prometheus (Debian's, beside the suite's stack) scraped the app, the worker, nginx, Postgres and Redis every",
+    "second and evaluated the repository's alert rules (`observability/prometheus/rules/`); after each case the",
+    "suite asked it about the case's window. Counts are `increase()` over the window, rounded (Prometheus",
+    "extrapolates to the window's edges); a scrape missed is about a second a process could not be read.",
+    "What each metric means: `docs/operations.md`.",
+    "",
+    `| case | ${METRICS_COLUMNS.join(" | ")} |`,
+    `| --- | ${METRICS_COLUMNS.map(() => "---").join(" | ")} |`,
+    ...results.map(
+      (r) =>
+        `| ${r.id} | ${(r.metrics ? metricsCells(r.metrics) : METRICS_COLUMNS.map(() => "not read")).map(cell).join(" | ")} |`,
     ),
     "",
     "## Notes per case",

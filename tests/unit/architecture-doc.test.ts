@@ -14,7 +14,14 @@ import { JOURNEY_HOPS } from "../../shared/journey";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** The documents a reader follows the code with: their paths and their names are checked. */
-const DOCS = ["docs/architecture.md", "README.md", "docs/ui.md", "docs/deployment.md", "docs/testing-e2e.md"] as const;
+const DOCS = [
+  "docs/architecture.md",
+  "README.md",
+  "docs/ui.md",
+  "docs/deployment.md",
+  "docs/testing-e2e.md",
+  "docs/operations.md",
+] as const;
 /** Decision records name paths too (checked), but may discuss names of alternatives not taken. */
 const DECISIONS_DIR = "docs/decisions";
 
@@ -125,6 +132,8 @@ function sourceFiles(dir = ROOT, out: string[] = []): string[] {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) sourceFiles(full, out);
     else if (/\.(ts|tsx|mjs|js|prisma)$/.test(entry.name)) out.push(full);
+    // Prometheus' rule files declare the alerts the docs cite.
+    else if (full.startsWith(path.join(ROOT, "observability")) && entry.name.endsWith(".yml")) out.push(full);
   }
   return out;
 }
@@ -149,6 +158,8 @@ export function declaredNames(sources: string[]): Set<string> {
     new RegExp(`import\\s+(${IDENT})\\s*(?:,|from)`, "g"),
     // A method the code calls on a platform object (`dialog.showModal()`).
     new RegExp(`\\.(${IDENT})\\(`, "g"),
+    // An alerting rule (`- alert: WorkerDown`).
+    new RegExp(`^\\s*-\\s*alert:\\s*(${IDENT})\\s*$`, "gm"),
   ];
   for (const text of sources) {
     for (const pattern of patterns) {

@@ -2,6 +2,7 @@
 // has a documented default, and the rendered config passes the real `nginx -t`.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -147,6 +148,21 @@ describe("local rendering", () => {
     assert.match(site, /rate=500r\/s/);
     // nginx's own variables survived rendering
     assert.match(site, /proxy_set_header Host \$http_host;/);
+  });
+
+  test("stub_status: off by default (status.conf left out); with a port, on that listener only, and nginx -t passes", async () => {
+    await testNginxConfig(options);
+    assert.ok(!existsSync(path.join(runDir, "conf.d/status.conf")), "no status listener unless asked for");
+    const site = await readFile(path.join(runDir, "conf.d/likes.conf"), "utf8");
+    assert.doesNotMatch(site, /stub_status/, "the site's listeners (8080, 8443) never serve stub_status");
+
+    await testNginxConfig({ ...options, statusPort: 18181 });
+    const status = await readFile(path.join(runDir, "conf.d/status.conf"), "utf8");
+    assert.match(status, /listen 127\.0\.0\.1:18181;/);
+    assert.match(status, /location = \/stub_status \{\s*stub_status;/);
+
+    await renderNginxConfig(options);
+    assert.ok(!existsSync(path.join(runDir, "conf.d/status.conf")), "a later render without the port removes it");
   });
 
   test("the certificate is created once and reused", async () => {

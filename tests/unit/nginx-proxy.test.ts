@@ -127,6 +127,7 @@ describe("nginx in front of two app instances", () => {
       upstreams,
       apiRatePerSecond: 1000,
       apiBurst: 1000,
+      statusPort: await freePort(),
     });
     strictApi = await startNginx({
       runDir: path.join(runDir, "strict-api"),
@@ -155,6 +156,20 @@ describe("nginx in front of two app instances", () => {
     for (const s of stubs) s.closeAllConnections();
     await Promise.all(stubs.map((s) => new Promise((resolve) => s.close(resolve))));
     await rm(runDir, { recursive: true, force: true });
+  });
+
+  test("stub_status answers on its own listener only; 8080 and 8443 pass /stub_status to the app", async () => {
+    assert.ok(nginx.statusUrl, "started with a statusPort");
+    const status = await request(nginx.statusUrl);
+    assert.equal(status.status, 200);
+    assert.match(status.body.toString(), /^Active connections: \d+/);
+    assert.equal((await request(nginx.statusUrl.replace("/stub_status", "/"))).status, 404);
+    for (const base of [httpUrl, httpsUrl]) {
+      const site = await request(`${base}/stub_status`);
+      assert.doesNotMatch(site.body.toString(), /Active connections/, base);
+      assert.ok(JSON.parse(site.body.toString()).instance, `${base}/stub_status was answered by an app instance`);
+    }
+    assert.equal(strictApi.statusUrl, undefined, "off unless asked for");
   });
 
   test("/healthz is answered by nginx itself, with the security headers", async () => {

@@ -65,7 +65,8 @@ export class EngineApi {
         hostname: c.Config.Hostname,
         state: c.State.Status,
         exitCode: c.State.ExitCode,
-        health: c.State.Health?.Status ?? null,
+        // Podman reports an empty status for a container without a healthcheck; Docker none.
+        health: c.State.Health?.Status || null,
         restartCount: c.RestartCount ?? 0,
       });
     }
