@@ -5,18 +5,12 @@
 // (which brings python3-yaml, used to read the YAML), openssl.
 //   npm run check:config [-- other-compose-file.yml]
 import path from "node:path";
+import { printedReport } from "../tooling/check-report";
 import { runConfigChecks } from "../tooling/config-checks";
 import { ROOT } from "../tooling/paths";
 
 // A different compose file may be named on the command line (used to test the checks).
 const composeFile = path.resolve(process.argv[2] ?? path.join(ROOT, "docker-compose.yml"));
-let failures = 0;
-await runConfigChecks(composeFile, {
-  ok: (message) => console.log(`ok    ${message}`),
-  fail: (message) => {
-    failures++;
-    console.log(`FAIL  ${message}`);
-  },
-});
-console.log(failures ? `\n${failures} check(s) failed` : "\nall configuration checks passed");
-process.exit(failures ? 1 : 0);
+const report = printedReport();
+await runConfigChecks(composeFile, report);
+report.finish("all configuration checks passed");

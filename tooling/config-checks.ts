@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { isExcluded, parseDockerignore } from "./dockerignore";
 import { NGINX_DIR, findNginx, nginxVersion, testNginxConfig } from "./nginx";
+import type { CheckReport } from "./check-report";
 import { ROOT } from "./paths";
 
 const PUBLISHING_SERVICE = "nginx";
@@ -34,9 +35,6 @@ const PROFILE_PUBLISHING_SERVICES = ["prometheus"];
 const SCALABLE_SERVICES = ["app", "worker"];
 const OBSERVABILITY_PROFILE = "observability";
 const OBSERVABILITY_SERVICES = ["prometheus", "nginx-exporter", "postgres-exporter", "redis-exporter"];
-
-/** Where each check says how it went: one line per check. */
-export type CheckReport = { ok(message: string): void; fail(message: string): void };
 
 /** Every check, in order; `composeFile` is docker-compose.yml unless another is named. */
 export async function runConfigChecks(composeFile: string, report: CheckReport): Promise<void> {

@@ -8,14 +8,13 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import type { CheckReport } from "./check-report";
 import { ROOT } from "./paths";
 import { requireBinary } from "./processes";
 
 export const PROMETHEUS_DIR = path.join(ROOT, "observability", "prometheus");
 export const RULES_DIR = path.join(PROMETHEUS_DIR, "rules");
 const TESTS_DIR = path.join(PROMETHEUS_DIR, "tests");
-
-export type RulesCheckReport = { ok(message: string): void; fail(message: string): void };
 
 /** The repository's rule files, absolute paths, in name order. */
 export function ruleFiles(): string[] {
@@ -34,7 +33,7 @@ function ruleTestFiles(): string[] {
 
 const relative = (files: string[]) => files.map((f) => path.relative(ROOT, f)).join(", ");
 
-export function runRulesChecks(report: RulesCheckReport): void {
+export function runRulesChecks(report: CheckReport): void {
   let promtool: string;
   try {
     promtool = requireBinary("promtool", "prometheus");
