@@ -62,3 +62,16 @@ export function appPoolSize(root: string): number {
   if (!match) throw new Error("could not find the pool size (max: N) in server/db.ts: update bench/config.ts");
   return Number(match[1]);
 }
+
+// No limit must refuse the bench: every user comes from 127.0.0.1 (documented in the report).
+export const OPEN_RATES = { apiRatePerSecond: 1_000_000, apiBurst: 1_000_000 };
+export const OPEN_NGINX = { ...OPEN_RATES, signinRatePerMinute: 1_000_000, signinBurst: 100_000 };
+
+/** The environment of every stack the bench starts: quiet logs, no like limit, the production relay. */
+export const BENCH_STACK_ENV = {
+  LOG_LEVEL: "warn",
+  LIKE_RATE_LIMIT_PER_MINUTE: "100000000",
+  // The production defaults, not the test suites' faster relay.
+  OUTBOX_RELAY_INTERVAL_MS: "2000",
+  OUTBOX_RELAY_GRACE_MS: "3000",
+};

@@ -19,7 +19,7 @@ import { runP5 } from "./cases/p5-idle-sockets";
 import { runP6 } from "./cases/p6-metrics-cost";
 import { warmUp } from "./cases/warmup";
 import { LoadClient } from "./client";
-import { appPoolSize, benchConfig } from "./config";
+import { appPoolSize, BENCH_STACK_ENV, benchConfig, OPEN_NGINX, OPEN_RATES } from "./config";
 import type { BenchContext } from "./context";
 import { startFloor, type Floor } from "./floor";
 import { describeMachine } from "./machine";
@@ -53,9 +53,6 @@ export type BenchRunOptions = {
   probeDir: string;
   log: (line: string) => void;
 };
-
-// No limit must refuse the bench: every user comes from 127.0.0.1 (documented in the report).
-const OPEN_RATES = { apiRatePerSecond: 1_000_000, apiBurst: 1_000_000 };
 
 export async function runBench(
   { quick, profileDir, probeDir, log }: BenchRunOptions,
@@ -139,11 +136,7 @@ async function startAppStack(profileDir: string | null, probeDir: string, cleanu
     apps: 1,
     workers: 1,
     env: {
-      LOG_LEVEL: "warn",
-      LIKE_RATE_LIMIT_PER_MINUTE: "100000000",
-      // The production defaults, not the test suites' faster relay.
-      OUTBOX_RELAY_INTERVAL_MS: "2000",
-      OUTBOX_RELAY_GRACE_MS: "3000",
+      ...BENCH_STACK_ENV,
       NODE_OPTIONS: [
         process.env.NODE_OPTIONS ?? "",
         `--import ${path.join(ROOT, "bench", "memory-probe.mjs")}`,
@@ -154,7 +147,7 @@ async function startAppStack(profileDir: string | null, probeDir: string, cleanu
       ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}),
       BENCH_PROBE_DIR: probeDir,
     },
-    nginx: nginxOnFreePorts({ ...OPEN_RATES, signinRatePerMinute: 1_000_000, signinBurst: 100_000 }),
+    nginx: nginxOnFreePorts(OPEN_NGINX),
   });
   cleanups.add(() => stack.stop());
   return stack;

@@ -10,6 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { nginxOnFreePorts } from "../../tooling/nginx";
 import { startStack, type Stack } from "../../tooling/stack";
+import { BENCH_STACK_ENV, OPEN_NGINX } from "../config";
 import { appIdentity, type BenchContext } from "../context";
 import { cpuSnapshot, cpuUsage } from "../cpu";
 import { seed } from "../seed";
@@ -39,7 +40,6 @@ export type P6Result = {
 };
 
 const SCRAPE_INTERVAL_MS = 1000;
-const OPEN_RATES = { apiRatePerSecond: 1_000_000, apiBurst: 1_000_000 };
 
 type Target = { name: "on" | "off"; stack: Stack; appUrl: string; backlog: pg.Pool };
 
@@ -50,14 +50,11 @@ async function startTarget(ctx: BenchContext, name: "on" | "off"): Promise<Targe
     apps: 1,
     workers: 1,
     env: {
-      LOG_LEVEL: "warn",
-      LIKE_RATE_LIMIT_PER_MINUTE: "100000000",
-      OUTBOX_RELAY_INTERVAL_MS: "2000",
-      OUTBOX_RELAY_GRACE_MS: "3000",
+      ...BENCH_STACK_ENV,
       // Off: the processes start no listener and record nothing (server/telemetry/metrics.ts).
       ...(name === "off" ? { METRICS_PORT: "0" } : {}),
     },
-    nginx: nginxOnFreePorts({ ...OPEN_RATES, signinRatePerMinute: 1_000_000, signinBurst: 100_000 }),
+    nginx: nginxOnFreePorts(OPEN_NGINX),
   });
   await seed(stack.databaseUrl, ctx.world);
   const backlog = new pg.Pool({ connectionString: stack.databaseUrl, max: 1 });
