@@ -52,6 +52,11 @@ export class PrometheusApi {
     return (await this.get<{ alerts: Alert[] }>("/api/v1/alerts")).alerts;
   }
 
+  /** The names of the rule groups Prometheus loaded. */
+  async ruleGroups(): Promise<string[]> {
+    return (await this.get<{ groups: { name: string }[] }>("/api/v1/rules")).groups.map((g) => g.name);
+  }
+
   async targets(): Promise<Target[]> {
     return (await this.get<{ activeTargets: Target[] }>("/api/v1/targets?state=active")).activeTargets;
   }

@@ -465,10 +465,7 @@ step(
     for (const expr of ['nginx_up{job="nginx"}', 'pg_up{job="postgres"}', 'redis_up{job="redis"}'])
       assert.equal(await api.value(expr), 1, expr);
     // The rules are loaded from the mounted observability/prometheus/rules/.
-    const rules = await fetch(`${api.url}/api/v1/rules`).then(
-      (r) => r.json() as Promise<{ data: { groups: { name: string }[] } }>,
-    );
-    assert.deepEqual(rules.data.groups.map((g) => g.name).sort(), ["likes", "slo"]);
+    assert.deepEqual((await api.ruleGroups()).sort(), ["likes", "slo"]);
   },
 );
 
