@@ -10,7 +10,7 @@ import { postgresHop, traceparentComment } from "./telemetry/postgres";
 // The pool is ours, not the adapter's, so the metrics can read its counts (server/telemetry/collectors.ts).
 const createPool = (connectionString: string) => new pg.Pool({ connectionString, max: 10, idleTimeoutMillis: 30_000 });
 
-function createPrisma(connectionString: string, pool = createPool(connectionString)) {
+function prismaOver(pool: pg.Pool) {
   const adapter = new PrismaPg(pool, {
     // Without an error listener an idle client losing its connection crashes the process.
     // pg-pool hangs the whole client on the error (error.client): log what went wrong, not that.
@@ -23,7 +23,10 @@ function createPrisma(connectionString: string, pool = createPool(connectionStri
   return new PrismaClient({ adapter, comments: [traceparentComment] }).$extends(postgresHop);
 }
 
-export type Db = ReturnType<typeof createPrisma>;
+/** A client with a pool of its own (the seed, the tests' direct reads). */
+export const createPrisma = (connectionString: string) => prismaOver(createPool(connectionString));
+
+export type Db = ReturnType<typeof prismaOver>;
 
 // Cached on globalThis so Next's dev-mode reloads do not open a new pool per edit.
 const globalForDb = globalThis as unknown as { __likesDb?: Db; __likesDbPool?: pg.Pool };
@@ -31,7 +34,7 @@ const globalForDb = globalThis as unknown as { __likesDb?: Db; __likesDbPool?: p
 export function db(): Db {
   if (!globalForDb.__likesDb) {
     globalForDb.__likesDbPool = createPool(env().DATABASE_URL);
-    globalForDb.__likesDb = createPrisma(env().DATABASE_URL, globalForDb.__likesDbPool);
+    globalForDb.__likesDb = prismaOver(globalForDb.__likesDbPool);
   }
   return globalForDb.__likesDb;
 }
@@ -40,5 +43,3 @@ export function db(): Db {
 export function dbPool(): pg.Pool | undefined {
   return globalForDb.__likesDbPool;
 }
-
-export { createPrisma };
