@@ -128,7 +128,7 @@ function createWorkerMetrics() {
     }),
     outboxRelayed: new Counter({
       name: "likes_outbox_relayed_total",
-      help: "Outbox events the relay enqueued because their request's own enqueue never reached the queue.",
+      help: "Outbox events the relay re-enqueued: unprocessed past the grace period (their enqueue lost, or their job waiting behind a stopped worker); re-adding a queued job is a no-op, so an outage counts an event once per relay pass.",
       registers,
     }),
   };
