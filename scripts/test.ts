@@ -15,7 +15,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { buildIfNeeded } from "../tooling/next-build";
 import { ROOT } from "../tooling/paths";
-import { RELIABILITY_REPORT, refreshCommittedCopy } from "../tooling/reports";
+import { FAULT_RESULTS_DIR, RELIABILITY_REPORT, refreshCommittedCopy } from "../tooling/reports";
 import { e2eSuite, nodeSuite, type SuiteResult } from "../tooling/test-suites";
 
 const ALL = ["unit", "integration", "e2e", "faults", "compose"] as const;
@@ -56,7 +56,10 @@ for (const suite of suites) {
   else if (suite === "integration") result = await nodeSuite("integration", "tests/integration", 2);
   else if (suite === "e2e") result = await e2eSuite();
   // One stack, one case at a time (each injects its fault into it); 10 minutes at most.
-  else if (suite === "faults") result = await nodeSuite("faults", "tests/faults", 1, 10 * 60_000);
+  else if (suite === "faults") {
+    rmSync(FAULT_RESULTS_DIR, { recursive: true, force: true }); // rows of an earlier run's files
+    result = await nodeSuite("faults", "tests/faults", 1, 10 * 60_000);
+  }
   // One compose project at a time: it publishes fixed ports (8080, 8443). A cold image build alone
   // takes about 5 minutes on two cores.
   else result = await nodeSuite("compose", "tests/compose", 1, 30 * 60_000);

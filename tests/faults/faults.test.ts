@@ -8,13 +8,12 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import type { SupervisorEvent } from "../../tooling/supervisor";
 import { ApiClient } from "../../tooling/api-client";
 import { nginxOnFreePorts } from "../../tooling/nginx";
-import { ROOT } from "../../tooling/paths";
 import {
   connectSocket,
   createPost,
@@ -28,16 +27,13 @@ import {
   type TestUser,
 } from "../support/harness";
 import type { RunningPrometheus } from "../../tooling/prometheus";
-import { RELIABILITY_REPORT } from "../../tooling/reports";
-import { activeAlerts, caseMetrics, startFaultObserver } from "./metrics";
-import { writeReliabilityReport, type CaseResult } from "./report";
+import { faultCases } from "./cases";
+import { startFaultObserver } from "./metrics";
 import { closeConnections, isApiShape, pool, rawRequest, shuffled, sleep, Tally, type Answer } from "./support";
 
 let stack: TestStack;
 let prometheus: RunningPrometheus;
-const results: CaseResult[] = [];
 const supervisorEvents: (SupervisorEvent & { at: number })[] = [];
-const startedAt = new Date();
 
 before(async () => {
   stack = await startTestStack("faults", {
@@ -67,47 +63,10 @@ after(async () => {
   closeConnections();
   await prometheus?.stop();
   await stack?.stop();
-  writeReliabilityReport(RELIABILITY_REPORT.written, results, startedAt);
-  console.log(`fault report: ${path.relative(ROOT, RELIABILITY_REPORT.written)}`);
+  writeReport();
 });
 
-type Outcome = Omit<CaseResult, "id" | "title" | "metrics" | "passed" | "seconds">;
-
-/** Runs one case; its row goes into the report whether it passes or not. */
-function faultCase(id: string, title: string, run: (result: Outcome) => Promise<void>) {
-  test(`${id} ${title}`, { timeout: 180_000 }, async () => {
-    const started = performance.now();
-    const result: Outcome = {
-      load: "",
-      fault: "",
-      sent: 0,
-      ok: 0,
-      refused: 0,
-      lost: 0,
-      duplicated: 0,
-      recovery: "",
-      notes: [],
-    };
-    const startedAt = Date.now();
-    const alertsAtStart = await activeAlerts(prometheus.api);
-    let passed = false;
-    try {
-      await run(result);
-      passed = true;
-    } catch (error) {
-      result.notes.push(`failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-      throw error;
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      // What Prometheus saw meanwhile; a case's row is kept even if Prometheus cannot say.
-      const metrics = await caseMetrics(prometheus.api, startedAt, alertsAtStart).catch((error: unknown) => {
-        result.notes.push(`metrics not read: ${error instanceof Error ? error.message : String(error)}`);
-        return null;
-      });
-      results.push({ id, title, ...result, metrics, passed, seconds });
-    }
-  });
-}
+const { faultCase, writeReport } = faultCases("faults", () => prometheus);
 
 // --- shared helpers --------------------------------------------------------------------------------
 

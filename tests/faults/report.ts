@@ -1,12 +1,14 @@
-// The fault suite's report (tests/faults/faults.test.ts), written at the end of every run to
+// The fault suite's report (every file of tests/faults/), written at the end of every run to
 // test-results/reliability.md: one row per case with what it sent, what came back, what was lost
 // or doubled, and how long recovery took, on this machine. `npm run report:reliability` runs the
 // suite and, when it passes, makes that report the committed docs/reliability.md.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { nginxVersion } from "../../tooling/nginx";
+import { ROOT } from "../../tooling/paths";
+import { FAULT_RESULTS_DIR, RELIABILITY_REPORT } from "../../tooling/reports";
 import { METRICS_COLUMNS, metricsCells, type CaseMetrics } from "./metrics";
 
 export type CaseResult = {
@@ -48,12 +50,33 @@ export function machine(): string[] {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
+type FileResults = { file: string; startedAt: string; results: CaseResult[] };
+
+/** Case ids in their order: R2 before R10. */
+const byCaseId = (a: CaseResult, b: CaseResult) => a.id.localeCompare(b.id, "en", { numeric: true });
+
+/**
+ * Keeps one file's rows, then writes the report from every file's rows recorded so far (the files
+ * run one after another; the last one's report holds them all).
+ */
+export function recordFaultResults(file: string, results: CaseResult[], startedAt: Date): void {
+  mkdirSync(FAULT_RESULTS_DIR, { recursive: true });
+  const own: FileResults = { file, startedAt: startedAt.toISOString(), results };
+  writeFileSync(path.join(FAULT_RESULTS_DIR, `${file}.json`), JSON.stringify(own, null, 2));
+  const all = readdirSync(FAULT_RESULTS_DIR)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => JSON.parse(readFileSync(path.join(FAULT_RESULTS_DIR, name), "utf8")) as FileResults);
+  const earliest = all.map((f) => f.startedAt).sort()[0] ?? own.startedAt;
+  writeReliabilityReport(RELIABILITY_REPORT.written, all.flatMap((f) => f.results).sort(byCaseId), new Date(earliest));
+  console.log(`fault report: ${path.relative(ROOT, RELIABILITY_REPORT.written)}`);
+}
+
 export function writeReliabilityReport(file: string, results: CaseResult[], startedAt: Date): void {
   const passed = results.filter((r) => r.passed).length;
   const lines = [
     "# Reliability: the fault suite's last run",
     "",
-    "Written by `npm run report:reliability` (the fault suite, `tests/faults/faults.test.ts`); do not edit by hand.",
+    "Written by `npm run report:reliability` (the fault suite, `tests/faults/`); do not edit by hand.",
     "Each case starts traffic against a stack of its own (a fresh database, its own `redis-server`, the",
     "app, a worker, nginx in front; `npm run stack`'s supervisor restarts what dies), injects one fault,",
     "then counts. **Lost**: a request answered 2xx whose effect (the like, its notification, its push",
