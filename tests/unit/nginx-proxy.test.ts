@@ -284,6 +284,16 @@ describe("nginx in front of two app instances", () => {
     assertSecurityHeaders(zipped);
   });
 
+  test("API answers and pages are never compressed, even when asked (BREACH)", async () => {
+    const headers = { "Accept-Encoding": "gzip", "X-Padding": "p".repeat(400) };
+    for (const url of [`${httpsUrl}/api/feed`, `${httpsUrl}/some/page`]) {
+      const reply = await request(url, { headers });
+      assert.equal(reply.status, 200, url);
+      assert.ok(reply.body.length > 256, `${url}: long enough to be gzipped if nginx would`);
+      assert.equal(reply.headers["content-encoding"], undefined, url);
+    }
+  });
+
   test("seed images and other public files get a long-ish cache", async () => {
     assert.equal((await request(`${httpUrl}/seed/posts/1.jpg`)).headers["cache-control"], "public, max-age=604800");
     assert.equal((await request(`${httpUrl}/favicon.ico`)).headers["cache-control"], "public, max-age=86400");
