@@ -12,10 +12,10 @@ export type KeptReport = {
   committed: string;
 };
 
-/** The fault suite's counts per case (tests/faults/). */
 /** Where each file of the fault suite keeps its rows for the report; emptied before the suite runs. */
 export const FAULT_RESULTS_DIR = path.join(ROOT, "test-results", "reliability");
 
+/** The fault suite's counts per case (tests/faults/). */
 export const RELIABILITY_REPORT: KeptReport = {
   written: path.join(ROOT, "test-results", "reliability.md"),
   committed: path.join(ROOT, "docs", "reliability.md"),

@@ -21,6 +21,7 @@ const DOCS = [
   "docs/deployment.md",
   "docs/testing-e2e.md",
   "docs/operations.md",
+  "docs/security.md",
 ] as const;
 /** Decision records name paths too (checked), but may discuss names of alternatives not taken. */
 const DECISIONS_DIR = "docs/decisions";
