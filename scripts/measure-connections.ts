@@ -3,13 +3,15 @@
 // once everything is up (idle), its peak while 40 users like photos (load), and again after.
 // Figures are printed, not judged: docs/deployment.md ("Connection pooling") quotes them.
 //   node --import tsx scripts/measure-connections.ts [--no-pgbouncer] [--apps N] [--workers N]
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { createPrisma } from "../server/db";
-import { ROOT } from "../tooling/paths";
+import { createPrisma, type Db } from "../server/db";
+import { hashPassword } from "../server/password";
+import { ApiClient } from "../tooling/api-client";
 import { buildIfNeeded } from "../tooling/next-build";
-import { createPost, createUser, signedInClient, startTestStack } from "../tests/support/harness";
-import { pool } from "../tests/faults/support";
+import { ROOT } from "../tooling/paths";
+import { startStack } from "../tooling/stack";
 
 const flag = (name: string, fallback: number) => {
   const at = process.argv.indexOf(name);
@@ -19,34 +21,67 @@ const pooled = !process.argv.includes("--no-pgbouncer");
 const apps = flag("--apps", 4);
 const workers = flag("--workers", 4);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PASSWORD = "measure-connections";
+
+/** `count` tasks, at most `concurrency` at once. */
+async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const index = next++;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  return results;
+}
+
+async function createUser(db: Db, passwordHash: string) {
+  const username = `conn_${randomBytes(5).toString("hex")}`;
+  return db.user.create({
+    data: { username, name: username, avatarUrl: "/seed/avatars/alice.svg", passwordHash },
+    select: { id: true, username: true },
+  });
+}
 
 buildIfNeeded((line) => console.log(line));
-const stack = await startTestStack(`connections-${pooled ? "pooled" : "direct"}`, { apps, workers, pgbouncer: pooled });
+const stack = await startStack({
+  runDir: path.join(ROOT, ".stack", `connections-${pooled ? "pooled" : "direct"}`),
+  redis: "private",
+  apps,
+  workers,
+  pgbouncer: pooled,
+  env: { LOG_LEVEL: "warn", LIKE_RATE_LIMIT_PER_MINUTE: "100000" },
+});
 const admin = new pg.Client({ connectionString: stack.databaseUrl });
 try {
   await admin.connect();
   const database = new URL(stack.databaseUrl).pathname.slice(1);
-  // Every backend of the stack's database but this one (the apps', workers', PgBouncer's, the script's Prisma).
-  const backends = async () =>
-    Number(
-      (
-        await admin.query<{ n: string }>(
-          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-          [database],
-        )
-      ).rows[0]!.n,
+  // Every backend of the stack's database but this one: the apps', the workers' or PgBouncer's.
+  const backends = async () => {
+    const { rows } = await admin.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [database],
     );
+    return Number(rows[0]!.n);
+  };
 
-  // A client of its own, closed before counting: stack.db is never used, so it opens no connection.
+  // Users and photos straight in the database, with a client closed before anything is counted.
   const setup = createPrisma(stack.databaseUrl);
-  const owners = await Promise.all(Array.from({ length: 4 }, () => createUser(setup)));
-  const posts = (
-    await Promise.all(owners.map((o) => Promise.all([1, 2, 3, 4, 5].map(() => createPost(setup, o.id)))))
-  ).flat();
-  const likers = await Promise.all(Array.from({ length: 40 }, () => createUser(setup)));
+  const hash = await hashPassword(PASSWORD);
+  const owners = await Promise.all(Array.from({ length: 4 }, () => createUser(setup, hash)));
+  const posts = await Promise.all(
+    owners.flatMap((o) =>
+      [1, 2, 3, 4, 5].map(() =>
+        setup.post.create({ data: { authorId: o.id, caption: "p", imageUrl: "/seed/posts/alice-1.svg" } }),
+      ),
+    ),
+  );
+  const likers = await Promise.all(Array.from({ length: 40 }, () => createUser(setup, hash)));
   await setup.$disconnect();
   const clients = await pool(likers.length, 10, (i) =>
-    signedInClient(stack.apps[i % stack.apps.length]!.url, likers[i]!),
+    ApiClient.signedIn(stack.apps[i % stack.apps.length]!.url, likers[i]!.username, PASSWORD),
   );
   await sleep(2000);
   const idleBefore = await backends();
@@ -73,15 +108,14 @@ try {
   await sampler;
   await sleep(2000);
   const idleAfter = await backends();
-  const pools = stack.pgbouncer ? await stack.pgbouncer.pools() : [];
-  const pgbouncer = pools.find((p) => p.database === database);
+  const serverSide = stack.pgbouncer ? (await stack.pgbouncer.pools()).find((p) => p.database === database) : undefined;
   console.log(
     [
       `${apps} apps + ${workers} workers, ${pooled ? "through PgBouncer (transaction pooling)" : "straight to Postgres"}`,
       `postgres backends for the database: idle ${idleBefore}, peak under load ${peak}, idle after ${idleAfter}`,
       `load: ${answered} likes answered 200 of ${clients.length * posts.length} (40 users at once) in ${seconds.toFixed(1)} s`,
-      pgbouncer
-        ? `pgbouncer pool: ${pgbouncer.sv_active + pgbouncer.sv_idle + pgbouncer.sv_used} server connections, ${pgbouncer.cl_active} clients`
+      serverSide
+        ? `pgbouncer pool now: ${serverSide.sv_active + serverSide.sv_idle + serverSide.sv_used} server connections`
         : "",
       `logs: ${path.relative(ROOT, stack.runDir)}`,
     ]
