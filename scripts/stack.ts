@@ -6,6 +6,8 @@
 //   npm run stack -- --observe   also Prometheus (UI on http://127.0.0.1:9090, STACK_PROMETHEUS_PORT
 //                                to change) and the nginx, Postgres and Redis exporters, scraping
 //                                every process's /metrics (tooling/prometheus.ts)
+//   npm run stack -- --no-pgbouncer   apps, workers and seed straight to Postgres (default: through
+//                                PgBouncer, transaction pooling, on a free port; tooling/pgbouncer.ts)
 //   Ctrl-C stops everything.
 // An app or worker that exits on its own is reported (exit code or signal, its last log lines) and
 // restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
@@ -20,6 +22,7 @@ import type { SupervisorEvent } from "../tooling/supervisor";
 
 const scaled = process.argv.includes("--scale");
 const observed = process.argv.includes("--observe");
+const pooled = !process.argv.includes("--no-pgbouncer");
 const prometheusPort = Number(process.env.STACK_PROMETHEUS_PORT ?? 9090);
 const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
 const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
@@ -73,6 +76,7 @@ try {
     // The photos posted to that database, kept beside it between runs too.
     uploadsDir: process.env.UPLOADS_DIR ?? path.join(ROOT, ".stack", "local", "uploads"),
     redis: "system",
+    pgbouncer: pooled,
     seed: true,
     apps: scaled ? 2 : 1,
     appPorts: scaled ? [3000, 3001] : [3000],

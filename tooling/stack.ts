@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations } from "./migrations";
 import type { NginxStarter, RunningNginx } from "./nginx";
+import { startPgBouncer, type RunningPgBouncer } from "./pgbouncer";
 import { ROOT } from "./paths";
 import { assertPostgresAnswers, dropDatabase, freshDatabaseUrl } from "./postgres";
 import { freePort, spawnProc, waitFor, type Proc } from "./processes";
@@ -39,6 +40,11 @@ export type StackOptions = {
    */
   uploadsDir?: string;
   seed?: boolean;
+  /**
+   * PgBouncer (transaction pooling) between the apps, workers and seed and Postgres; migrations
+   * and Stack.databaseUrl stay direct. Default: on.
+   */
+  pgbouncer?: boolean;
   nginx?: NginxStarter;
   /** Extra environment for the app and worker processes (rate limits, log level…). */
   env?: Record<string, string>;
@@ -63,7 +69,9 @@ export type Stack = {
   /** Where a client reaches the stack: nginx's plain HTTP listener when it runs, else the first app. */
   url: string;
   env: Record<string, string>;
+  /** Postgres itself (migrations, tests' direct reads); the processes use env.DATABASE_URL. */
   databaseUrl: string;
+  pgbouncer: RunningPgBouncer | null;
   redis: RedisServer;
   apps: StackApp[];
   /** The running workers; a test that stops one itself takes it out of this list. */
@@ -103,9 +111,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   try {
     const databaseUrl = await prepareDatabase(opts.databaseUrl, opts.runDir, teardown, report);
+    const pgbouncer = opts.pgbouncer === false ? null : await startPooler(databaseUrl, opts.runDir, teardown, report);
     const redis = await startRedis(opts, teardown, report);
     const uploadsDir = await prepareUploads(opts.uploadsDir, teardown);
-    const env = stackEnvironment(opts, { databaseUrl, redisUrl: redis.url, uploadsDir });
+    const processDatabaseUrl = pgbouncer?.url(databaseUrl) ?? databaseUrl;
+    const env = stackEnvironment(opts, { databaseUrl: processDatabaseUrl, redisUrl: redis.url, uploadsDir });
     if (opts.seed) seedDatabase(env, report);
 
     const children: ChildContext = { env, runDir: opts.runDir, onLine: opts.onLine };
@@ -124,6 +134,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       url: nginx?.httpUrl ?? apps[0]?.url ?? "",
       env,
       databaseUrl,
+      pgbouncer,
       redis,
       apps,
       workers: workers.running,
@@ -155,6 +166,19 @@ async function prepareDatabase(
   const migrations = applied.length ? `applied ${applied.join(", ")}` : "migrations up to date";
   report(`postgres  ready  ${host}${pathname} (${migrations})`);
   return databaseUrl;
+}
+
+/** PgBouncer in front of the stack's Postgres; stopped after the apps and workers. */
+async function startPooler(databaseUrl: string, runDir: string, teardown: Teardown, report: (line: string) => void) {
+  const { hostname, port, username, password } = new URL(databaseUrl);
+  const pgbouncer = await startPgBouncer({
+    runDir,
+    upstream: { host: hostname, port: Number(port || 5432) },
+    users: [{ name: decodeURIComponent(username || "postgres"), password: decodeURIComponent(password) }],
+    report,
+  });
+  teardown.add(() => pgbouncer.stop());
+  return pgbouncer;
 }
 
 async function startRedis(opts: StackOptions, teardown: Teardown, report: (line: string) => void) {

@@ -31,7 +31,7 @@ const HTTP = `http://${BIND}:8080`;
 const HTTPS = `https://${BIND}:8443`;
 const PASSWORD = process.env.SEED_PASSWORD ?? "demo1234";
 const PROJECT_PREFIX = "likestest";
-const SINGLE = { postgres: 1, redis: 1, app: 1, worker: 1, nginx: 1 };
+const SINGLE = { postgres: 1, pgbouncer: 1, redis: 1, app: 1, worker: 1, nginx: 1 };
 const READY_TIMEOUT_MS = 240_000;
 const PROMETHEUS_PORT = process.env.COMPOSE_TEST_PROMETHEUS_PORT ?? "9090";
 /** Given to every `down`, so the profile's containers and volume go too. */

@@ -922,3 +922,99 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
   assert.equal(r.lost, 0);
   assert.equal(r.duplicated, 0);
 });
+
+// --- R12 -----------------------------------------------------------------------------------------
+
+faultCase("R12", "PgBouncer restarted under load", async (r) => {
+  const bouncer = stack.pgbouncer;
+  assert.ok(bouncer, "the fault stack runs PgBouncer");
+  const { ownerIds, likerIds, tabs, pairs } = await likeScene({
+    owners: 2,
+    postsPerOwner: 25,
+    likers: 10,
+    seed: 12,
+    catchUpOnReconnect: true,
+  });
+  r.load = "10 users like 50 photos of 2 online owners: 500 likes, 10 at a time, refused ones retried";
+  r.fault = "PgBouncer SIGKILLed, started again on its port 1 s later; then SIGTERMed and started again the same way";
+
+  const exitsBefore = supervisorEvents.filter((e) => e.kind === "exited").length;
+  const outages: { signal: string; downAt: number; upAt: number }[] = [];
+  const tally = new Tally();
+  const likedOk = new Set<string>();
+  const okTimes: number[] = [];
+  let flowing = true;
+  const restarter = (async () => {
+    for (const signal of ["SIGKILL", "SIGTERM"] as const) {
+      await sleep(1500);
+      const downAt = Date.now();
+      await bouncer.kill(signal);
+      await sleep(1000);
+      await bouncer.start();
+      outages.push({ signal, downAt, upAt: Date.now() });
+      if (!flowing) break;
+    }
+  })();
+  await pool(pairs.length, 10, async (i) => {
+    const { client, key, post } = pairs[i]!;
+    await sleep(50); // about 5 s of traffic in all: both outages fall inside it
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const answer = await likeRequest(client, post);
+      tally.add(answer, `like ${i}`);
+      if (answer.status === 200) {
+        likedOk.add(key);
+        okTimes.push(Date.now());
+        break;
+      }
+      if (Date.now() > deadline) break;
+      await sleep(100);
+    }
+  });
+  flowing = false;
+  await restarter;
+  Object.assign(r, { sent: tally.sent, ok: tally.ok, refused: tally.refused });
+  assert.deepEqual(tally.other, [], "every answer is JSON in the API's shape: no HTML error, no unanswered request");
+  const recoveries = outages.map((o) => {
+    const next = okTimes.filter((ok) => ok >= o.upAt).sort((a, b) => a - b)[0];
+    return next === undefined ? "none" : `${next - o.upAt} ms`;
+  });
+
+  // Each 200 was a like the database kept; nothing beyond them (a like whose answer was lost was retried).
+  const stored = await stack.db.like.count({
+    where: { userId: { in: likerIds }, post: { authorId: { in: ownerIds } } },
+  });
+  const rows = await eventually(
+    "every owed notification stored",
+    async () => {
+      const ids = await notificationIdsFor(ownerIds, likerIds);
+      return ids.length === likedOk.size && ids;
+    },
+    60_000,
+    200,
+  );
+  await allShown(tabs, async () => rows, 30_000);
+  const shown = new Set(tabs.flatMap((t) => [...shownIds(t.received)]));
+  r.duplicated = duplicatesIn(tabs.flatMap((t) => pushes(t.received)));
+  r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length + Math.abs(likedOk.size - stored);
+  r.recovery = `a like succeeded again ${recoveries.join(", ")} after PgBouncer was back (${outages.map((o) => `${o.signal}: down ${seconds(o.upAt - o.downAt)}`).join(", ")})`;
+  r.notes.push(
+    `answers: ${tally.summary()}${tally.refused ? " (refusals: requests that found PgBouncer gone, answered in the API's JSON shape, then retried)" : ""}`,
+    `likes in the database: ${stored} for ${likedOk.size} answered 200`,
+  );
+  for (const t of tabs) t.socket.close();
+  assert.equal(outages.length, 2, "both outages fell inside the traffic");
+  assert.ok(
+    outages.every((o) => okTimes.some((ok) => ok < o.downAt)),
+    "likes were flowing before each outage",
+  );
+  assert.equal(likedOk.size, 500);
+  assert.equal(stored, likedOk.size, "likes answered 200 == likes in the database");
+  assert.equal(
+    supervisorEvents.filter((e) => e.kind === "exited").length,
+    exitsBefore,
+    "neither the app nor the worker died or restarted",
+  );
+  assert.equal(r.lost, 0);
+  assert.equal(r.duplicated, 0);
+});
