@@ -25,7 +25,9 @@ const schema = z
       .string()
       .transform((value) => value.split(",").map((s) => s.trim()))
       .refine((list) => list.every((s) => /^[^\s:,]+:\d{1,5}$/.test(s)), "must be host:port,host:port,...")
-      .transform((list) => list.map((s) => ({ host: s.slice(0, s.lastIndexOf(":")), port: Number(s.slice(s.lastIndexOf(":") + 1)) })))
+      .transform((list) =>
+        list.map((s) => ({ host: s.slice(0, s.lastIndexOf(":")), port: Number(s.slice(s.lastIndexOf(":") + 1)) })),
+      )
       .optional(),
     REDIS_SENTINEL_NAME: z
       .string()

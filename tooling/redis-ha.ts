@@ -124,7 +124,13 @@ export async function startRedisHa(opts: {
   };
 
   const ask = async <T>(port: number, work: (client: Redis) => Promise<T>): Promise<T> => {
-    const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis({
+      port,
+      host: "127.0.0.1",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on("error", () => undefined);
     try {
       await client.connect();
@@ -140,8 +146,7 @@ export async function startRedisHa(opts: {
       if (node.pid === null) continue;
       try {
         const reply = (await ask(node.port, (c) => c.call("SENTINEL", "get-master-addr-by-name", masterName))) as
-          | [string, string]
-          | null;
+          [string, string] | null;
         if (reply) return { host: reply[0], port: Number(reply[1]) };
       } catch (error) {
         lastError = error;

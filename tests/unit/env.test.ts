@@ -64,9 +64,18 @@ test("Redis is one server (REDIS_URL) or a primary found through Sentinel (REDIS
   ]);
   assert.equal(sentinel.REDIS_SENTINEL_NAME, "likes");
   assert.equal(sentinel.REDIS_URL, undefined);
-  assert.equal(parseEnv({ ...withoutUrl, REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "main" }).REDIS_SENTINEL_NAME, "main");
-  assert.match(problems({ ...valid, REDIS_SENTINELS: "s:26379" })[0]!, /^REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both/);
+  assert.equal(
+    parseEnv({ ...withoutUrl, REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "main" }).REDIS_SENTINEL_NAME,
+    "main",
+  );
+  assert.match(
+    problems({ ...valid, REDIS_SENTINELS: "s:26379" })[0]!,
+    /^REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both/,
+  );
   assert.match(problems(withoutUrl)[0]!, /^REDIS_URL: is required/);
   assert.match(problems({ ...withoutUrl, REDIS_SENTINELS: "s:26379,nope" })[0]!, /^REDIS_SENTINELS: must be host:port/);
-  assert.match(problems({ ...withoutUrl, REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "a b" })[0]!, /^REDIS_SENTINEL_NAME:/);
+  assert.match(
+    problems({ ...withoutUrl, REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "a b" })[0]!,
+    /^REDIS_SENTINEL_NAME:/,
+  );
 });
