@@ -96,7 +96,8 @@ faultCase("R10", "Redis primary SIGKILLed during 1,000 likes; Sentinel promotes 
     likerClients.flatMap((client, i) => posts.map((post) => ({ client, liker: likerIds[i]!, post }))),
     10,
   );
-  r.load = "20 users each like 50 photos of 5 online owners: 1,000 likes, 20 at a time, through nginx";
+  r.load =
+    "20 users each like 50 photos of 5 online owners: 1,000 likes, 20 at a time, paced over about 15 s, through nginx";
   r.fault = "SIGKILL of the Redis primary after 300 answers; 3 Sentinels (quorum 2) promote the replica";
 
   const from = await ha.primary();
@@ -107,6 +108,7 @@ faultCase("R10", "Redis primary SIGKILLed during 1,000 likes; Sentinel promotes 
   let failover: Promise<SwitchMaster> | undefined;
   await pool(pairs.length, 20, async (i) => {
     const { client, post } = pairs[i]!;
+    await sleep(300); // about 60 likes a second: the load outlasts the failover
     const answer = await likeRequest(client, post);
     tally.add(answer, `like ${i}`);
     if (answer.status === 200) likedOk++;

@@ -48,7 +48,8 @@ test("after the primary is SIGKILLed and a replica promoted, pushes, rate limits
     const before = await signedInClient(stack.url, await createUser(stack.db));
     assert.equal((await before.put(`/api/posts/${posts[0]!.id}/like`)).status, 200);
     await eventually("the push before the kill", () => notifications(tab.received).length === 1);
-    assert.deepEqual(await alternate(before, posts[1]!.id, 7), [200, 200, 200, 200, 200, 429, 429]);
+    const limitedBefore = await signedInClient(stack.url, await createUser(stack.db));
+    assert.deepEqual(await alternate(limitedBefore, posts[1]!.id, 7), [200, 200, 200, 200, 200, 429, 429]);
 
     const old = await ha.primary();
     const killedAt = Date.now();
@@ -59,6 +60,13 @@ test("after the primary is SIGKILLed and a replica promoted, pushes, rate limits
     assert.equal(new URL(stack.redis.url).port, String(switched.to.port), "stack.redis follows the switch");
     console.log(`# +switch-master ${switched.at - killedAt} ms after the SIGKILL (${switched.sentinel})`);
 
+    // A push published before the app's subscriber is back is lost to its sockets; the app then
+    // asks them to re-read the inbox (ADR 017). After that resync, pushes must flow as before.
+    await eventually(
+      "the app's subscriber back: its resync",
+      () => tab.received.some((x) => x.event === "resync"),
+      30_000,
+    );
     // The like's push, through the worker's emitter and the app's adapter, both on the new primary.
     const likerUser = await createUser(stack.db);
     const liker = await signedInClient(stack.url, likerUser);
