@@ -14,10 +14,25 @@ const schema = z
       .string()
       .url()
       .refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
+    // Exactly one of REDIS_URL (one Redis) and REDIS_SENTINELS (the Sentinels watching a primary
+    // and its replicas, "host:port,host:port,..."; the master is found by REDIS_SENTINEL_NAME).
     REDIS_URL: z
       .string()
       .url()
-      .refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// URL"),
+      .refine((u) => /^rediss?:\/\//.test(u), "must be a redis:// URL")
+      .optional(),
+    REDIS_SENTINELS: z
+      .string()
+      .transform((value) => value.split(",").map((s) => s.trim()))
+      .refine((list) => list.every((s) => /^[^\s:,]+:\d{1,5}$/.test(s)), "must be host:port,host:port,...")
+      .transform((list) =>
+        list.map((s) => ({ host: s.slice(0, s.lastIndexOf(":")), port: Number(s.slice(s.lastIndexOf(":") + 1)) })),
+      )
+      .optional(),
+    REDIS_SENTINEL_NAME: z
+      .string()
+      .regex(/^[a-zA-Z0-9_.-]+$/, "letters, digits, _ . and - only")
+      .default("likes"),
     // Namespace for every Redis key and pub/sub channel this app uses (queue, Socket.IO, limits),
     // so tests and several deployments can share one Redis without seeing each other.
     REDIS_PREFIX: z
@@ -79,15 +94,28 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   // Treat empty strings as unset, as shells and compose files produce them.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => {
+  // Checked beside the schema, so it is named together with every other missing variable.
+  const redisSource = redisSourceProblem(cleaned);
+  if (!result.success || redisSource) {
+    const issues = result.success ? [] : result.error.issues;
+    throw new ConfigError([
+      ...issues.map((i) => {
         const missing = i.code === "invalid_type" && cleaned[String(i.path[0])] === undefined;
         return `${i.path.join(".")}: ${missing ? "is required" : i.message}`;
       }),
-    );
+      ...(redisSource ? [redisSource] : []),
+    ]);
   }
   return result.data;
+}
+
+/** One Redis (REDIS_URL) or the Sentinels that know the current primary (REDIS_SENTINELS): exactly one. */
+function redisSourceProblem(cleaned: Record<string, string | undefined>): string | null {
+  const url = cleaned.REDIS_URL !== undefined;
+  const sentinels = cleaned.REDIS_SENTINELS !== undefined;
+  if (url && sentinels) return "REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both";
+  if (!url && !sentinels) return "REDIS_URL: is required (or REDIS_SENTINELS, for a primary watched by Sentinel)";
+  return null;
 }
 
 let cached: Env | undefined;

@@ -1,11 +1,20 @@
 // Redis connections. Each long-lived role gets its own connection: BullMQ workers block on theirs,
 // and a pub/sub subscriber cannot issue normal commands.
+//
+// With REDIS_SENTINELS every connection asks the Sentinels for REDIS_SENTINEL_NAME's primary, and
+// asks again on each reconnect, so after a failover it reaches the promoted replica (ioredis refuses
+// a server that answers as a replica). failoverDetector also listens for +switch-master and drops
+// connections to a demoted primary that is still up, rather than waiting for it to fail.
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "./env";
 import { log } from "./log";
 
 export function createRedis(role: string, options: RedisOptions = {}): Redis {
-  const client = new Redis(env().REDIS_URL, { connectionName: `${env().REDIS_PREFIX}:${role}`, ...options });
+  const named: RedisOptions = { connectionName: `${env().REDIS_PREFIX}:${role}`, ...options };
+  const { REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_NAME } = env();
+  const client = REDIS_SENTINELS
+    ? new Redis({ sentinels: REDIS_SENTINELS, name: REDIS_SENTINEL_NAME, failoverDetector: true, ...named })
+    : new Redis(REDIS_URL!, named);
   let down = false;
   client.on("error", (error) => {
     // ioredis reconnects by itself; log once per outage, not once per retry.

@@ -18,6 +18,7 @@ import { ROOT } from "./paths";
 import { assertPostgresAnswers, dropDatabase, freshDatabaseUrl } from "./postgres";
 import { freePort, spawnProc, waitFor, type Proc } from "./processes";
 import { startPrivateRedis, systemRedis, type RedisServer } from "./redis";
+import { startRedisHa, type RedisHa } from "./redis-ha";
 import { Supervisor, type SupervisorOptions } from "./supervisor";
 
 const NODE_TSX = ["--import", "tsx"];
@@ -31,6 +32,11 @@ export type StackOptions = {
   appPorts?: number[];
   /** "system": the machine's Redis at REDIS_URL; "private": a redis-server of our own on a free port. */
   redis?: "system" | "private";
+  /**
+   * A primary, a replica and three Sentinels of the stack's own (tooling/redis-ha.ts) instead:
+   * apps and workers get REDIS_SENTINELS and REDIS_SENTINEL_NAME, no REDIS_URL.
+   */
+  redisHa?: boolean;
   /** Database to use; created and migrated if missing. Default: a fresh database, dropped on stop. */
   databaseUrl?: string;
   /**
@@ -72,7 +78,10 @@ export type Stack = {
   /** Postgres itself (migrations, tests' direct reads); the processes use env.DATABASE_URL. */
   databaseUrl: string;
   pgbouncer: RunningPgBouncer | null;
+  /** With redisHa: the current primary (its url follows failovers). */
   redis: RedisServer;
+  /** The Sentinel-watched Redis, when the stack was started with redisHa. */
+  redisHa: RedisHa | null;
   apps: StackApp[];
   /** The running workers; a test that stops one itself takes it out of this list. */
   workers: StackWorker[];
@@ -112,10 +121,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     const databaseUrl = await prepareDatabase(opts.databaseUrl, opts.runDir, teardown, report);
     const pgbouncer = opts.pgbouncer === false ? null : await startPooler(databaseUrl, opts.runDir, teardown, report);
-    const redis = await startRedis(opts, teardown, report);
+    const { redis, redisHa } = await startRedis(opts, teardown, report);
     const uploadsDir = await prepareUploads(opts.uploadsDir, teardown);
     const processDatabaseUrl = pgbouncer?.url(databaseUrl) ?? databaseUrl;
-    const env = stackEnvironment(opts, { databaseUrl: processDatabaseUrl, redisUrl: redis.url, uploadsDir });
+    const redisEnv: Record<string, string> = redisHa
+      ? { REDIS_SENTINELS: redisHa.sentinels, REDIS_SENTINEL_NAME: redisHa.masterName }
+      : { REDIS_URL: redis.url };
+    const env = stackEnvironment(opts, { databaseUrl: processDatabaseUrl, redisEnv, uploadsDir });
     if (opts.seed) seedDatabase(env, report);
 
     const children: ChildContext = { env, runDir: opts.runDir, onLine: opts.onLine };
@@ -136,6 +148,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       databaseUrl,
       pgbouncer,
       redis,
+      redisHa,
       apps,
       workers: workers.running,
       httpUrl: nginx?.httpUrl ?? null,
@@ -182,6 +195,11 @@ async function startPooler(databaseUrl: string, runDir: string, teardown: Teardo
 }
 
 async function startRedis(opts: StackOptions, teardown: Teardown, report: (line: string) => void) {
+  if (opts.redisHa) {
+    const redisHa = await startRedisHa({ runDir: path.join(opts.runDir, "redis-ha"), report });
+    teardown.add(() => redisHa.stop());
+    return { redis: redisHa.server, redisHa };
+  }
   let redis: RedisServer;
   if (opts.redis === "system") redis = await systemRedis();
   else {
@@ -189,7 +207,7 @@ async function startRedis(opts: StackOptions, teardown: Teardown, report: (line:
     teardown.add(() => redis.stop());
   }
   report(`redis     ready  ${redis.url}`);
-  return redis;
+  return { redis, redisHa: null };
 }
 
 /** The folder posted photos go to: the one given, or a fresh one removed on stop. */
@@ -208,13 +226,13 @@ async function prepareUploads(given: string | undefined, teardown: Teardown): Pr
 /** The environment every app and worker of the stack runs with (and the seed). */
 function stackEnvironment(
   opts: StackOptions,
-  services: { databaseUrl: string; redisUrl: string; uploadsDir: string },
+  services: { databaseUrl: string; redisEnv: Record<string, string>; uploadsDir: string },
 ): Record<string, string> {
   return {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     DATABASE_URL: services.databaseUrl,
-    REDIS_URL: services.redisUrl,
+    ...services.redisEnv,
     REDIS_PREFIX: `likes-${path.basename(opts.runDir).replace(/[^a-zA-Z0-9_-]/g, "")}`,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",
     AUTH_TRUST_HOST: "true",
@@ -240,6 +258,8 @@ function childEnvironment(env: Record<string, string>, extra: Record<string, str
   // Behind nginx the origin comes from its forwarded headers; a NEXTAUTH_URL left in the
   // shell would pin every URL and cookie name to itself (docs/decisions/004).
   if (!("NEXTAUTH_URL" in env)) delete merged.NEXTAUTH_URL;
+  // Exactly one way to reach Redis (server/env.ts): the stack's, not one left in the shell.
+  for (const name of ["REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_NAME"]) if (!(name in env)) delete merged[name];
   return merged;
 }
 

@@ -52,3 +52,30 @@ test("next-auth needs NEXTAUTH_URL or a trusted proxy", () => {
   assert.match(problems(untrusted)[0]!, /^NEXTAUTH_URL: is required unless AUTH_TRUST_HOST/);
   assert.equal(parseEnv({ ...untrusted, NEXTAUTH_URL: "http://localhost:8080" }).NEXTAUTH_URL, "http://localhost:8080");
 });
+
+test("Redis is one server (REDIS_URL) or a primary found through Sentinel (REDIS_SENTINELS), exactly one", () => {
+  const withoutUrl: Record<string, string> = { ...valid };
+  delete withoutUrl.REDIS_URL;
+  const sentinel = parseEnv({ ...withoutUrl, REDIS_SENTINELS: "10.0.0.1:26379, sentinel-2:26380,localhost:26381" });
+  assert.deepEqual(sentinel.REDIS_SENTINELS, [
+    { host: "10.0.0.1", port: 26379 },
+    { host: "sentinel-2", port: 26380 },
+    { host: "localhost", port: 26381 },
+  ]);
+  assert.equal(sentinel.REDIS_SENTINEL_NAME, "likes");
+  assert.equal(sentinel.REDIS_URL, undefined);
+  assert.equal(
+    parseEnv({ ...withoutUrl, REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "main" }).REDIS_SENTINEL_NAME,
+    "main",
+  );
+  assert.match(
+    problems({ ...valid, REDIS_SENTINELS: "s:26379" })[0]!,
+    /^REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both/,
+  );
+  assert.match(problems(withoutUrl)[0]!, /^REDIS_URL: is required/);
+  assert.match(problems({ ...withoutUrl, REDIS_SENTINELS: "s:26379,nope" })[0]!, /^REDIS_SENTINELS: must be host:port/);
+  assert.match(
+    problems({ ...withoutUrl, REDIS_SENTINELS: "s:1", REDIS_SENTINEL_NAME: "a b" })[0]!,
+    /^REDIS_SENTINEL_NAME:/,
+  );
+});
