@@ -14,6 +14,7 @@ import path from "node:path";
 import { applyMigrations } from "./migrations";
 import type { NginxStarter, RunningNginx } from "./nginx";
 import { ROOT } from "./paths";
+import { startPostgresHa, type PostgresHa } from "./patroni";
 import { assertPostgresAnswers, dropDatabase, freshDatabaseUrl } from "./postgres";
 import { freePort, spawnProc, waitFor, type Proc } from "./processes";
 import { startPrivateRedis, systemRedis, type RedisServer } from "./redis";
@@ -39,6 +40,8 @@ export type StackOptions = {
    */
   uploadsDir?: string;
   seed?: boolean;
+  /** Postgres HA of its own (tooling/patroni.ts) instead of the machine's; the apps use HAProxy's address. */
+  postgresHa?: boolean;
   nginx?: NginxStarter;
   /** Extra environment for the app and worker processes (rate limits, log level…). */
   env?: Record<string, string>;
@@ -75,6 +78,8 @@ export type Stack = {
   startWorker(name?: string): Promise<StackWorker>;
   /** The supervisor, when the stack was started with `supervise`. */
   supervisor: Supervisor | null;
+  /** The Patroni cluster, when the stack was started with `postgresHa`. */
+  postgresHa: PostgresHa | null;
   stop(): Promise<void>;
 };
 
@@ -102,7 +107,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   try {
-    const databaseUrl = await prepareDatabase(opts.databaseUrl, opts.runDir, teardown, report);
+    const postgresHa = opts.postgresHa
+      ? await startPostgresHa({ runDir: path.join(opts.runDir, "postgres-ha"), report })
+      : null;
+    if (postgresHa) teardown.add(() => postgresHa.stop());
+    const databaseUrl = await prepareDatabase(
+      postgresHa?.databaseUrl ?? opts.databaseUrl,
+      opts.runDir,
+      teardown,
+      report,
+    );
     const redis = await startRedis(opts, teardown, report);
     const uploadsDir = await prepareUploads(opts.uploadsDir, teardown);
     const env = stackEnvironment(opts, { databaseUrl, redisUrl: redis.url, uploadsDir });
@@ -132,6 +146,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       nginxStatusUrl: nginx?.statusUrl ?? null,
       startWorker: (name) => workers.start(name),
       supervisor,
+      postgresHa,
       stop: () => (stopped ??= stopAll()),
     };
   } catch (error) {
