@@ -57,7 +57,8 @@ try {
 for (const synchronous of [true, false]) {
   const ha = await startPostgresHa({ runDir: path.join(runDir, `ha-${synchronous}`), synchronous });
   try {
-    if (synchronous) await ha.waitForSyncStandby();
+    // Bootstrapping the standby (pg_basebackup) may take a while on a busy machine.
+    if (synchronous) await ha.waitForSyncStandby({ timeoutMs: 240_000 });
     show(`HA, synchronous_mode ${synchronous ? "on" : "off"}`, await commits(ha.databaseUrl));
   } finally {
     await ha.stop();
