@@ -7,7 +7,7 @@ import { observeRequest } from "./telemetry/request";
 import { measureHop } from "./telemetry/trace";
 
 export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
-import { ApiError, type ErrorCode, invalidRequest } from "./api-errors";
+import { ApiError, databaseUnavailable, type ErrorCode, invalidRequest, isDatabaseUnavailable } from "./api-errors";
 
 /** An API error answer; `context` adds fields beside `error` (health's checks, sign-in's url). */
 export function errorResponse(
@@ -67,6 +67,11 @@ async function handle(req: NextRequest, fn: () => Promise<Response>): Promise<Re
     return await fn();
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error, method: req.method, path: req.nextUrl.pathname }, "database unavailable");
+      const { status, code, message, headers } = databaseUnavailable();
+      return errorResponse(status, code, message, headers);
+    }
     // nginx generates X-Request-Id: the log line leads from the answer to what went wrong.
     const requestId = req.headers.get("x-request-id") ?? undefined;
     log.error({ err: error, method: req.method, path: req.nextUrl.pathname, requestId }, "unhandled API error");

@@ -36,11 +36,16 @@ export function spawnProc(
     logFile?: string;
     onLine?: (line: string) => void;
     ipc?: boolean;
+    /** Run as this user (Postgres and Patroni refuse root). */
+    uid?: number;
+    gid?: number;
   } = {},
 ): Proc {
   const child = spawn(command, args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
+    uid: opts.uid,
+    gid: opts.gid,
     stdio: opts.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
   });
   const messages: unknown[] = [];

@@ -15,6 +15,7 @@ import { applyMigrations } from "./migrations";
 import type { NginxStarter, RunningNginx } from "./nginx";
 import { startPgBouncer, type RunningPgBouncer } from "./pgbouncer";
 import { ROOT } from "./paths";
+import { startPostgresHa, type PostgresHa } from "./patroni";
 import { assertPostgresAnswers, dropDatabase, freshDatabaseUrl } from "./postgres";
 import { freePort, spawnProc, waitFor, type Proc } from "./processes";
 import { startPrivateRedis, systemRedis, type RedisServer } from "./redis";
@@ -51,6 +52,11 @@ export type StackOptions = {
    * and Stack.databaseUrl stay direct. Default: on.
    */
   pgbouncer?: boolean;
+  /**
+   * Postgres HA of its own (tooling/patroni.ts) instead of the machine's: migrations go to
+   * HAProxy's address, the processes through PgBouncer in front of it.
+   */
+  postgresHa?: boolean;
   nginx?: NginxStarter;
   /** Extra environment for the app and worker processes (rate limits, log level…). */
   env?: Record<string, string>;
@@ -92,6 +98,8 @@ export type Stack = {
   startWorker(name?: string): Promise<StackWorker>;
   /** The supervisor, when the stack was started with `supervise`. */
   supervisor: Supervisor | null;
+  /** The Patroni cluster, when the stack was started with `postgresHa`. */
+  postgresHa: PostgresHa | null;
   stop(): Promise<void>;
 };
 
@@ -119,7 +127,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   try {
-    const databaseUrl = await prepareDatabase(opts.databaseUrl, opts.runDir, teardown, report);
+    const postgresHa = opts.postgresHa
+      ? await startPostgresHa({ runDir: path.join(opts.runDir, "postgres-ha"), report })
+      : null;
+    if (postgresHa) teardown.add(() => postgresHa.stop());
+    const databaseUrl = await prepareDatabase(
+      postgresHa?.databaseUrl ?? opts.databaseUrl,
+      opts.runDir,
+      teardown,
+      report,
+    );
+    // PgBouncer's upstream is whatever databaseUrl names: Postgres itself, or HAProxy in HA.
     const pgbouncer = opts.pgbouncer === false ? null : await startPooler(databaseUrl, opts.runDir, teardown, report);
     const { redis, redisHa } = await startRedis(opts, teardown, report);
     const uploadsDir = await prepareUploads(opts.uploadsDir, teardown);
@@ -156,6 +174,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       nginxStatusUrl: nginx?.statusUrl ?? null,
       startWorker: (name) => workers.start(name),
       supervisor,
+      postgresHa,
       stop: () => (stopped ??= stopAll()),
     };
   } catch (error) {
