@@ -22,7 +22,7 @@ log() { printf '[standins] %s\n' "$*"; }
 # FROM lines of the Dockerfiles and image: lines of services that do not build.
 project_images() {
     local dockerfile
-    for dockerfile in "$root/Dockerfile" "$root"/*/Dockerfile; do
+    for dockerfile in "$root/Dockerfile" "$root"/*/Dockerfile "$root"/deploy/*/Dockerfile; do
         [ -f "$dockerfile" ] || continue
         # Skips FROMs that name an earlier stage (FROM deps AS build).
         awk 'toupper($1) == "FROM" {
