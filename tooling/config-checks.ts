@@ -30,11 +30,14 @@ import type { CheckReport } from "./check-report";
 import { ROOT } from "./paths";
 
 const PUBLISHING_SERVICE = "nginx";
-/** Prometheus' UI, published only when its profile runs. */
-const PROFILE_PUBLISHING_SERVICES = ["prometheus"];
+/** Prometheus' UI and the `ha` profile's nginx, published only when their profile runs. */
+const PROFILE_PUBLISHING_SERVICES = ["prometheus", "ha-nginx"];
 const SCALABLE_SERVICES = ["app", "worker"];
 const OBSERVABILITY_PROFILE = "observability";
 const OBSERVABILITY_SERVICES = ["prometheus", "nginx-exporter", "postgres-exporter", "redis-exporter"];
+const HA_PROFILE = "ha";
+/** The `ha` profile's services are named ha-*: a second stack beside the default one. */
+const HA_PREFIX = "ha-";
 
 /** Every check, in order; `composeFile` is docker-compose.yml unless another is named. */
 export async function runConfigChecks(composeFile: string, report: CheckReport): Promise<void> {
@@ -43,6 +46,7 @@ export async function runConfigChecks(composeFile: string, report: CheckReport):
   await checkRuntimeDependencies(report);
   await checkImageTypeCheckContext(report);
   await checkRuntimeImage(composeFile, report);
+  await checkDeployImages(report);
 }
 
 async function checkNginx(report: CheckReport): Promise<void> {
@@ -173,6 +177,7 @@ async function checkCompose(composeFile: string, report: CheckReport): Promise<v
   else report.ok("every published port binds to 127.0.0.1 unless LIKES_BIND_ADDRESS says otherwise");
 
   await checkObservabilityProfile(services, report);
+  checkHaProfile(services, report);
 
   const pinned = SCALABLE_SERVICES.filter((n) => !services[n] || services[n].container_name);
   if (pinned.length) report.fail(`missing, or a container_name prevents --scale: ${pinned.join(", ")}`);
@@ -233,6 +238,59 @@ async function checkObservabilityProfile(services: Record<string, Service>, repo
   else
     report.ok(
       `every Prometheus target is a compose service: ${[...new Set(hosts.map((h) => `${h.job}=${h.host}`))].join(", ")}`,
+    );
+}
+
+/**
+ * The `ha` profile is a second stack: its services (ha-*) are in that profile only, and depend on
+ * one another only, so `docker compose --profile ha up ha-nginx` starts none of the default ones.
+ */
+function checkHaProfile(services: Record<string, Service>, report: CheckReport): void {
+  const named = Object.keys(services).filter((n) => n.startsWith(HA_PREFIX));
+  const misplaced = Object.entries(services)
+    .filter(
+      ([n, s]) =>
+        n.startsWith(HA_PREFIX) !== (s.profiles?.includes(HA_PROFILE) ?? false) ||
+        (n.startsWith(HA_PREFIX) && s.profiles?.length !== 1),
+    )
+    .map(([n]) => n);
+  if (!named.length || misplaced.length)
+    report.fail(
+      `the ${HA_PROFILE} profile should hold exactly the ${HA_PREFIX}* services: ${misplaced.join(", ") || "none found"}`,
+    );
+  else report.ok(`the ${HA_PROFILE} profile holds the ${named.length} ${HA_PREFIX}* services, and only them`);
+  const outside = named.flatMap((n) =>
+    Object.keys(services[n]?.depends_on ?? {})
+      .filter((d) => !d.startsWith(HA_PREFIX))
+      .map((d) => `${n} -> ${d}`),
+  );
+  if (outside.length)
+    report.fail(`a ${HA_PROFILE} service depends on a service outside its profile: ${outside.join(", ")}`);
+  else report.ok(`the ${HA_PROFILE} profile's services depend only on one another`);
+}
+
+/** deploy/*\/Dockerfile: every file a COPY names is in that directory, the image's build context. */
+async function checkDeployImages(report: CheckReport): Promise<void> {
+  const deploy = path.join(ROOT, "deploy");
+  const dirs = existsSync(deploy)
+    ? (await readdir(deploy)).filter((d) => existsSync(path.join(deploy, d, "Dockerfile")))
+    : [];
+  const missing: string[] = [];
+  for (const dir of dirs) {
+    const dockerfile = await readFile(path.join(deploy, dir, "Dockerfile"), "utf8");
+    for (const [, args] of dockerfile.matchAll(/^COPY\s+(?!--from)(.+)$/gm)) {
+      const sources = args!
+        .split(/\s+/)
+        .filter((a) => !a.startsWith("--"))
+        .slice(0, -1);
+      for (const source of sources)
+        if (!existsSync(path.join(deploy, dir, source))) missing.push(`deploy/${dir}/Dockerfile: ${source}`);
+    }
+  }
+  if (missing.length) report.fail(`COPY sources missing from their build context: ${missing.join(", ")}`);
+  else
+    report.ok(
+      `every COPY of ${dirs.map((d) => `deploy/${d}/Dockerfile`).join(", ") || "deploy/ (none)"} names a file of its build context`,
     );
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds STAND-INS of the base images the project names (node, postgres, redis, nginx, and the
-# `observability` profile's prometheus and exporters), from Debian packages, for machines that
+# `observability` profile's prometheus and exporters, the `ha` profile's postgres:16, haproxy,
+# etcd and debian), from Debian packages, for machines that
 # cannot pull from a container registry. Test scaffolding only: see README.md here. Run under
 # podman with CONTAINERS_CONF=.ci/compose/containers.conf (with-podman does that).
 #

@@ -16,11 +16,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { ApiClient } from "../../tooling/api-client";
+import type { ApiClient } from "../../tooling/api-client";
 import { PrometheusApi } from "../../tooling/prometheus-api";
-import { connectSocket, eventually, notifications, shownIds, type Received } from "../support/harness";
+import { eventually, notifications, shownIds, type Received } from "../support/harness";
 import { phoneJpeg } from "../../tooling/test-images";
 import { ComposeProject, EngineApi } from "./support/compose";
+import { healthOk, likeAndSeeItArrive, PASSWORD, postsBy, signIn, Tabs, type Post, type Tab } from "./support/smoke";
 
 // The HTTPS listener serves the self-signed certificate nginx made on first start; this test
 // process (and nothing else) accepts it.
@@ -29,7 +30,6 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
 const BIND = process.env.COMPOSE_TEST_BIND_ADDRESS ?? "127.0.0.3";
 const HTTP = `http://${BIND}:8080`;
 const HTTPS = `https://${BIND}:8443`;
-const PASSWORD = process.env.SEED_PASSWORD ?? "demo1234";
 const PROJECT_PREFIX = "likestest";
 const SINGLE = { postgres: 1, pgbouncer: 1, redis: 1, app: 1, worker: 1, nginx: 1 };
 const READY_TIMEOUT_MS = 240_000;
@@ -42,82 +42,8 @@ const project = new ComposeProject(`${PROJECT_PREFIX}${randomBytes(3).toString("
   SEED_PASSWORD: PASSWORD,
   PROMETHEUS_PORT,
 });
-type Tab = Awaited<ReturnType<typeof connectSocket>>;
-const tabs: Tab[] = [];
+const tabs = new Tabs();
 const say = (line: string) => console.log(`# compose: ${line}`);
-
-async function openTab(baseUrl: string, client: ApiClient): Promise<Tab> {
-  const tab = await connectSocket(baseUrl, client, { rejectUnauthorized: false });
-  tabs.push(tab);
-  return tab;
-}
-
-async function signIn(baseUrl: string, username: string): Promise<ApiClient> {
-  const client = new ApiClient(baseUrl);
-  const res = await client.signIn(username, PASSWORD);
-  assert.ok(client.isSignedIn(), `sign-in as ${username} at ${baseUrl}: ${res.status} ${await res.text()}`);
-  return client;
-}
-
-type Post = { id: string; author: { username: string }; likeCount: number; likedByMe: boolean };
-
-async function postsBy(client: ApiClient, username: string): Promise<Post[]> {
-  const res = await client.get<{ items: Post[] }>("/api/posts?limit=50");
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  const posts = res.body.items.filter((p) => p.author.username === username);
-  assert.ok(posts.length > 0, `the seed gives ${username} photos`);
-  return posts;
-}
-
-async function healthOk(baseUrl: string): Promise<string> {
-  const res = await new ApiClient(baseUrl).get("/api/health");
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  assert.equal(res.body.status, "ok");
-  // Postgres, Redis, a live worker and no stale notification backlog (server/health.ts).
-  assert.deepEqual(Object.keys(res.body.checks).sort(), ["backlog", "db", "redis", "worker"]);
-  for (const [name, check] of Object.entries(res.body.checks as Record<string, { status: string }>))
-    assert.equal(check.status, "ok", name);
-  return res.body.instance as string;
-}
-
-/**
- * The product's moment through the nginx container: `liker` likes one of `owner`'s photos that it
- * has not liked yet; the owner's open socket gets the notification; the count and the owner's
- * inbox say so. Returns the post and the notification.
- */
-async function likeAndSeeItArrive(
-  liker: ApiClient,
-  likerName: string,
-  owner: ApiClient,
-  ownerName: string,
-  ownerTab: Tab,
-) {
-  const post = (await postsBy(liker, ownerName)).find((p) => !p.likedByMe);
-  assert.ok(post, `${likerName} has a photo of ${ownerName}'s left to like`);
-  const inboxBefore = await owner.get("/api/notifications?limit=50");
-  assert.equal(inboxBefore.status, 200);
-  const pushedBefore = notifications(ownerTab.received).length;
-
-  const liked = await liker.put(`/api/posts/${post.id}/like`);
-  assert.equal(liked.status, 200, JSON.stringify(liked.body));
-  assert.deepEqual(liked.body, { postId: post.id, liked: true, likeCount: post.likeCount + 1 });
-
-  const pushed = await eventually(
-    `${ownerName}'s socket receives the notification`,
-    () => notifications(ownerTab.received)[pushedBefore],
-    30_000,
-  );
-  assert.equal(pushed.actor.username, likerName);
-  assert.equal(pushed.post.id, post.id);
-  assert.equal(pushed.readAt, null);
-
-  const seenByOwner = await owner.get(`/api/posts/${post.id}`);
-  assert.equal(seenByOwner.body.likeCount, post.likeCount + 1);
-  const inbox = await owner.get("/api/notifications?limit=50");
-  assert.equal(inbox.body.items[0].id, pushed.id, "the newest inbox item is the one pushed");
-  assert.equal(inbox.body.unreadCount, inboxBefore.body.unreadCount + 1);
-  return { post, notification: pushed };
-}
 
 /** SIGKILL of the worker's node process inside its container: a crash, not a `docker kill`
  * (which the engine counts as a deliberate stop, so `restart: unless-stopped` would not apply). */
@@ -176,7 +102,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const tab of tabs) tab.socket.close();
+  tabs.closeAll();
   // Whatever happened above, leave nothing running.
   if ((await project.containers()).length)
     await project.run([...ALL_PROFILES, "down", "-v", "--remove-orphans"], { allowFailure: true });
@@ -202,7 +128,7 @@ step("over HTTP on 8080: two seeded users, a like, the owner's socket, the count
   await healthOk(HTTP);
   const alice = await signIn(HTTP, "alice");
   const bob = await signIn(HTTP, "bob");
-  const bobTab = await openTab(HTTP, bob);
+  const bobTab = await tabs.connect(HTTP, bob);
   await likeAndSeeItArrive(alice, "alice", bob, "bob", bobTab);
   Object.assign(state, { alice, bob, bobTab });
 });
@@ -212,7 +138,7 @@ step("over HTTPS on 8443: the secure cookie, and the push over wss", async () =>
   const carol = await signIn(HTTPS, "carol");
   assert.ok(carol.cookies.has("__Secure-next-auth.session-token"), "behind TLS the session cookie is __Secure-");
   const bob = await signIn(HTTPS, "bob");
-  const bobTab = await openTab(HTTPS, bob);
+  const bobTab = await tabs.connect(HTTPS, bob);
   await likeAndSeeItArrive(carol, "carol", bob, "bob", bobTab);
 });
 
@@ -293,7 +219,7 @@ step(
   async () => {
     const { alice, bob } = state;
     assert.ok(alice && bob, "the HTTP step ran");
-    for (const tab of tabs.splice(0)) tab.socket.close();
+    tabs.closeAll();
     // What alice's feed and bob's inbox say before: every post's count and alice's hearts; every
     // notification with its read state.
     const feed = async () =>
@@ -323,7 +249,7 @@ step(
     // The posted photo is still served: the uploads volume outlives the containers.
     assert.ok(state.photo, "the photo step ran");
     assert.ok((await fetchPhoto(state.photo.url)).bytes.equals(state.photo.bytes));
-    state.bobTab = await openTab(HTTP, bob);
+    state.bobTab = await tabs.connect(HTTP, bob);
   },
 );
 
@@ -391,7 +317,7 @@ step(
   async () => {
     const { alice, bob } = state;
     assert.ok(alice && bob, "the earlier steps ran");
-    for (const tab of tabs.splice(0)) tab.socket.close();
+    tabs.closeAll();
     await project.run(["down"]);
     await project.run(["up", "-d", "--scale", "app=2", "--scale", "worker=2"]);
     const ready = await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
@@ -405,7 +331,7 @@ step(
 
     // Alice's tabs land on both replicas; a push reaches every one of them.
     const aliceTabs: Tab[] = [];
-    for (let i = 0; i < 4; i++) aliceTabs.push(await openTab(HTTP, alice));
+    for (let i = 0; i < 4; i++) aliceTabs.push(await tabs.connect(HTTP, alice));
     assert.equal(new Set(aliceTabs.map((t) => t.hello.instance)).size, 2, "sockets on both replicas");
 
     // Worker 1 crashes; bob likes every photo of alice's he has not liked. Each must arrive.
@@ -470,7 +396,7 @@ step(
 );
 
 step("docker compose down -v leaves no container, volume or network behind", { timeout: 180_000 }, async () => {
-  for (const tab of tabs.splice(0)) tab.socket.close();
+  tabs.closeAll();
   await project.run([...ALL_PROFILES, "down", "-v", "--remove-orphans"]);
   assert.deepEqual(await project.containers(), []);
   assert.deepEqual(await project.api.volumes(project.name), []);
