@@ -8,6 +8,12 @@
 //                                every process's /metrics (tooling/prometheus.ts)
 //   npm run stack -- --no-pgbouncer   apps, workers and seed straight to Postgres (default: through
 //                                PgBouncer, transaction pooling, on a free port; tooling/pgbouncer.ts)
+//   npm run stack -- --ha        the data tier that survives losing a machine, from Debian's packages:
+//                                Postgres as two Patroni nodes with etcd, HAProxy in front of the
+//                                leader and PgBouncer in front of HAProxy (tooling/patroni.ts); Redis
+//                                as a primary, a replica and three Sentinels (tooling/redis-ha.ts).
+//                                A fresh cluster each time, stopped with the stack; combines with
+//                                --scale and --observe. docs/deployment.md, "Outgrowing one machine".
 //   Ctrl-C stops everything.
 // An app or worker that exits on its own is reported (exit code or signal, its last log lines) and
 // restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
@@ -23,6 +29,7 @@ import type { SupervisorEvent } from "../tooling/supervisor";
 const scaled = process.argv.includes("--scale");
 const observed = process.argv.includes("--observe");
 const pooled = !process.argv.includes("--no-pgbouncer");
+const highlyAvailable = process.argv.includes("--ha");
 const prometheusPort = Number(process.env.STACK_PROMETHEUS_PORT ?? 9090);
 const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
 const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
@@ -77,6 +84,8 @@ try {
     uploadsDir: process.env.UPLOADS_DIR ?? path.join(ROOT, ".stack", "local", "uploads"),
     redis: "system",
     pgbouncer: pooled,
+    postgresHa: highlyAvailable,
+    redisHa: highlyAvailable,
     seed: true,
     apps: scaled ? 2 : 1,
     appPorts: scaled ? [3000, 3001] : [3000],

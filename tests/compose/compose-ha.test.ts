@@ -4,16 +4,10 @@
 // container stopped, a new leader elected, writes landing on it, and the old leader rejoining as
 // the synchronous standby. Run with the compose suite (`npm run test:compose`); the app image is
 // the one compose.test.ts builds (likes-app:local), so the two files share its build.
-//
-// The app and worker reach Redis through REDIS_SENTINELS / REDIS_SENTINEL_NAME. Until
-// server/env.ts reads them, the app cannot start on this profile: the steps that need the app
-// are then skipped, saying so, and the data tier's steps still run.
+// The app and worker reach Redis through the Sentinels (REDIS_SENTINELS / REDIS_SENTINEL_NAME).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { after, before, test } from "node:test";
-import { ROOT } from "../../tooling/paths";
 import type { ApiClient } from "../../tooling/api-client";
 import { eventually } from "../support/harness";
 import { ComposeProject, EngineApi } from "./support/compose";
@@ -41,11 +35,6 @@ const DATA_TIER = {
   "ha-sentinel-3": 1,
 };
 const WHOLE = { ...DATA_TIER, "ha-app": 1, "ha-worker": 1, "ha-nginx": 1 };
-
-const sentinelsRead = readFileSync(path.join(ROOT, "server", "env.ts"), "utf8").includes("REDIS_SENTINELS");
-const needsApp = sentinelsRead
-  ? false
-  : "server/env.ts does not read REDIS_SENTINELS yet: the app cannot reach Redis through the Sentinels";
 
 const project = new ComposeProject(`${PROJECT_PREFIX}${randomBytes(3).toString("hex")}`, {
   LIKES_BIND_ADDRESS: BIND,
@@ -87,7 +76,7 @@ async function throughPgBouncer(from: string, sql: string): Promise<string> {
   return out.trim();
 }
 
-function step(name: string, options: { timeout?: number; skip?: string | false }, fn: () => Promise<void>) {
+function step(name: string, options: { timeout?: number }, fn: () => Promise<void>) {
   test(name, options, async () => {
     try {
       await fn();
@@ -198,7 +187,7 @@ step("Redis: the Sentinels name ha-redis-1 the primary, with ha-redis-2 its repl
 
 step(
   "the app, worker and ha-nginx up: over HTTP on ha-nginx, two users, a like, the owner's socket gets the push",
-  { timeout: READY_TIMEOUT_MS + 120_000, skip: needsApp },
+  { timeout: READY_TIMEOUT_MS + 120_000 },
   async () => {
     const started = performance.now();
     await project.run([...HA, "up", "-d", "ha-nginx"]);
@@ -245,7 +234,7 @@ step(
 
 step(
   "after the failover, through ha-nginx: the like answered 200 before is kept, and a new like lands",
-  { timeout: 120_000, skip: needsApp },
+  { timeout: 120_000 },
   async () => {
     const { alice, bob, likedPost } = state;
     assert.ok(alice && bob && likedPost, "the smoke step ran");
