@@ -143,7 +143,23 @@ faultCase("R10", "Redis primary SIGKILLed during 1,000 likes; Sentinel promotes 
     },
     60_000,
     200,
-  );
+  ).catch((error: unknown) => {
+    // Which notifications never reached a tab, and what each tab saw besides pushes, relative to
+    // the kill: the resyncs and the catch-up reads they started.
+    const shown = new Set(tabs.flatMap((t) => [...shownIds(t.received)]));
+    const since = (x: Received) => Math.round(performance.timeOrigin + x.at - killedAt);
+    const timelines = tabs.map(
+      (t, i) =>
+        `tab ${i}: ` +
+        t.received
+          .filter((x) => x.event !== "notification")
+          .map((x) => `${x.event}@${since(x)}ms${x.event === "catch-up" ? `(${(x.payload as unknown[]).length})` : ""}`)
+          .join(" "),
+    );
+    throw new Error(
+      `${(error as Error).message}: ${ids.filter((id) => !shown.has(id)).length} never shown; ${timelines.join("; ")}`,
+    );
+  });
   await sleep(1000); // a late duplicate would arrive now
   const pushed = tabs.flatMap((t) => pushes(t.received));
   const pushedIds = pushed.map((p) => p.payload.id as string);
