@@ -905,7 +905,7 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
   r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length;
   r.recovery = `no restart; a like succeeded again ${recoveries.join(", ")} after each of the 3 kills`;
   r.notes.push(
-    `answers: ${tally.summary()}${tally.refused ? " (refusals: requests whose query lost its connection, answered 500 in the JSON shape, then retried)" : ""}`,
+    `answers: ${tally.summary()}${tally.refused ? " (refusals: requests whose query lost its connection, answered in the JSON shape (503 unavailable with Retry-After), then retried)" : ""}`,
     `backends terminated per round: ${terminations.map((t) => t.count).join(", ")}`,
   );
   for (const t of tabs) t.socket.close();
