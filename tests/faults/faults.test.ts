@@ -93,6 +93,40 @@ function likeRequest(client: ApiClient, postId: string, method: "PUT" | "DELETE"
 }
 
 /** The current process of a supervised child (it changes at each restart). */
+/** Sends one like again, `retryMs` apart, until it is answered 200 (when: returned) or 30 s pass (null). */
+async function likeUntilOk(client: ApiClient, postId: string, tally: Tally, label: string, retryMs: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const answer = await likeRequest(client, postId);
+    tally.add(answer, label);
+    if (answer.status === 200) return Date.now();
+    if (Date.now() > deadline) return null;
+    await sleep(retryMs);
+  }
+}
+
+/**
+ * Waits for a notification row per like answered 200 (`owed`) and for the tabs to show them; then
+ * counts the rows no tab shows and the pushes a tab received twice.
+ */
+async function owedNotificationsShown(tabsToCheck: Tab[], ownerIds: string[], likerIds: string[], owed: number) {
+  const rows = await eventually(
+    "every owed notification stored",
+    async () => {
+      const ids = await notificationIdsFor(ownerIds, likerIds);
+      return ids.length === owed && ids;
+    },
+    60_000,
+    200,
+  );
+  await allShown(tabsToCheck, async () => rows, 30_000);
+  const shown = new Set(tabsToCheck.flatMap((t) => [...shownIds(t.received)]));
+  return {
+    lost: owed - rows.filter((id) => shown.has(id)).length,
+    duplicated: duplicatesIn(tabsToCheck.flatMap((t) => pushes(t.received))),
+  };
+}
+
 function current(name: string) {
   const proc = stack.supervisor!.current(name);
   assert.ok(proc, `${name} is supervised`);
@@ -775,17 +809,7 @@ faultCase("R7", "SIGTERM to the worker, then to the app, under load", async (r) 
   let appTermAt = 0;
   await pool(pairs.length, 20, async (i) => {
     const { client, key, post } = pairs[i]!;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const answer = await likeRequest(client, post);
-      tally.add(answer, `like ${i}`);
-      if (answer.status === 200) {
-        likedOk.add(key);
-        break;
-      }
-      if (Date.now() > deadline) break;
-      await sleep(200);
-    }
+    if ((await likeUntilOk(client, post, tally, `like ${i}`, 200)) !== null) likedOk.add(key);
     answered++;
     if (answered === 150) {
       workerTermAt = Date.now();
@@ -806,19 +830,9 @@ faultCase("R7", "SIGTERM to the worker, then to the app, under load", async (r) 
   const appExit = supervisorEvents.find((e) => e.kind === "exited" && e.name === "app-1" && e.at >= appTermAt) as
     { how: string } | undefined;
 
-  const rows = await eventually(
-    "every owed notification stored",
-    async () => {
-      const ids = await notificationIdsFor(ownerIds, likerIds);
-      return ids.length === likedOk.size && ids;
-    },
-    60_000,
-    200,
-  );
-  await allShown([tab], async () => rows, 30_000);
-  const shown = shownIds(tab.received);
-  r.duplicated = duplicatesIn(pushes(tab.received));
-  r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length;
+  const owed = await owedNotificationsShown([tab], ownerIds, likerIds, likedOk.size);
+  r.duplicated = owed.duplicated;
+  r.lost = owed.lost;
   r.recovery = `worker back ${seconds(workerBack - workerTermAt)} after its SIGTERM, app back ${seconds(appBack - appTermAt)} after its`;
   r.notes.push(
     `answers: ${tally.summary()}${tally.refused ? " (refusals: nginx's JSON 502 while the app was restarting)" : ""}`,
@@ -868,17 +882,10 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
   await pool(pairs.length, 10, async (i) => {
     const { client, key, post } = pairs[i]!;
     await sleep(100); // about 3.5 s of traffic in all: the three kills fall inside it
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const answer = await likeRequest(client, post);
-      tally.add(answer, `like ${i}`);
-      if (answer.status === 200) {
-        likedOk.add(key);
-        okTimes.push(Date.now());
-        break;
-      }
-      if (Date.now() > deadline) break;
-      await sleep(100);
+    const okAt = await likeUntilOk(client, post, tally, `like ${i}`, 100);
+    if (okAt !== null) {
+      likedOk.add(key);
+      okTimes.push(okAt);
     }
   });
   await killer;
@@ -890,19 +897,9 @@ faultCase("R8", "Postgres connections of the app and the worker killed during li
     return next === undefined ? "none" : `${next - t.at} ms`;
   });
 
-  const rows = await eventually(
-    "every owed notification stored",
-    async () => {
-      const ids = await notificationIdsFor(ownerIds, likerIds);
-      return ids.length === likedOk.size && ids;
-    },
-    60_000,
-    200,
-  );
-  await allShown(tabs, async () => rows, 30_000);
-  const shown = new Set(tabs.flatMap((t) => [...shownIds(t.received)]));
-  r.duplicated = duplicatesIn(tabs.flatMap((t) => pushes(t.received)));
-  r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length;
+  const owed = await owedNotificationsShown(tabs, ownerIds, likerIds, likedOk.size);
+  r.duplicated = owed.duplicated;
+  r.lost = owed.lost;
   r.recovery = `no restart; a like succeeded again ${recoveries.join(", ")} after each of the 3 kills`;
   r.notes.push(
     `answers: ${tally.summary()}${tally.refused ? " (refusals: requests whose query lost its connection, answered in the JSON shape (503 unavailable with Retry-After), then retried)" : ""}`,
@@ -958,17 +955,10 @@ faultCase("R12", "PgBouncer restarted under load", async (r) => {
   await pool(pairs.length, 10, async (i) => {
     const { client, key, post } = pairs[i]!;
     await sleep(50); // about 5 s of traffic in all: both outages fall inside it
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const answer = await likeRequest(client, post);
-      tally.add(answer, `like ${i}`);
-      if (answer.status === 200) {
-        likedOk.add(key);
-        okTimes.push(Date.now());
-        break;
-      }
-      if (Date.now() > deadline) break;
-      await sleep(100);
+    const okAt = await likeUntilOk(client, post, tally, `like ${i}`, 100);
+    if (okAt !== null) {
+      likedOk.add(key);
+      okTimes.push(okAt);
     }
   });
   flowing = false;
@@ -984,19 +974,9 @@ faultCase("R12", "PgBouncer restarted under load", async (r) => {
   const stored = await stack.db.like.count({
     where: { userId: { in: likerIds }, post: { authorId: { in: ownerIds } } },
   });
-  const rows = await eventually(
-    "every owed notification stored",
-    async () => {
-      const ids = await notificationIdsFor(ownerIds, likerIds);
-      return ids.length === likedOk.size && ids;
-    },
-    60_000,
-    200,
-  );
-  await allShown(tabs, async () => rows, 30_000);
-  const shown = new Set(tabs.flatMap((t) => [...shownIds(t.received)]));
-  r.duplicated = duplicatesIn(tabs.flatMap((t) => pushes(t.received)));
-  r.lost = likedOk.size - rows.filter((id) => shown.has(id)).length + Math.abs(likedOk.size - stored);
+  const owed = await owedNotificationsShown(tabs, ownerIds, likerIds, likedOk.size);
+  r.duplicated = owed.duplicated;
+  r.lost = owed.lost + Math.abs(likedOk.size - stored);
   r.recovery = `a like succeeded again ${recoveries.join(", ")} after PgBouncer was back (${outages.map((o) => `${o.signal}: down ${seconds(o.upAt - o.downAt)}`).join(", ")})`;
   r.notes.push(
     `answers: ${tally.summary()}${tally.refused ? " (refusals: requests that found PgBouncer gone, answered in the API's JSON shape, then retried)" : ""}`,
