@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
+import { io } from "socket.io-client";
 import { ApiClient } from "../../tooling/api-client";
 import {
   assertError,
@@ -180,6 +181,30 @@ describe("PUT/DELETE /api/posts/:id/like", () => {
     // The app's own origin passes.
     const own = await asAlice.request("PUT", `/api/posts/${id}/like`, undefined, { origin: stack.url });
     assert.equal(own.status, 200);
+  });
+
+  test("a socket handshake from another origin is refused; the site's own origin connects", async () => {
+    const handshake = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const socket = io(stack.url, {
+          transports: ["websocket"],
+          extraHeaders: { cookie: asAlice.cookieHeader(), origin },
+          reconnection: false,
+          forceNew: true,
+        });
+        socket.on("connect", () => {
+          socket.close();
+          resolve("connected");
+        });
+        socket.on("connect_error", (error) => {
+          socket.close();
+          resolve(error.message);
+        });
+      });
+    // Another site, and another port of the same site (its cookies would go along: SameSite=Lax).
+    assert.equal(await handshake("https://evil.example"), "forbidden");
+    assert.equal(await handshake(new URL(stack.url).origin.replace(/:\d+$/, ":1")), "forbidden");
+    assert.equal(await handshake(new URL(stack.url).origin), "connected");
   });
 
   test("CORS: a preflight from the app's own origin is allowed, any other gets no allow-origin", async () => {
