@@ -6,7 +6,7 @@ import { log } from "./log";
 import { observeRequest } from "./telemetry/request";
 import { measureHop } from "./telemetry/trace";
 
-export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
+export { ApiError, forbidden, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
 import { ApiError, databaseUnavailable, type ErrorCode, invalidRequest, isDatabaseUnavailable } from "./api-errors";
 
 /** An API error answer; `context` adds fields beside `error` (health's checks, sign-in's url). */
