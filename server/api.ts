@@ -7,7 +7,7 @@ import { observeRequest } from "./telemetry/request";
 import { measureHop } from "./telemetry/trace";
 import { isForeignOrigin, requestOrigin as originOf } from "./origin";
 
-export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
+export { ApiError, forbidden, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
 import { ApiError, databaseUnavailable, type ErrorCode, invalidRequest, isDatabaseUnavailable } from "./api-errors";
 
 /** An API error answer; `context` adds fields beside `error` (health's checks, sign-in's url). */

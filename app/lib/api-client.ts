@@ -1,7 +1,7 @@
 // The browser's API client: same-origin fetch with the session cookie, JSON in and out, and one
 // error type that carries what the UI needs to explain a failure (status, stable code, message,
 // Retry-After). Every API error body is {"error":{"code","message"}}.
-import type { InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/shared/api";
+import type { DeletedPost, InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/shared/api";
 
 export class ApiError extends Error {
   constructor(
@@ -120,6 +120,9 @@ export const api = {
   createPost: (form: FormData) => request<Post>("POST", "/api/posts", form),
 
   getPost: (postId: string) => request<Post>("GET", `/api/posts/${encodeURIComponent(postId)}`),
+
+  /** Deletes the viewer's own post (403 for anyone else's, 404 once gone). */
+  deletePost: (postId: string) => request<DeletedPost>("DELETE", `/api/posts/${encodeURIComponent(postId)}`),
 
   listPosts: (cursor: string | null, limit = 10) => request<PostPage>("GET", `/api/posts${query({ limit, cursor })}`),
 

@@ -37,6 +37,7 @@ describe("authentication", () => {
     for (const [method, path] of [
       ["GET", "/api/posts"],
       ["GET", `/api/posts/${id}`],
+      ["DELETE", `/api/posts/${id}`],
       ["PUT", `/api/posts/${id}/like`],
       ["DELETE", `/api/posts/${id}/like`],
       ["GET", "/api/notifications"],
