@@ -1,0 +1,40 @@
+"use client";
+import { useState } from "react";
+import { api, ApiError } from "@/app/lib/api-client";
+import { SignOutEverywhereIcon } from "../icons";
+
+/**
+ * Ends every session of this user, in every browser (DELETE /api/sessions): their sockets close at
+ * once and their next request finds no session. The answer clears this browser's cookie too.
+ */
+export function SignOutEverywhereButton() {
+  const [pending, setPending] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const label = failed ? "Sign out everywhere (failed, try again)" : "Sign out everywhere";
+  return (
+    <button
+      type="button"
+      className="icon-button sign-out-everywhere"
+      data-testid="sign-out-everywhere"
+      aria-label={label}
+      title={label}
+      disabled={pending}
+      onClick={() => {
+        setPending(true);
+        setFailed(false);
+        api
+          .signOutEverywhere()
+          // A full page load, as for sign-out, so no state outlives the session.
+          .then(() => window.location.assign("/signin"))
+          .catch((error: unknown) => {
+            // 401: this session had already ended (signed out elsewhere): the outcome asked for.
+            if (error instanceof ApiError && error.status === 401) return window.location.assign("/signin");
+            setFailed(true);
+            setPending(false);
+          });
+      }}
+    >
+      <SignOutEverywhereIcon />
+    </button>
+  );
+}
