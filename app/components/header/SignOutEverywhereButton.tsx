@@ -7,6 +7,15 @@ import { SignOutEverywhereIcon } from "../icons";
  * Ends every session of this user, in every browser (DELETE /api/sessions): their sockets close at
  * once and their next request finds no session. The answer clears this browser's cookie too.
  */
+/**
+ * A full page load, as next-auth's signOut does, so no state of the signed-out user outlives them
+ * (a client-side navigation would keep this tab's stores and socket bindings in memory).
+ */
+function toSignIn(): void {
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- deliberately not the router
+  window.location.assign("/signin");
+}
+
 export function SignOutEverywhereButton() {
   const [pending, setPending] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -24,11 +33,10 @@ export function SignOutEverywhereButton() {
         setFailed(false);
         api
           .signOutEverywhere()
-          // A full page load, as for sign-out, so no state outlives the session.
-          .then(() => window.location.assign("/signin"))
+          .then(toSignIn)
           .catch((error: unknown) => {
             // 401: this session had already ended (signed out elsewhere): the outcome asked for.
-            if (error instanceof ApiError && error.status === 401) return window.location.assign("/signin");
+            if (error instanceof ApiError && error.status === 401) return toSignIn();
             setFailed(true);
             setPending(false);
           });
