@@ -38,6 +38,9 @@ export type Notification = {
  */
 export type InboxCounts = { unreadCount: number; unseenCount: number };
 
+/** DELETE /api/sessions: every session of the caller has ended, this one included (its cookie is cleared). */
+export type SignedOutEverywhere = { signedOut: true };
+
 export type NotificationPage = InboxCounts & { items: Notification[]; nextCursor: string | null };
 
 /** One person who likes a post, and since when. */

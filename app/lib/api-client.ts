@@ -1,7 +1,16 @@
 // The browser's API client: same-origin fetch with the session cookie, JSON in and out, and one
 // error type that carries what the UI needs to explain a failure (status, stable code, message,
 // Retry-After). Every API error body is {"error":{"code","message"}}.
-import type { DeletedPost, InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/shared/api";
+import type {
+  DeletedPost,
+  InboxCounts,
+  LikeResult,
+  LikerPage,
+  NotificationPage,
+  Post,
+  PostPage,
+  SignedOutEverywhere,
+} from "@/shared/api";
 
 export class ApiError extends Error {
   constructor(
@@ -141,6 +150,9 @@ export const api = {
       "GET",
       `/api/users/${encodeURIComponent(username)}/posts${query({ limit: opts.limit, cursor: opts.cursor })}`,
     ),
+
+  /** Ends every session of the signed-in user, in every browser; the answer clears this one's cookie. */
+  signOutEverywhere: () => request<SignedOutEverywhere>("DELETE", "/api/sessions"),
 
   /** Who likes a post, newest first. */
   listLikers: (postId: string, opts: { cursor?: string | null; limit?: number } = {}) =>

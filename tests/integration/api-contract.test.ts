@@ -42,6 +42,8 @@ describe("authentication", () => {
       ["DELETE", `/api/posts/${id}/like`],
       ["GET", "/api/notifications"],
       ["POST", "/api/notifications/read"],
+      ["POST", "/api/notifications/seen"],
+      ["DELETE", "/api/sessions"],
     ] as const) {
       assertError(await anon.request(method, path), 401, "unauthenticated");
     }
@@ -208,6 +210,14 @@ describe("PUT/DELETE /api/posts/:id/like", () => {
     assert.equal(await handshake(new URL(stack.url).origin), "connected");
   });
 
+  test("sign out everywhere from a foreign Origin is refused with 403 and ends no session", async () => {
+    const res = await asAlice.request("DELETE", "/api/sessions", undefined, { origin: "https://evil.example" });
+    assertError(res, 403, "forbidden");
+    const crossSite = await asAlice.request("DELETE", "/api/sessions", undefined, { "sec-fetch-site": "cross-site" });
+    assertError(crossSite, 403, "forbidden");
+    assert.equal((await asAlice.get("/api/posts")).status, 200);
+  });
+
   test("CORS: a preflight from the app's own origin is allowed, any other gets no allow-origin", async () => {
     const own = await asAlice.raw("OPTIONS", `/api/posts/${bobPosts[0]!.id}/like`, {
       headers: { origin: stack.url, "access-control-request-method": "PUT" },
@@ -225,6 +235,9 @@ describe("errors are JSON with stable codes", () => {
     const res = await asAlice.request("PATCH", `/api/posts/${bobPosts[0]!.id}/like`);
     assertError(res, 405, "method_not_allowed");
     assert.equal(res.headers.get("allow"), "PUT, DELETE, OPTIONS");
+    const sessions = await asAlice.get("/api/sessions");
+    assertError(sessions, 405, "method_not_allowed");
+    assert.equal(sessions.headers.get("allow"), "DELETE, OPTIONS");
   });
 
   test("404 for an unknown API path", async () => {
