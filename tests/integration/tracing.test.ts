@@ -49,17 +49,39 @@ function assertTimed(hops: Record<string, unknown>, ids: readonly HopId[], who: 
 }
 
 describe("one like, one trace", () => {
-  test("the browser's trace id is in nginx's, the app's and the worker's logs, and in the owner's event", async () => {
+  test("the browser's trace id is in nginx's, the app's and the worker's logs, and in the owner's event", async (t) => {
     const [alice, bob] = [await createUser(stack.db), await createUser(stack.db)];
     const post = await createPost(stack.db, bob.id);
     const asAlice = await signedInClient(stack.url, alice);
     const asBob = await signedInClient(stack.url, bob);
     const bobSocket = await connectSocket(stack.url, asBob);
     const aliceSocket = await connectSocket(stack.url, asAlice);
+    // Closed even when an assertion fails: an open socket would keep the file from ending.
+    t.after(() => {
+      bobSocket.socket.close();
+      aliceSocket.socket.close();
+    });
 
     // What app/lib/api-client.ts sends: a new trace, and the click hop in tracestate.
     const traceId = randomBytes(16).toString("hex");
     const browserSpan = randomBytes(8).toString("hex");
+    // pg_stat_activity shows a backend's last statement only until the backend runs another, and
+    // PgBouncer hands the most recently used backend to the next client (the worker's outbox relay
+    // polls every 2 s). So it is sampled from before the like until the check, not read once after.
+    const namedQueries: string[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const rows = await stack.db.$queryRaw<{ query: string }[]>`
+          SELECT query FROM pg_stat_activity WHERE datname = current_database() AND query LIKE ${`%/*traceparent='00-${traceId}-%`}`;
+        namedQueries.push(...rows.map((r) => r.query));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    t.after(async () => {
+      sampling = false;
+      await sampler;
+    });
     const res = await asAlice.request("PUT", `/api/posts/${post.id}/like`, undefined, {
       traceparent: `00-${traceId}-${browserSpan}-01`,
       tracestate: "likes=click:7",
@@ -116,15 +138,10 @@ describe("one like, one trace", () => {
     assertTimed(loggedHops, ["postgres", "outbox", "queue", "worker"], "the worker's log line");
 
     // Postgres names the trace too: the statements sent inside it end with a sqlcommenter comment.
-    const named = await eventually("a statement in pg_stat_activity naming the trace", async () => {
-      const rows = await stack.db.$queryRaw<{ query: string }[]>`
-        SELECT query FROM pg_stat_activity WHERE datname = current_database() AND query LIKE ${`%/*traceparent='00-${traceId}-%`}`;
-      return rows[0];
-    });
-    assert.match(named.query, new RegExp(`/\\*traceparent='00-${traceId}-[0-9a-f]{16}-01'\\*/$`));
-
-    bobSocket.socket.close();
-    aliceSocket.socket.close();
+    const named = await eventually("a statement in pg_stat_activity naming the trace", () => namedQueries[0]);
+    sampling = false;
+    await sampler;
+    assert.match(named, new RegExp(`/\\*traceparent='00-${traceId}-[0-9a-f]{16}-01'\\*/$`));
   });
 
   test("without a browser trace, nginx starts one: its request id is the trace id everywhere", async () => {
