@@ -814,6 +814,38 @@ export function imagePathProblems(docs: Doc[], isAppImage: ImageMatcher, copied 
   return problems;
 }
 
+/**
+ * The metadata keys of KEDA's Redis list scalers (keda.sh/docs, "Redis Lists" and "Redis Lists
+ * (supports Redis Sentinel)"). The CRD types metadata as a free map, so a misspelt key would pass
+ * the strict check and KEDA would fall back to its default.
+ */
+const KEDA_REDIS_METADATA = new Set([
+  "address",
+  "addressFromEnv",
+  "host",
+  "hostFromEnv",
+  "port",
+  "portFromEnv",
+  "addresses",
+  "addressesFromEnv",
+  "hosts",
+  "hostsFromEnv",
+  "ports",
+  "portsFromEnv",
+  "usernameFromEnv",
+  "passwordFromEnv",
+  "sentinelUsernameFromEnv",
+  "sentinelPasswordFromEnv",
+  "sentinelMaster",
+  "sentinelMasterFromEnv",
+  "listName",
+  "listLength",
+  "activationListLength",
+  "enableTLS",
+  "unsafeSsl",
+  "databaseIndex",
+]);
+
 /** Every KEDA Redis trigger reads the queue's wait list, and the worker never scales to zero. */
 export function kedaProblems(docs: Doc[], waitListKey: string): Problem[] {
   const problems: Problem[] = [];
@@ -823,6 +855,15 @@ export function kedaProblems(docs: Doc[], waitListKey: string): Problem[] {
       problems.push(problem(d, "spec.minReplicaCount", "must be at least 1: the worker also runs the outbox relay"));
     (spec.triggers ?? []).forEach((t, i) => {
       if (!t.type.startsWith("redis")) return;
+      for (const key of Object.keys(t.metadata ?? {}))
+        if (!KEDA_REDIS_METADATA.has(key))
+          problems.push(
+            problem(d, `spec.triggers[${i}].metadata.${key}`, `not a metadata key of KEDA's ${t.type} scaler`),
+          );
+      if (t.type === "redis-sentinel" && !t.metadata?.sentinelMaster && !t.metadata?.sentinelMasterFromEnv)
+        problems.push(
+          problem(d, `spec.triggers[${i}].metadata.sentinelMaster`, "a Sentinel trigger must name the master"),
+        );
       if (t.metadata?.listName !== waitListKey)
         problems.push(
           problem(

@@ -547,12 +547,26 @@ describe("each policy fails on a broken document", () => {
     );
   });
 
-  test("KEDA: a list key without the prefix, a worker allowed to scale to zero", () => {
+  test("KEDA: a list key without the prefix, a worker allowed to scale to zero, a misspelt metadata key", () => {
     const docs = good();
     const scaled = find(docs, "ScaledObject", "likes-worker");
     scaled.spec.triggers[0].metadata.listName = "bull:notifications:wait";
     scaled.spec.minReplicaCount = 0;
+    scaled.spec.triggers[0].metadata.sentinelMastr = scaled.spec.triggers[0].metadata.sentinelMaster;
+    delete scaled.spec.triggers[0].metadata.sentinelMaster;
     const problems = kedaProblems(docs, "likes:bull:notifications:wait");
+    assertProblem(
+      problems,
+      "ScaledObject/likes-worker",
+      "spec.triggers[0].metadata.sentinelMastr",
+      /not a metadata key/,
+    );
+    assertProblem(
+      problems,
+      "ScaledObject/likes-worker",
+      "spec.triggers[0].metadata.sentinelMaster",
+      /must name the master/,
+    );
     assertProblem(
       problems,
       "ScaledObject/likes-worker",
