@@ -30,7 +30,7 @@ export type Overlay = (typeof OVERLAYS)[number];
 export const TARGET_KUBERNETES = "1.30";
 /**
  * kind -> the apiVersions Kubernetes 1.30 serves for it (built-in kinds), or the operator's
- * CRD serves (KEDA 2.x, Gateway API 1.x, CloudNativePG 1.24+, spotahome redis-operator 1.x).
+ * CRD serves (KEDA 2.x, Gateway API 1.x, CloudNativePG 1.25+, spotahome redis-operator 1.x).
  * Versions removed by 1.30 (policy/v1beta1, autoscaling/v2beta2, extensions/v1beta1, ...) are absent.
  */
 export const SERVED_API_VERSIONS: Record<string, string[]> = {
