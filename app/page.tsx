@@ -13,7 +13,7 @@ export default async function FeedPage() {
   return (
     <main className="page page--feed">
       <h1 className="visually-hidden">Feed</h1>
-      <Feed initialPage={firstPage} />
+      <Feed initialPage={firstPage} viewerId={user.id} />
     </main>
   );
 }

@@ -26,6 +26,7 @@ export class ApiError extends Error {
 
 export const invalidRequest = (message: string) => new ApiError(400, "invalid_request", message);
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const forbidden = (message: string) => new ApiError(403, "forbidden", message);
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, "rate_limited", "Too many requests; slow down.", { "Retry-After": String(retryAfterSeconds) });
 

@@ -5,8 +5,9 @@ import { sessionUserFromCookies, type SessionUser } from "./session-token";
 import { log } from "./log";
 import { observeRequest } from "./telemetry/request";
 import { measureHop } from "./telemetry/trace";
+import { isForeignOrigin, requestOrigin as originOf } from "./origin";
 
-export { ApiError, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
+export { ApiError, forbidden, invalidRequest, notFound, rateLimited, type ErrorCode } from "./api-errors";
 import { ApiError, databaseUnavailable, type ErrorCode, invalidRequest, isDatabaseUnavailable } from "./api-errors";
 
 /** An API error answer; `context` adds fields beside `error` (health's checks, sign-in's url). */
@@ -29,24 +30,8 @@ export function json(body: unknown, status = 200) {
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** The origin the browser addressed, as nginx reports it (X-Forwarded-*), else the Host header. */
-export function requestOrigin(req: Request): string | null {
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (!host) return null;
-  const proto = req.headers.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}`;
-}
-
-/**
- * CSRF defence for cookie-authenticated mutations: a browser always sends Origin on a cross-site
- * POST/PUT/DELETE, and it must name this very site. Requests without Origin (curl, benchmarks)
- * are not browser-forged and pass; they still need a session cookie.
- */
-function isForeignOrigin(req: Request): boolean {
-  const origin = req.headers.get("origin");
-  if (!origin) return req.headers.get("sec-fetch-site") === "cross-site";
-  return origin !== requestOrigin(req);
-}
+/** The origin the browser addressed (server/origin.ts): the site a same-origin request names. */
+export const requestOrigin = (req: Request) => originOf(req.headers);
 
 type Handler<P> = (req: NextRequest, ctx: { params: P; user: SessionUser }) => Promise<Response>;
 type PublicHandler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
@@ -60,7 +45,7 @@ function run(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
 }
 
 async function handle(req: NextRequest, fn: () => Promise<Response>): Promise<Response> {
-  if (MUTATING.has(req.method) && isForeignOrigin(req)) {
+  if (MUTATING.has(req.method) && isForeignOrigin(req.headers)) {
     return errorResponse(403, "forbidden", "Cross-origin request refused.");
   }
   try {

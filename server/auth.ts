@@ -56,7 +56,13 @@ export function authOptions(): NextAuthOptions {
             return null;
           }
           await reset(signinThrottleKey(username)).catch(() => undefined);
-          return { id: user.id, name: user.name, username: user.username, image: user.avatarUrl };
+          return {
+            id: user.id,
+            name: user.name,
+            username: user.username,
+            image: user.avatarUrl,
+            sessionGeneration: user.sessionGeneration,
+          };
         },
       }),
     ],
@@ -64,9 +70,12 @@ export function authOptions(): NextAuthOptions {
       jwt({ token, user }) {
         if (user) {
           // Sign-in: a new session. Re-issued cookies keep these claims.
+          const signedIn = user as unknown as { username: string; sessionGeneration: number };
           token.sub = user.id;
-          token.username = (user as unknown as { username: string }).username;
+          token.username = signedIn.username;
           token.sid = newSessionId();
+          // Read with the password hash, so it costs no query: "sign out everywhere" raises it.
+          token.gen = signedIn.sessionGeneration;
         }
         return token;
       },

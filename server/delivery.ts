@@ -5,6 +5,9 @@
 //   2. the push to the owner's room, exactly once: the new notification (with whether to toast)
 //      or its retraction;
 //   3. markProcessed(): the outbox event is done.
+// A deleted post's event (server/post-deletion.ts) goes through the same steps: its notifications
+// are already gone with the post, so step 1 only reads the event, and step 2 pushes one retraction
+// per notification, each exactly once.
 // The outbox relay's work list and the housekeeping of processed events are here too.
 import type { Redis } from "ioredis";
 import { Prisma } from "./generated/prisma/client";
@@ -15,6 +18,7 @@ import { newId } from "./ids";
 import { toNotificationDto, type NotificationDto, type NotificationRow } from "./inbox";
 import { LIKE_EVENT, LIKE_EVENTS, UNLIKE_EVENT, type LikeEventPayload } from "./likes";
 import { log } from "./log";
+import { POST_DELETED_EVENT, type PostDeletedPayload } from "./post-deletion";
 import { emitOnce, userRoom } from "./push";
 import { redisKey } from "./redis";
 import { handOverJourney } from "./telemetry/journey";
@@ -27,15 +31,52 @@ export type DeliveryResult =
 /** Delivers one outbox event (steps 1 to 3 above) and says what it did. Safe to retry. */
 export async function deliver(eventId: string, push: Redis): Promise<DeliveryResult> {
   const outcome = await prepareDelivery(eventId);
-  const result = outcome.kind === "skip" ? outcome.reason : await pushOnce(eventId, outcome, push);
+  const result =
+    outcome.kind === "skip"
+      ? outcome.reason
+      : outcome.kind === "withdraw"
+        ? await pushRetractions(eventId, outcome.retractions, push)
+        : await pushOnce(eventId, outcome, push);
   await markProcessed(eventId);
   return result;
+}
+
+/**
+ * Step 2 for a deleted post: one retraction per notification it took with it, to its recipient's
+ * room, each published at most once (its own key), so a retry after a crash halfway pushes only
+ * the rest. No toast, and no journey: nobody's click is being traced.
+ */
+async function pushRetractions(
+  eventId: string,
+  retractions: PostDeletedPayload["retractions"],
+  push: Redis,
+): Promise<DeliveryResult> {
+  let published = 0;
+  for (const { id, recipientId } of retractions) {
+    const delivery: NotificationDelivery = { toast: false };
+    if (
+      await emitOnce(
+        push,
+        redisKey("pushed", eventId, id),
+        userRoom(recipientId),
+        REALTIME_EVENTS.retraction,
+        { id },
+        delivery,
+      )
+    )
+      published++;
+  }
+  if (published === 0) {
+    log.info({ eventId }, "already pushed by an earlier attempt; not pushing again");
+    return "already_pushed";
+  }
+  return "retracted";
 }
 
 /** Step 2: pushes the decision to the owner's sockets, unless an earlier attempt already did. */
 async function pushOnce(
   eventId: string,
-  outcome: Exclude<DeliveryOutcome, { kind: "skip" }>,
+  outcome: Extract<DeliveryOutcome, { kind: "push" | "retract" }>,
   push: Redis,
 ): Promise<DeliveryResult> {
   const { origin, recipientId } = outcome;
@@ -71,6 +112,8 @@ export type EventOrigin = { actorId: string; postId: string; liked: boolean; tra
 export type DeliveryOutcome =
   | { kind: "push"; recipientId: string; actorId: string; notification: NotificationDto; origin: EventOrigin }
   | { kind: "retract"; recipientId: string; notificationId: string; origin: EventOrigin }
+  /** A deleted post's notifications, gone with it: each one's retraction. */
+  | { kind: "withdraw"; retractions: PostDeletedPayload["retractions"] }
   | { kind: "skip"; reason: "already_processed" | "unknown_event" | "unchanged" | "superseded" | "gone" };
 
 type Recorded = { created?: string; retracted?: string };
@@ -124,7 +167,7 @@ function toNotificationRow(row: PushRow): NotificationRow {
 export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome> {
   type DecisionRow = {
     type: string;
-    payload: LikeEventPayload;
+    payload: LikeEventPayload | PostDeletedPayload;
     trace: StoredTrace | null;
     processedAt: Date | null;
     outcome: Recorded | null;
@@ -186,8 +229,13 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
 
   if (!row) return { kind: "skip", reason: "unknown_event" };
   if (row.processedAt) return { kind: "skip", reason: "already_processed" };
+  // A deleted post's event needs no decision (the statement above changed nothing for it).
+  if (row.type === POST_DELETED_EVENT) {
+    const { retractions } = row.payload as PostDeletedPayload;
+    return retractions.length ? { kind: "withdraw", retractions } : { kind: "skip", reason: "unchanged" };
+  }
   if (!LIKE_EVENTS.includes(row.type)) return { kind: "skip", reason: "unknown_event" };
-  const { postId, actorId, recipientId } = row.payload;
+  const { postId, actorId, recipientId } = row.payload as LikeEventPayload;
   const origin: EventOrigin = { actorId, postId, liked: row.type === LIKE_EVENT, trace: row.trace };
 
   // A recorded outcome is a crashed attempt's decision, replayed; none means this statement decided.

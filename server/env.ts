@@ -60,6 +60,10 @@ const schema = z
     // An outbox row younger than this is left to the route's own enqueue.
     OUTBOX_RELAY_GRACE_MS: z.coerce.number().int().nonnegative().default(3000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    // The worker's uploads sweeper (server/uploads.ts): how often it runs, and how old an unshown
+    // or temporary file must be before it goes, so a photo being posted right now is never touched.
+    UPLOADS_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(3600_000),
+    UPLOADS_SWEEP_GRACE_MS: z.coerce.number().int().nonnegative().default(3600_000),
     // Where the worker also writes each heartbeat Redis took, for a container healthcheck to read
     // (scripts/healthcheck.mjs); unset, no file is written.
     HEARTBEAT_FILE: z.string().min(1).optional(),

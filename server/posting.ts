@@ -7,7 +7,7 @@ import { log } from "./log";
 import { preparePhoto } from "./photo";
 import { postSelect, toPostDto, type PostDto, type PostRow } from "./posts";
 import { publishNewPost } from "./push";
-import { storeUpload } from "./uploads";
+import { lockUpload, removeIfUnreferenced, storeUpload, uploadNameOf } from "./uploads";
 import { MAX_CAPTION_CHARS } from "../shared/photo-limits";
 
 /** A caption as stored: NFC, trimmed, at most MAX_CAPTION_CHARS; control characters refused. */
@@ -23,24 +23,30 @@ export function normalizeCaption(raw: string): string {
 }
 
 /**
- * Posts a photo: checks and re-encodes it (server/photo.ts), stores the file (server/uploads.ts),
- * then writes the row. In that order, so a post never points at a missing file: if the row
- * cannot be written the new file is removed again, and a crash in between leaves at most an
- * unreferenced file, which nobody can see. Then every open feed hears of it (`post:new`).
+ * Posts a photo: checks and re-encodes it (server/photo.ts), then, in one transaction holding the
+ * lock on the file's name (server/uploads.ts), stores the file and writes the row. In that order,
+ * so a post never points at a missing file: a deletion or the sweeper removing the same bytes
+ * waits for the lock, then sees this post; if the row cannot be written the file is removed again
+ * unless another post shows it. A crash in between leaves at most an unreferenced file, which
+ * nobody can see and the sweeper removes. Then every open feed hears of it (`post:new`).
  */
 export async function createPost(authorId: string, input: { photo: Buffer; caption: string }): Promise<PostDto> {
   const caption = normalizeCaption(input.caption);
   const photo = await preparePhoto(input.photo);
-  const stored = await storeUpload(photo.jpeg);
+  const name = uploadNameOf(photo.jpeg);
   let row: PostRow;
   try {
-    row = await db().post.create({ data: { authorId, caption, imageUrl: stored.url }, select: postSelect(authorId) });
+    row = await db().$transaction(async (tx) => {
+      await lockUpload(tx, name);
+      // Under the lock: if a deletion or a sweep removed these bytes a moment ago, they are written again.
+      const stored = await storeUpload(photo.jpeg);
+      return tx.post.create({ data: { authorId, caption, imageUrl: stored.url }, select: postSelect(authorId) });
+    });
   } catch (error) {
-    await stored
-      .discard()
-      .catch((discardError: unknown) =>
-        log.warn({ err: discardError, url: stored.url }, "could not remove the photo of a post not written"),
-      );
+    await removeIfUnreferenced(name).catch((removeError: unknown) =>
+      // Left to the sweeper, which finds it unreferenced once past its grace period.
+      log.warn({ err: removeError, name }, "could not remove the photo of a post not written"),
+    );
     throw error;
   }
   const post = toPostDto(row);

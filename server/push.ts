@@ -4,7 +4,7 @@
 // adapter) delivers it. Both sides must agree on the channel prefix and the room names: here.
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
-import type { NewPostEvent } from "../shared/api";
+import type { NewPostEvent, PostDeletedEvent } from "../shared/api";
 import { REALTIME_EVENTS } from "../shared/realtime-events";
 import { env } from "./env";
 import { log } from "./log";
@@ -99,4 +99,11 @@ export function publishNewPost(event: NewPostEvent): void {
   publisher()
     .then((emitter) => emitter.emit(REALTIME_EVENTS.newPost, event))
     .catch((error: unknown) => log.warn({ err: error, postId: event.postId }, "post:new not published"));
+}
+
+/** To every socket on every instance: cards showing this photo go (a reload would not show it anyway). */
+export function publishPostDeleted(event: PostDeletedEvent): void {
+  publisher()
+    .then((emitter) => emitter.emit(REALTIME_EVENTS.postDeleted, event))
+    .catch((error: unknown) => log.warn({ err: error, postId: event.postId }, "post:deleted not published"));
 }

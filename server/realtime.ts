@@ -7,6 +7,7 @@ import { createAdapter } from "@socket.io/redis-adapter";
 import { Server } from "socket.io";
 import { env } from "./env";
 import { log } from "./log";
+import { headerSource, isForeignOrigin } from "./origin";
 import { createRedis } from "./redis";
 import type { ClockAnswer } from "../shared/journey";
 import { isPlausibleId } from "./posts";
@@ -65,6 +66,11 @@ export function attachRealtime(httpServer: HttpServer) {
   });
 
   io.use(async (socket, next) => {
+    // Any page can open a WebSocket to this site, and the browser sends the user's cookie with it
+    // when the page is of the same site (SameSite=Lax stops other sites, not a sibling subdomain or
+    // another port): that socket would receive the user's pushes. So the handshake's Origin must
+    // name this very origin, as a mutation's must (server/api.ts).
+    if (isForeignOrigin(headerSource(socket.request.headers))) return next(new Error("forbidden"));
     try {
       const session = await sessionFromCookies(parseCookies(socket.request.headers.cookie));
       if (!session) return next(new Error("unauthenticated"));

@@ -10,6 +10,10 @@ export type Session = { user: SessionUser; sessionId: string };
 
 const SECURE_PREFIX = "__Secure-next-auth.session-token";
 
+/** next-auth's session cookie, over HTTP or HTTPS, whole or one of its chunks (.0, .1 …). */
+export const isSessionCookieName = (name: string): boolean =>
+  /^(__Secure-)?next-auth\.session-token(\.\d+)?$/.test(name);
+
 export async function sessionFromCookies(cookies: Record<string, string>): Promise<Session | null> {
   // Behind TLS next-auth names the cookie with the __Secure- prefix (and may chunk it: .0, .1 …).
   const secureCookie = Object.keys(cookies).some((name) => name.startsWith(SECURE_PREFIX));

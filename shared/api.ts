@@ -17,6 +17,9 @@ export type Post = {
 
 export type PostPage = { items: Post[]; nextCursor: string | null };
 
+/** The server's answer to DELETE /api/posts/:id: the post, its likes and their notifications are gone. */
+export type DeletedPost = { postId: string; deleted: true };
+
 /** The server's answer to PUT/DELETE /api/posts/:id/like: the confirmed state after the request. */
 export type LikeResult = { postId: string; liked: boolean; likeCount: number };
 
@@ -35,6 +38,9 @@ export type Notification = {
  */
 export type InboxCounts = { unreadCount: number; unseenCount: number };
 
+/** DELETE /api/sessions: every session of the caller has ended, this one included (its cookie is cleared). */
+export type SignedOutEverywhere = { signedOut: true };
+
 export type NotificationPage = InboxCounts & { items: Notification[]; nextCursor: string | null };
 
 /** One person who likes a post, and since when. */
@@ -45,6 +51,9 @@ export type LikerPage = { items: Liker[]; nextCursor: string | null };
 /** Socket.IO `post:new`, to every signed-in socket: a photo was just posted. */
 export type NewPostEvent = { postId: string; author: UserSummary; createdAt: string };
 
+/** Socket.IO `post:deleted`, to every signed-in socket: its author deleted this photo. */
+export type PostDeletedEvent = { postId: string };
+
 /** Socket.IO `post:likes`, to sockets watching a post: its count after a like or an unlike. */
 export type PostLikesEvent = { postId: string; likeCount: number };
 
@@ -54,5 +63,5 @@ export type PostLikesEvent = { postId: string; likeCount: number };
  */
 export type NotificationDelivery = { toast: boolean; journey?: DeliveredJourney };
 
-/** Socket.IO `notification:retracted`: the like behind this notification was undone. */
+/** Socket.IO `notification:retracted`: the like behind this notification was undone, or its photo deleted. */
 export type NotificationRetraction = { id: string };

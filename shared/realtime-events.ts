@@ -6,7 +6,7 @@ export const REALTIME_EVENTS = {
   hello: "hello",
   /** Server -> browser: a new inbox item (Notification), then {"toast": boolean}. */
   notification: "notification",
-  /** Server -> browser: {"id"}; the like behind that notification was undone. No toast. */
+  /** Server -> browser: {"id"}; the like behind that notification was undone, or its photo deleted. No toast. */
   retraction: "notification:retracted",
   /** Server -> browser: the server's Redis link came back; pushes may have been missed. */
   resync: "resync",
@@ -14,6 +14,8 @@ export const REALTIME_EVENTS = {
   postLikes: "post:likes",
   /** Server -> every signed-in socket: NewPostEvent, someone posted a photo (the feed's "new posts" pill). */
   newPost: "post:new",
+  /** Server -> every signed-in socket: PostDeletedEvent, its author deleted a photo (cards showing it go). */
+  postDeleted: "post:deleted",
   /** Browser -> server: a post id to start / stop watching. */
   watchPost: "post:watch",
   unwatchPost: "post:unwatch",

@@ -1,8 +1,9 @@
 // The notifications worker (`npm run worker`), its own process: the worker hop of a like.
 // Takes each job from the queue and delivers its outbox event (server/delivery.ts): the owner's
 // inbox brought in line with the like, then one push to the owner's Socket.IO room. Also runs
-// the outbox relay, which enqueues events that never reached the queue, and beats a heartbeat
-// that /api/health and the container healthcheck look for.
+// the outbox relay, which enqueues events that never reached the queue, the uploads sweeper, which
+// removes photo files no post shows (server/uploads.ts), and beats a heartbeat that /api/health and
+// the container healthcheck look for.
 import { Worker, type ConnectionOptions } from "bullmq";
 import { db } from "../server/db";
 import { deliver, pendingEvents, pruneProcessed, type DeliveryResult } from "../server/delivery";
@@ -19,6 +20,7 @@ import {
 } from "../server/queue";
 import { createRedis, redis, whenReady } from "../server/redis";
 import { pruneRevokedSessions } from "../server/session-revocation";
+import { sweepUploads } from "../server/uploads";
 import { continueStoredTrace, jobTelemetry } from "../server/telemetry/jobs";
 import { serveWorkerMetrics } from "../server/telemetry/metrics-server";
 import { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } from "../server/worker-heartbeat";
@@ -87,6 +89,23 @@ const pruneTimer = setInterval(() => {
   prune("expired revoked sessions", pruneRevokedSessions);
 }, 3600_000);
 
+// The uploads sweeper: files of a crash between the file and the row, or whose removal after a
+// deletion failed, and temporary files of a write cut short; each only once past the grace period.
+let sweepRunning = false;
+async function sweepOnce() {
+  if (sweepRunning) return;
+  sweepRunning = true;
+  try {
+    const swept = await sweepUploads({ graceMs: config.UPLOADS_SWEEP_GRACE_MS });
+    log.debug({ ...swept }, "uploads sweep done");
+  } catch (error) {
+    log.warn({ err: error }, "uploads sweep failed; will retry");
+  } finally {
+    sweepRunning = false;
+  }
+}
+const sweepTimer = setInterval(() => void sweepOnce(), config.UPLOADS_SWEEP_INTERVAL_MS);
+
 await worker.waitUntilReady();
 // The heartbeat /api/health and the container healthcheck look for: this process's event loop runs.
 // The file (containers' healthcheck) is written only after Redis took the beat, so both say the same.
@@ -118,6 +137,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, "worker stopping: finishing jobs in hand");
   clearInterval(relayTimer);
   clearInterval(pruneTimer);
+  clearInterval(sweepTimer);
   clearInterval(heartbeatTimer);
   const force = setTimeout(() => {
     log.error("worker did not stop within 20 s; exiting");

@@ -60,6 +60,30 @@ export function SignOutIcon({ size = 20, className }: IconProps) {
   );
 }
 
+/** Sign out everywhere: every device, a screen and a phone. */
+export function SignOutEverywhereIcon({ size = 20, className }: IconProps) {
+  return (
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.8}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      <rect x="2" y="4" width="13" height="10" rx="1.5" />
+      <path d="M6 18h5M8.5 14v4" />
+      <rect x="17" y="8" width="5" height="11" rx="1.2" />
+      <path d="M19.5 16.5h0" />
+    </svg>
+  );
+}
+
 export function CloseIcon({ size = 16, className }: IconProps) {
   return (
     <svg

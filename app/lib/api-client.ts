@@ -1,7 +1,16 @@
 // The browser's API client: same-origin fetch with the session cookie, JSON in and out, and one
 // error type that carries what the UI needs to explain a failure (status, stable code, message,
 // Retry-After). Every API error body is {"error":{"code","message"}}.
-import type { InboxCounts, LikeResult, LikerPage, NotificationPage, Post, PostPage } from "@/shared/api";
+import type {
+  DeletedPost,
+  InboxCounts,
+  LikeResult,
+  LikerPage,
+  NotificationPage,
+  Post,
+  PostPage,
+  SignedOutEverywhere,
+} from "@/shared/api";
 
 export class ApiError extends Error {
   constructor(
@@ -121,6 +130,9 @@ export const api = {
 
   getPost: (postId: string) => request<Post>("GET", `/api/posts/${encodeURIComponent(postId)}`),
 
+  /** Deletes the viewer's own post (403 for anyone else's, 404 once gone). */
+  deletePost: (postId: string) => request<DeletedPost>("DELETE", `/api/posts/${encodeURIComponent(postId)}`),
+
   listPosts: (cursor: string | null, limit = 10) => request<PostPage>("GET", `/api/posts${query({ limit, cursor })}`),
 
   listNotifications: (opts: { cursor?: string | null; limit?: number } = {}) =>
@@ -138,6 +150,9 @@ export const api = {
       "GET",
       `/api/users/${encodeURIComponent(username)}/posts${query({ limit: opts.limit, cursor: opts.cursor })}`,
     ),
+
+  /** Ends every session of the signed-in user, in every browser; the answer clears this one's cookie. */
+  signOutEverywhere: () => request<SignedOutEverywhere>("DELETE", "/api/sessions"),
 
   /** Who likes a post, newest first. */
   listLikers: (postId: string, opts: { cursor?: string | null; limit?: number } = {}) =>

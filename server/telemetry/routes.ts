@@ -14,6 +14,7 @@ export const ROUTE_PATTERNS = [
   "/api/posts/[id]",
   "/api/posts/[id]/like",
   "/api/posts/[id]/likes",
+  "/api/sessions",
   "/api/users/[username]/posts",
   "/uploads/[name]",
 ] as const;

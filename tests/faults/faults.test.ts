@@ -476,17 +476,19 @@ async function protectedScene(owner: TestUser, liker: TestUser, revokedUser: Tes
 
 /** Row counts and read state that no refused request may change. */
 async function writeSnapshot() {
-  const [likes, notifications, unread, events, posts, usersCount, revoked, seen] = await Promise.all([
-    stack.db.like.count(),
-    stack.db.notification.count(),
-    stack.db.notification.count({ where: { readAt: null } }),
-    stack.db.outboxEvent.count(),
-    stack.db.post.count(),
-    stack.db.user.count(),
-    stack.db.revokedSession.count(),
-    stack.db.user.count({ where: { notificationsSeenAt: { not: null } } }),
-  ]);
-  return { likes, notifications, unread, events, posts, users: usersCount, revoked, seen };
+  const [likes, notifications, unread, events, posts, usersCount, revoked, seen, signedOutEverywhere] =
+    await Promise.all([
+      stack.db.like.count(),
+      stack.db.notification.count(),
+      stack.db.notification.count({ where: { readAt: null } }),
+      stack.db.outboxEvent.count(),
+      stack.db.post.count(),
+      stack.db.user.count(),
+      stack.db.revokedSession.count(),
+      stack.db.user.count({ where: { notificationsSeenAt: { not: null } } }),
+      stack.db.user.count({ where: { sessionGeneration: { gt: 0 } } }),
+    ]);
+  return { likes, notifications, unread, events, posts, users: usersCount, revoked, seen, signedOutEverywhere };
 }
 
 const SESSION_COOKIE = "next-auth.session-token";
@@ -726,6 +728,8 @@ faultCase(
       ["DELETE", `/api/posts/${post}/like`, undefined],
       ["POST", "/api/notifications/read", '{"all":true}'],
       ["POST", "/api/notifications/seen", undefined],
+      // Sign out everywhere: refused like the rest (none of these credentials may end a session).
+      ["DELETE", "/api/sessions", undefined],
     ];
     const tally = new Tally();
     const wrong: string[] = [];

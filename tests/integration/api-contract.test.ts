@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
+import { io } from "socket.io-client";
 import { ApiClient } from "../../tooling/api-client";
 import {
   assertError,
@@ -36,10 +37,13 @@ describe("authentication", () => {
     for (const [method, path] of [
       ["GET", "/api/posts"],
       ["GET", `/api/posts/${id}`],
+      ["DELETE", `/api/posts/${id}`],
       ["PUT", `/api/posts/${id}/like`],
       ["DELETE", `/api/posts/${id}/like`],
       ["GET", "/api/notifications"],
       ["POST", "/api/notifications/read"],
+      ["POST", "/api/notifications/seen"],
+      ["DELETE", "/api/sessions"],
     ] as const) {
       assertError(await anon.request(method, path), 401, "unauthenticated");
     }
@@ -182,6 +186,38 @@ describe("PUT/DELETE /api/posts/:id/like", () => {
     assert.equal(own.status, 200);
   });
 
+  test("a socket handshake from another origin is refused; the site's own origin connects", async () => {
+    const handshake = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const socket = io(stack.url, {
+          transports: ["websocket"],
+          extraHeaders: { cookie: asAlice.cookieHeader(), origin },
+          reconnection: false,
+          forceNew: true,
+        });
+        socket.on("connect", () => {
+          socket.close();
+          resolve("connected");
+        });
+        socket.on("connect_error", (error) => {
+          socket.close();
+          resolve(error.message);
+        });
+      });
+    // Another site, and another port of the same site (its cookies would go along: SameSite=Lax).
+    assert.equal(await handshake("https://evil.example"), "forbidden");
+    assert.equal(await handshake(new URL(stack.url).origin.replace(/:\d+$/, ":1")), "forbidden");
+    assert.equal(await handshake(new URL(stack.url).origin), "connected");
+  });
+
+  test("sign out everywhere from a foreign Origin is refused with 403 and ends no session", async () => {
+    const res = await asAlice.request("DELETE", "/api/sessions", undefined, { origin: "https://evil.example" });
+    assertError(res, 403, "forbidden");
+    const crossSite = await asAlice.request("DELETE", "/api/sessions", undefined, { "sec-fetch-site": "cross-site" });
+    assertError(crossSite, 403, "forbidden");
+    assert.equal((await asAlice.get("/api/posts")).status, 200);
+  });
+
   test("CORS: a preflight from the app's own origin is allowed, any other gets no allow-origin", async () => {
     const own = await asAlice.raw("OPTIONS", `/api/posts/${bobPosts[0]!.id}/like`, {
       headers: { origin: stack.url, "access-control-request-method": "PUT" },
@@ -199,6 +235,9 @@ describe("errors are JSON with stable codes", () => {
     const res = await asAlice.request("PATCH", `/api/posts/${bobPosts[0]!.id}/like`);
     assertError(res, 405, "method_not_allowed");
     assert.equal(res.headers.get("allow"), "PUT, DELETE, OPTIONS");
+    const sessions = await asAlice.get("/api/sessions");
+    assertError(sessions, 405, "method_not_allowed");
+    assert.equal(sessions.headers.get("allow"), "DELETE, OPTIONS");
   });
 
   test("404 for an unknown API path", async () => {

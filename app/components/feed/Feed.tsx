@@ -2,19 +2,20 @@
 // The feed: the first page comes rendered from the server, later pages load as the reader nears the
 // end (IntersectionObserver on a sentinel), with a "Load more" button for when that cannot fire.
 // Photos posted meanwhile wait behind a "new posts" pill (app/lib/new-posts.ts): pressing it puts
-// them on top and scrolls there, so the page never jumps under the reader on its own.
+// them on top and scrolls there, so the page never jumps under the reader on its own. A photo its
+// author deletes (here, or anywhere: post:deleted) leaves the feed and the pill.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { appendUnique } from "@/app/lib/append-unique";
 import { api, describeApiError } from "@/app/lib/api-client";
 import { addPending, describeAuthors } from "@/app/lib/new-posts";
 import type { NewPostEvent, Post, PostPage } from "@/shared/api";
 import { ArrowUpIcon } from "../icons";
-import { useNewPosts } from "../realtime/RealtimeProvider";
+import { useDeletedPosts, useNewPosts } from "../realtime/RealtimeProvider";
 import { PostCard } from "./PostCard";
 
 const PAGE_SIZE = 10;
 
-export function Feed({ initialPage }: { initialPage: PostPage }) {
+export function Feed({ initialPage, viewerId }: { initialPage: PostPage; viewerId: string }) {
   const [posts, setPosts] = useState<Post[]>(initialPage.items);
   const [cursor, setCursor] = useState<string | null>(initialPage.nextCursor);
   const [loading, setLoading] = useState(false);
@@ -36,6 +37,14 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
       [],
     ),
   );
+
+  const removePost = useCallback((postId: string) => {
+    setPosts((current) => (current.some((p) => p.id === postId) ? current.filter((p) => p.id !== postId) : current));
+    setPending((current) =>
+      current.some((p) => p.postId === postId) ? current.filter((p) => p.postId !== postId) : current,
+    );
+  }, []);
+  useDeletedPosts(removePost);
 
   /** Reads the newest page and puts what is new on top; if none of it overlaps, it replaces the list. */
   const showNewPosts = async () => {
@@ -127,7 +136,7 @@ export function Feed({ initialPage }: { initialPage: PostPage }) {
     <div className="feed">
       {pill}
       {posts.map((post, index) => (
-        <PostCard key={post.id} post={post} eager={index < 2} />
+        <PostCard key={post.id} post={post} eager={index < 2} viewerId={viewerId} onDeleted={removePost} />
       ))}
       <div ref={sentinelRef} className="feed__end">
         {cursor ? (

@@ -7,7 +7,12 @@
 // post's live count (post:likes), which a card follows on the post's own page and while its
 // likers are open. Both go through the queue's reconcile, which never overrides the viewer's
 // own click in flight.
+//
+// The author sees a "Delete" control (DeletePostButton, with a confirm step). Once a photo is
+// deleted, the feed drops its card (Feed); on its own page the card says so, and the author, who
+// deleted it there, is taken to their profile.
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/lib/api-client";
 import { postPath, profilePath } from "@/shared/routes";
@@ -15,8 +20,9 @@ import { useLikeToggle } from "@/app/lib/like-toggle";
 import type { Post } from "@/shared/api";
 import { LikersDialog } from "../likers/LikersDialog";
 import { RelativeTime } from "../RelativeTime";
-import { useNotificationCenter } from "../realtime/RealtimeProvider";
+import { useDeletedPosts, useNotificationCenter } from "../realtime/RealtimeProvider";
 import { UserLink } from "../UserLink";
+import { DeletePostButton } from "./DeletePostButton";
 import { LikeButton } from "./LikeButton";
 import { LikeCount } from "./LikeCount";
 import { PostPhoto } from "./PostPhoto";
@@ -28,9 +34,13 @@ type Props = {
   eager?: boolean;
   /** "page": the post's own page, larger and always following the live count. */
   variant?: "feed" | "page";
+  /** The signed-in user's id: their own photos get a delete control. */
+  viewerId?: string;
+  /** The viewer deleted this photo (the feed drops the card). */
+  onDeleted?: (postId: string) => void;
 };
 
-export function PostCard({ post, eager = false, variant = "feed" }: Props) {
+export function PostCard({ post, eager = false, variant = "feed", viewerId, onDeleted }: Props) {
   const like = useLikeToggle(post);
   const center = useNotificationCenter();
   const { reconcile, reconcileCount } = like;
@@ -38,6 +48,23 @@ export function PostCard({ post, eager = false, variant = "feed" }: Props) {
   const likersButtonRef = useRef<HTMLButtonElement>(null);
   const likeButtonRef = useRef<HTMLButtonElement>(null);
   const onPage = variant === "page";
+  const router = useRouter();
+  const [gone, setGone] = useState(false);
+  const mine = viewerId !== undefined && viewerId === post.author.id;
+
+  const deletedHere = useCallback(() => {
+    if (onPage) router.replace(profilePath(post.author.username));
+    else onDeleted?.(post.id);
+  }, [onPage, router, post.author.username, post.id, onDeleted]);
+  // Its author deleted it, in another tab or browser: on its page, say so (the feed drops the card itself).
+  useDeletedPosts(
+    useCallback(
+      (postId: string) => {
+        if (postId === post.id) setGone(true);
+      },
+      [post.id],
+    ),
+  );
 
   const rereadPost = useCallback(() => {
     api.getPost(post.id).then(
@@ -67,6 +94,16 @@ export function PostCard({ post, eager = false, variant = "feed" }: Props) {
     (likersButtonRef.current ?? likeButtonRef.current)?.focus();
   }, []);
 
+  if (gone && onPage) {
+    return (
+      <article className="post-card post-card--page" data-testid="post-card" data-post-id={post.id} data-gone="true">
+        <p className="post-card__gone" role="status">
+          This photo was deleted.
+        </p>
+      </article>
+    );
+  }
+
   return (
     <article
       className={onPage ? "post-card post-card--page" : "post-card"}
@@ -83,6 +120,7 @@ export function PostCard({ post, eager = false, variant = "feed" }: Props) {
             <RelativeTime iso={post.createdAt} />
           </Link>
         )}
+        {mine && <DeletePostButton postId={post.id} onDeleted={deletedHere} />}
       </header>
 
       <PostPhoto src={post.imageUrl} alt={post.caption} eager={eager} onDoubleTap={like.like} />

@@ -1,5 +1,6 @@
 // The top bar on every signed-in page: logo, live status, the journey panel's button, posting a
-// photo, the bell, who is signed in (a link to their profile), sign out; and under it, the banner when offline.
+// photo, the bell, who is signed in (a link to their profile), sign out, sign out everywhere; and
+// under it, the banner when offline.
 import Link from "next/link";
 import type { UserSummary } from "@/shared/api";
 import { LogoMark } from "../icons";
@@ -10,6 +11,7 @@ import { NewPostLink } from "./NewPostLink";
 import { NotificationBell } from "./NotificationBell";
 import { ProfileLink } from "./ProfileLink";
 import { SignOutButton } from "./SignOutButton";
+import { SignOutEverywhereButton } from "./SignOutEverywhereButton";
 
 export function AppHeader({ user }: { user: UserSummary }) {
   return (
@@ -27,6 +29,7 @@ export function AppHeader({ user }: { user: UserSummary }) {
             <NotificationBell />
             <ProfileLink user={user} />
             <SignOutButton />
+            <SignOutEverywhereButton />
           </nav>
         </div>
       </header>

@@ -5,6 +5,7 @@
 //                         (hello, notification, notification:retracted, resync, disconnect)
 //   PostWatchers       -> a watched post's live count (post:likes; usePostLikes)
 //   NewPosts           -> someone posted a photo: the feed's "new posts" pill (post:new; useNewPosts)
+//   DeletedPosts       -> an author deleted a photo: cards showing it go (post:deleted; useDeletedPosts)
 //   JourneyStore       -> the journey panel's timings (bindJourney)
 // Each binds its own events; the connection's upkeep (heartbeat, sign-out, tab shown again) is
 // app/lib/realtime-socket.ts.
@@ -14,6 +15,7 @@ import { api } from "@/app/lib/api-client";
 import { JourneyStoreContext } from "@/app/lib/journey/context";
 import { bindJourney } from "@/app/lib/journey/socket";
 import { JourneyStore } from "@/app/lib/journey/store";
+import { DeletedPosts, type DeletedPostListener } from "@/app/lib/deleted-posts";
 import { NewPosts, type NewPostListener } from "@/app/lib/new-posts";
 import { NotificationCenter, type CenterSnapshot } from "@/app/lib/notification-center";
 import { PostWatchers, type PostLikesListener } from "@/app/lib/post-watchers";
@@ -23,6 +25,7 @@ import type { InboxCounts, Notification } from "@/shared/api";
 const NotificationCenterContext = createContext<NotificationCenter | null>(null);
 const PostWatchersContext = createContext<PostWatchers | null>(null);
 const NewPostsContext = createContext<NewPosts | null>(null);
+const DeletedPostsContext = createContext<DeletedPosts | null>(null);
 
 type Props = {
   /** The server's counts and its newest inbox items (id and time) when the page was rendered. */
@@ -41,6 +44,7 @@ export function RealtimeProvider({ initial, children }: Props) {
   );
   const [postWatchers] = useState(() => new PostWatchers());
   const [newPosts] = useState(() => new NewPosts());
+  const [deletedPosts] = useState(() => new DeletedPosts());
   const [journeys] = useState(() => new JourneyStore());
   const router = useRouter();
 
@@ -50,6 +54,7 @@ export function RealtimeProvider({ initial, children }: Props) {
       center.bind(socket),
       postWatchers.bind(socket),
       newPosts.bind(socket),
+      deletedPosts.bind(socket),
       // After the center's: the journey's render hop waits for the center to have applied the event.
       bindJourney(socket, journeys, center),
       followSession(socket, router),
@@ -61,13 +66,15 @@ export function RealtimeProvider({ initial, children }: Props) {
       socket.disconnect();
       center.disconnected();
     };
-  }, [center, postWatchers, newPosts, journeys, router]);
+  }, [center, postWatchers, newPosts, deletedPosts, journeys, router]);
 
   return (
     <NotificationCenterContext value={center}>
       <PostWatchersContext value={postWatchers}>
         <NewPostsContext value={newPosts}>
-          <JourneyStoreContext value={journeys}>{children}</JourneyStoreContext>
+          <DeletedPostsContext value={deletedPosts}>
+            <JourneyStoreContext value={journeys}>{children}</JourneyStoreContext>
+          </DeletedPostsContext>
         </NewPostsContext>
       </PostWatchersContext>
     </NotificationCenterContext>
@@ -88,6 +95,12 @@ export function usePostLikes(postId: string, onChange: PostLikesListener): void 
 export function useNewPosts(onNewPost: NewPostListener): void {
   const newPosts = use(NewPostsContext);
   useEffect(() => newPosts?.subscribe(onNewPost), [newPosts, onNewPost]);
+}
+
+/** Calls `onDeleted` with each photo's id its author deletes while the calling component is mounted (stable callback). */
+export function useDeletedPosts(onDeleted: DeletedPostListener): void {
+  const deletedPosts = use(DeletedPostsContext);
+  useEffect(() => deletedPosts?.subscribe(onDeleted), [deletedPosts, onDeleted]);
 }
 
 export function useNotificationCenter(): NotificationCenter {

@@ -14,22 +14,22 @@ type Props = { params: Promise<{ id: string }> };
 /** generateMetadata and the page both need the post: one read per request. */
 const loadPost = cache(async (id: string) => {
   const viewer = await requireUser(postPath(id));
-  return isPlausibleId(id) ? findPost(viewer.id, id) : null;
+  return { viewer, post: isPlausibleId(id) ? await findPost(viewer.id, id) : null };
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const post = await loadPost((await params).id);
+  const { post } = await loadPost((await params).id);
   // No notFound() here: metadata may stream after the status is sent; the page decides the 404.
   return post ? { title: postTitle(post.author), description: post.caption } : { title: NOT_FOUND_TITLE };
 }
 
 export default async function PostDetailPage({ params }: Props) {
-  const post = await loadPost((await params).id);
+  const { viewer, post } = await loadPost((await params).id);
   if (!post) notFound();
   return (
     <main className="page page--post">
       <h1 className="visually-hidden">Photo by {post.author.name}</h1>
-      <PostCard post={post} eager variant="page" />
+      <PostCard post={post} eager variant="page" viewerId={viewer.id} />
     </main>
   );
 }

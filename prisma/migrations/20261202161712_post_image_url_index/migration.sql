@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Post_imageUrl_idx" ON "Post"("imageUrl");
