@@ -19,6 +19,7 @@
 // restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
 // a crash loop, and the stack stops with that reason (tooling/supervisor.ts).
 import path from "node:path";
+import { DEMO_OPT_IN, LOCAL_STACK_SECRET } from "../server/demo-secrets";
 import { buildIfNeeded } from "../tooling/next-build";
 import { nginxOnPorts } from "../tooling/nginx";
 import { ROOT } from "../tooling/paths";
@@ -95,7 +96,11 @@ try {
     nginx: nginxOnPorts(httpPort, httpsPort, { certDir: path.join(ROOT, "nginx", "certs"), status: observed }),
     env: {
       REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes",
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",
+      // A fixed secret keeps the browser's session across restarts; it is public, so this local
+      // demo says so (production refuses demo secrets otherwise: server/demo-secrets.ts), and the
+      // seeded users keep their demo password.
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? LOCAL_STACK_SECRET,
+      [DEMO_OPT_IN]: process.env[DEMO_OPT_IN] ?? "true",
     },
     report: say,
     supervise: { onEvent: onSupervisorEvent },
