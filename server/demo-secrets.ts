@@ -1,14 +1,12 @@
-// Secrets that are public: the defaults in docker-compose.yml and the example files, npm run
-// stack's, and trivial ones. In production (NODE_ENV=production) every process refuses them unless
+// Secrets that are public: the defaults in docker-compose.yml and the example files, and trivial
+// ones. In production (NODE_ENV=production) every process refuses them unless
 // LIKES_ALLOW_DEMO_SECRETS=true says this is a demo (docs/decisions/031-demo-secrets-refused-in-production.md).
-// The one list: tests/unit/env-secrets.test.ts fails when docker-compose.yml or an example file
-// gains a secret default that is not refused here.
+// tests/unit/env-secrets.test.ts fails when docker-compose.yml or an example file gains a secret
+// default that is not refused here.
+import { createHash } from "node:crypto";
 
 /** The opt-in: "this deployment is a demo, its secrets may be public". */
 export const DEMO_OPT_IN = "LIKES_ALLOW_DEMO_SECRETS";
-
-/** npm run stack's session secret when NEXTAUTH_SECRET is unset (a local demo; it sets the opt-in). */
-export const LOCAL_STACK_SECRET = "local-stack-secret-not-for-production-000000";
 
 /** The seeded users' password when SEED_PASSWORD is unset (prisma/seed.ts). */
 export const DEFAULT_SEED_PASSWORD = "demo1234";
@@ -16,17 +14,25 @@ export const DEFAULT_SEED_PASSWORD = "demo1234";
 /** Every value docker-compose.yml's `dev-only-` defaults start with: refused as a family. */
 const DEV_ONLY_PREFIX = "dev-only-";
 
-export const DEMO_SECRET_VALUES: readonly string[] = [
-  // docker-compose.yml's defaults.
-  "dev-only-secret-public-in-docker-compose-yml-change-me",
-  "dev-only-postgres-password",
-  "dev-only-patroni-superuser-password",
-  "dev-only-patroni-replication-password",
+const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
+
+/**
+ * The secrets published in the repository's files, by SHA-256 rather than by value: the image ships
+ * this module, and tests/compose/image-secrets.test.ts checks that no image holds those values
+ * (tooling/demo-secret-sources.ts reads them from the files themselves).
+ */
+export const PUBLISHED_DEMO_SECRETS: Readonly<Record<string, string>> = {
+  "docker-compose.yml NEXTAUTH_SECRET": "ce6b288efc73a723843e0c40032d42a6b87745dfb4aaf13992c20607fad63dd9",
+  "docker-compose.yml POSTGRES_PASSWORD": "306c26e622cbd898bc4c8762d31b80a4e4dc5af32503dda2d1bcc33d9cdf1f6a",
+  "docker-compose.yml PATRONI_SUPERUSER_PASSWORD": "ce6a36b2862fa40fecffaec55f1d8f08bc57869c9ab576bd5b55be902e194be4",
+  "docker-compose.yml PATRONI_REPLICATION_PASSWORD": "0131a3de8efb955308c4cabe1cd60cf6ef3c7900efeda71e37507fddcdd3a4e2",
+  ".env.example NEXTAUTH_SECRET": "88a6d23a9a19bf5b0f8df8aa204d32f893e14284a7b56fbf46923ab308ee00c9",
+};
+const PUBLISHED = new Set(Object.values(PUBLISHED_DEMO_SECRETS));
+
+/** The first guesses of anyone who tries, and the seed's documented default (case-insensitive). */
+export const TRIVIAL_SECRETS: readonly string[] = [
   DEFAULT_SEED_PASSWORD,
-  // .env.example's placeholder.
-  "change-me-to-32-or-more-random-characters!!",
-  LOCAL_STACK_SECRET,
-  // Trivial: the first guesses of anyone who tries.
   "password",
   "passw0rd",
   "postgres",
@@ -39,13 +45,19 @@ export const DEMO_SECRET_VALUES: readonly string[] = [
   "redis",
   "test",
 ];
+const TRIVIAL = new Set(TRIVIAL_SECRETS.map((v) => v.toLowerCase()));
 
-const KNOWN = new Set(DEMO_SECRET_VALUES.map((v) => v.toLowerCase()));
+/** One of the repository's published secrets (an exact match of PUBLISHED_DEMO_SECRETS). */
+export function isPublishedDemoSecret(value: string): boolean {
+  return PUBLISHED.has(sha256(value));
+}
 
-/** A value anyone can guess: listed above, a dev-only- default, empty, or fewer than 4 distinct characters ("x" * 32). */
+/** A value anyone can know or guess: published, a dev-only- default, trivial, empty, or fewer than 4 distinct characters ("x" * 32). */
 export function isDemoSecret(value: string): boolean {
   const lower = value.toLowerCase();
-  return KNOWN.has(lower) || lower.startsWith(DEV_ONLY_PREFIX) || new Set(value).size < 4;
+  return (
+    isPublishedDemoSecret(value) || lower.startsWith(DEV_ONLY_PREFIX) || TRIVIAL.has(lower) || new Set(value).size < 4
+  );
 }
 
 /** The password of a URL (percent-decoded), or undefined when the URL has none or does not parse. */

@@ -2,19 +2,22 @@
 // the list covers every secret default docker-compose.yml and the example files ship.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import path from "node:path";
+import { createHash, randomBytes } from "node:crypto";
 import { test } from "node:test";
 import {
   DEMO_OPT_IN,
-  DEMO_SECRET_VALUES,
   demoSecretWarning,
-  LOCAL_STACK_SECRET,
+  isPublishedDemoSecret,
+  PUBLISHED_DEMO_SECRETS,
+  TRIVIAL_SECRETS,
   urlPassword,
 } from "../../server/demo-secrets";
 import { ConfigError, parseEnv } from "../../server/env";
+import { composeSecrets, publishedSecrets } from "../../tooling/demo-secret-sources";
 import { ROOT } from "../../tooling/paths";
+
+/** Every value refused by name: the files' published secrets and the trivial ones. */
+const DEMO_SECRET_VALUES = [...new Set([...publishedSecrets().map((s) => s.value), ...TRIVIAL_SECRETS])];
 
 const random = () => randomBytes(24).toString("hex");
 const real = {
@@ -106,7 +109,11 @@ test("with the opt-in, production starts on demo secrets and warns with their na
 });
 
 test("development and test are not refused; a real random secret starts in production", () => {
-  const demo = { ...real, NEXTAUTH_SECRET: LOCAL_STACK_SECRET, REDIS_URL: "redis://:redis@redis:6379" };
+  const demo = {
+    ...real,
+    NEXTAUTH_SECRET: "dev-only-secret-public-in-docker-compose-yml-change-me",
+    REDIS_URL: "redis://:redis@redis:6379",
+  };
   for (const NODE_ENV of ["development", "test"]) assert.deepEqual(problems({ ...demo, NODE_ENV }), [], NODE_ENV);
   const { NODE_ENV: _production, ...unset } = demo;
   assert.deepEqual(problems(unset), [], "NODE_ENV unset is development");
@@ -114,41 +121,32 @@ test("development and test are not refused; a real random secret starts in produ
   assert.equal(demoSecretWarning({ ...real, [DEMO_OPT_IN]: "true" }, ["NEXTAUTH_SECRET", "DATABASE_URL"]), null);
 });
 
-/** `${NAME:-default}` defaults in a compose file whose name says secret or password, and every dev-only- word. */
-function composeSecretDefaults(text: string): string[] {
-  const defaults = [...text.matchAll(/\$\{([A-Z0-9_]*(?:SECRET|PASSWORD)[A-Z0-9_]*):-([^}]*)\}/g)]
-    .filter((m) => m[1] !== DEMO_OPT_IN)
-    .map((m) => m[2]!);
-  const devOnly = [...text.matchAll(/dev-only-[A-Za-z0-9-]+/g)].map((m) => m[0]);
-  return [...new Set([...defaults, ...devOnly])].sort();
-}
+/** Listed: published by hash, or trivial by value. */
+const listed = (value: string) => isPublishedDemoSecret(value) || TRIVIAL_SECRETS.includes(value);
+const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
-test("every secret default of docker-compose.yml is listed as a demo secret", () => {
-  const defaults = composeSecretDefaults(readFileSync(path.join(ROOT, "docker-compose.yml"), "utf8"));
-  assert.ok(defaults.length >= 5, `found the compose file's secret defaults: ${defaults.join(", ")}`);
-  const unlisted = defaults.filter((d) => !DEMO_SECRET_VALUES.includes(d));
-  assert.deepEqual(unlisted, [], "add these to DEMO_SECRET_VALUES in server/demo-secrets.ts");
-  // The check itself: a new dev-only default would be caught.
-  assert.deepEqual(
-    composeSecretDefaults("X: ${NEW_PASSWORD:-dev-only-new}\n").filter((d) => !DEMO_SECRET_VALUES.includes(d)),
-    ["dev-only-new"],
+test("every secret default of docker-compose.yml and every secret of the example files is listed as a demo secret", () => {
+  const published = publishedSecrets();
+  // .env.compose.example leaves its secrets empty (compose's defaults apply).
+  for (const file of ["docker-compose.yml", ".env.example"])
+    assert.ok(
+      published.some((s) => s.file === file),
+      `read ${file}'s secrets`,
+    );
+  assert.ok(published.filter((s) => s.file === "docker-compose.yml").length >= 5, "read the compose file's defaults");
+  const unlisted = published.filter((s) => !listed(s.value)).map((s) => `"${s.file} ${s.name}": "${sha256(s.value)}"`);
+  assert.deepEqual(unlisted, [], "add these to PUBLISHED_DEMO_SECRETS in server/demo-secrets.ts");
+  // And nothing listed that no file publishes any more.
+  const stale = Object.entries(PUBLISHED_DEMO_SECRETS).filter(
+    ([, hash]) => !published.some((s) => sha256(s.value) === hash),
   );
-});
-
-test("every secret value of the example files is listed as a demo secret", () => {
-  for (const file of [".env.example", ".env.compose.example"]) {
-    const values = readFileSync(path.join(ROOT, file), "utf8")
-      .split("\n")
-      .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .flatMap(([, name, value]) => {
-        if (/SECRET|PASSWORD/.test(name!) && name !== DEMO_OPT_IN && value) return [value];
-        const inUrl = /_URL$/.test(name!) && value ? urlPassword(value!) : undefined;
-        return inUrl ? [inUrl] : [];
-      });
-    const unlisted = values.filter((v) => !DEMO_SECRET_VALUES.includes(v));
-    assert.deepEqual(unlisted, [], `${file}: add these to DEMO_SECRET_VALUES in server/demo-secrets.ts`);
-  }
+  assert.deepEqual(stale, [], "PUBLISHED_DEMO_SECRETS entries no file publishes");
+  // The check itself: a new dev-only default, or a secret default of another kind, would be caught.
+  const added = composeSecrets("A: ${NEW_PASSWORD:-dev-only-new}\nB: ${API_SECRET:-hunter2hunter2}\n");
+  assert.deepEqual(
+    added.filter((s) => !listed(s.value)).map((s) => s.value),
+    ["dev-only-new", "hunter2hunter2"],
+  );
 });
 
 /** A script that does not go through server/env.ts, run as the migrate container runs it. */
