@@ -52,17 +52,22 @@ after(async () => {
 type ImageInspect = { Config: { Env?: string[] | null } };
 type HistoryEntry = { CreatedBy?: string };
 
-test("the app image's environment and build history hold no secret", async () => {
+test("the app image's environment (Config.Env) sets no secret-looking variable", async () => {
   const inspected = await project.api.request<ImageInspect>("GET", `/images/${APP_IMAGE}/json`);
   assert.equal(inspected.status, 200, `${APP_IMAGE} exists`);
   const env = inspected.body.Config.Env ?? [];
   assert.ok(
     env.some((e) => e.startsWith("NODE_ENV=")),
-    `read the image's environment: ${env.join(" ")}`,
+    `read the image's environment (${env.length} variables)`,
   );
-  const secretLooking = env.filter((e) => SECRET_NAME.test(e.split("=")[0]!) && e.split("=").slice(1).join("=") !== "");
+  // Names only: the assertion's message must not print the secret it found.
+  const secretLooking = env
+    .filter((e) => SECRET_NAME.test(e.split("=")[0]!) && e.split("=").slice(1).join("=") !== "")
+    .map((e) => e.split("=")[0]!);
   assert.deepEqual(secretLooking, [], "the image's Config.Env sets no secret-looking variable");
+});
 
+test("the app image's build history (ENV, ARG, RUN lines) carries no secret", async () => {
   const history = await project.api.request<HistoryEntry[]>("GET", `/images/${APP_IMAGE}/history`);
   assert.equal(history.status, 200);
   const steps = history.body.map((h) => h.CreatedBy ?? "");
@@ -75,7 +80,7 @@ test("the app image's environment and build history hold no secret", async () =>
       DISTINCTIVE.some((v) => s.includes(v)) ||
       /\b[A-Z0-9_]*(SECRET|PASSWORD|TOKEN)[A-Z0-9_]*=\S/.test(s.replace(new RegExp(`${DEMO_OPT_IN}=\\S+`, "g"), "")),
   );
-  assert.deepEqual(leaking, [], "no build step (ENV, ARG, RUN) carries a secret");
+  assert.deepEqual(leaking.length, 0, `no build step (ENV, ARG, RUN) carries a secret: ${leaking.length} do`);
 });
 
 const isElf = (content: Buffer) => content.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
@@ -87,7 +92,8 @@ function findings(image: SavedImage, layerIndex: number): string[] {
   const where = (e: ArchiveEntry) => `layer ${layerIndex + 1}: ${e.name}`;
   for (const entry of layer.files) {
     const parts = entry.name.replace(/\/$/, "").split("/");
-    const base = parts.at(-1)!.replace(/^\.wh\./, "");
+    const base = parts.at(-1)!;
+    if (base.startsWith(".wh.")) continue; // a later layer's deletion mark: the file is read in its own layer
     if (/^\.env/.test(base) && !/\.example$/.test(base)) found.push(`${where(entry)}: a .env file`);
     if (parts.includes(".git")) found.push(`${where(entry)}: a .git directory`);
     if (parts.some((p) => p === "test-results" || p === "playwright-report" || p === ".test-stacks"))
