@@ -286,7 +286,11 @@ function checkDemoOptIn(services: Record<string, Service>, report: CheckReport):
     .filter(([, s]) => s.image === APP_IMAGE)
     .map(([name, s]) => {
       const env = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? undefined]));
-      return { name, demo: demoSecretsIn(env, ["NEXTAUTH_SECRET", "DATABASE_URL", "REDIS_URL"]), optIn: env[DEMO_OPT_IN] };
+      return {
+        name,
+        demo: demoSecretsIn(env, ["NEXTAUTH_SECRET", "DATABASE_URL", "REDIS_URL"]),
+        optIn: env[DEMO_OPT_IN],
+      };
     })
     .filter((s) => s.demo.length);
   const missing = given.filter((s) => s.optIn !== "true").map((s) => `${s.name} (${s.demo.join(", ")})`);

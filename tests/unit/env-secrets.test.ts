@@ -99,7 +99,7 @@ test("with the opt-in, production starts on demo secrets and warns with their na
   assert.deepEqual(problems(demo), []);
   assert.equal(parseEnv(demo)[DEMO_OPT_IN], true);
   const warning = demoSecretWarning(demo, ["NEXTAUTH_SECRET", "DATABASE_URL", "REDIS_URL"]);
-  assert.ok(warning?.includes("NEXTAUTH_SECRET, DATABASE_URL"), String(warning));
+  assert.ok(warning !== null && warning.includes("NEXTAUTH_SECRET, DATABASE_URL"), String(warning));
   assert.ok(!warning.includes("dev-only"), warning);
   // Anything but true or 1 is no opt-in (and a malformed one is named).
   const notOptedIn = problems({ ...demo, [DEMO_OPT_IN]: "yes" });
@@ -115,7 +115,8 @@ test("development and test are not refused; a real random secret starts in produ
     REDIS_URL: "redis://:redis@redis:6379",
   };
   for (const NODE_ENV of ["development", "test"]) assert.deepEqual(problems({ ...demo, NODE_ENV }), [], NODE_ENV);
-  const { NODE_ENV: _production, ...unset } = demo;
+  const unset: Record<string, string> = { ...demo };
+  delete unset.NODE_ENV;
   assert.deepEqual(problems(unset), [], "NODE_ENV unset is development");
   assert.deepEqual(problems(real), []);
   assert.equal(demoSecretWarning({ ...real, [DEMO_OPT_IN]: "true" }, ["NEXTAUTH_SECRET", "DATABASE_URL"]), null);
