@@ -5,6 +5,7 @@
 // global-teardown.ts stops it all.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { DEMO_OPT_IN } from "../server/demo-secrets";
 import { buildIfNeeded } from "../tooling/next-build";
 import { nginxOnFreePorts } from "../tooling/nginx";
 import { ROOT } from "../tooling/paths";
@@ -50,6 +51,9 @@ export default async function globalSetup(): Promise<void> {
       // tests however slowly this machine clicks. Each test's users are its own.
       NOTIFICATION_TOAST_COOLDOWN_MS: "60000",
       LOG_LEVEL: "warn",
+      // The seeded users (screenshots.spec.ts signs them in) get the seed's public demo password,
+      // which the stack's production processes refuse unless told this is a demo.
+      [DEMO_OPT_IN]: "true",
     },
     report: log,
   });

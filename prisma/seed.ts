@@ -11,6 +11,7 @@
 // tooling/seed-images.ts).
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { DEFAULT_SEED_PASSWORD, refuseDemoSecretsOrExit } from "../server/demo-secrets";
 
 /** A post: its caption, and how many of the people outside alice, bob and carol like it. */
 export type SeedPost = { caption: string; popularity: number };
@@ -208,7 +209,10 @@ async function main(): Promise<void> {
     console.error("DATABASE_URL is required (see .env.example)");
     process.exit(78);
   }
-  const password = process.env.SEED_PASSWORD || "demo1234";
+  // Not through server/env.ts: the same refusal of demo secrets in production, and the seeded
+  // accounts' password with them (a public one would open them to anyone).
+  refuseDemoSecretsOrExit(process.env, ["DATABASE_URL", "SEED_PASSWORD"]);
+  const password = process.env.SEED_PASSWORD || DEFAULT_SEED_PASSWORD;
   const passwordHash = await hashPassword(password);
   const prisma = createPrisma(url);
   const plannedPosts = planPosts();
@@ -318,7 +322,7 @@ async function main(): Promise<void> {
     { timeout: 60_000, maxWait: 30_000 },
   );
 
-  const shown = process.env.SEED_PASSWORD ? "$SEED_PASSWORD" : "demo1234";
+  const shown = process.env.SEED_PASSWORD ? "$SEED_PASSWORD" : DEFAULT_SEED_PASSWORD;
   console.log(
     `seeded ${SEED_USERS.length} users (password: ${shown}), ${result.posts} new post(s), ${result.likes} new like(s), ${result.notifications} new notification(s)`,
   );

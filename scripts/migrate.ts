@@ -1,6 +1,7 @@
 // npm run db:migrate            apply pending migrations to DATABASE_URL (offline; see tooling/migrations.ts)
 // npm run db:migrate -- new X   write a new migration named X from changes to prisma/schema.prisma
 import { existsSync } from "node:fs";
+import { refuseDemoSecretsOrExit } from "../server/demo-secrets";
 import { applyMigrations, createMigration } from "../tooling/migrations";
 
 const [command, name] = process.argv.slice(2);
@@ -26,6 +27,8 @@ if (command === "new") {
     console.error("DATABASE_URL is required (see .env.example)");
     process.exit(78);
   }
+  // This job does not go through server/env.ts: the same refusal of demo secrets in production.
+  refuseDemoSecretsOrExit(process.env, ["DATABASE_URL"]);
   const applied = await applyMigrations(url);
   console.log(
     applied.length

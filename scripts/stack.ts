@@ -18,7 +18,10 @@
 // An app or worker that exits on its own is reported (exit code or signal, its last log lines) and
 // restarted, after 0.5 s, then 1 s, 2 s… up to 15 s; one that exits 5 times within a minute is in
 // a crash loop, and the stack stops with that reason (tooling/supervisor.ts).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { DEMO_OPT_IN } from "../server/demo-secrets";
 import { buildIfNeeded } from "../tooling/next-build";
 import { nginxOnPorts } from "../tooling/nginx";
 import { ROOT } from "../tooling/paths";
@@ -34,6 +37,16 @@ const prometheusPort = Number(process.env.STACK_PROMETHEUS_PORT ?? 9090);
 const httpPort = Number(process.env.STACK_HTTP_PORT ?? 8080);
 const httpsPort = Number(process.env.STACK_HTTPS_PORT ?? 8443);
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/likes";
+
+/** This checkout's own random session secret, kept in .stack/ (gitignored) so sessions survive restarts. */
+function localSecret(): string {
+  const file = path.join(ROOT, ".stack", "nextauth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()}  ${line}`);
@@ -95,7 +108,10 @@ try {
     nginx: nginxOnPorts(httpPort, httpsPort, { certDir: path.join(ROOT, "nginx", "certs"), status: observed }),
     env: {
       REDIS_PREFIX: process.env.REDIS_PREFIX ?? "likes",
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? localSecret(),
+      // A local demo: the seed gives alice, bob and carol the public demo password, which
+      // production (NODE_ENV=production, as the stack runs) refuses otherwise (server/demo-secrets.ts).
+      [DEMO_OPT_IN]: process.env[DEMO_OPT_IN] ?? "true",
     },
     report: say,
     supervise: { onEvent: onSupervisorEvent },

@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { z } from "zod";
+import { DEMO_OPT_IN, demoSecretProblems, demoSecretWarning, type SecretName } from "./demo-secrets";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -40,6 +41,9 @@ const schema = z
       .regex(/^[a-zA-Z0-9_-]+$/, "letters, digits, _ and - only")
       .default("likes"),
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+    // A demo: production then accepts the public demo secrets (server/demo-secrets.ts) instead of
+    // refusing to start. docker-compose.yml sets it; a real deployment never does.
+    [DEMO_OPT_IN]: bool.default(false),
     // The public URL people open (through nginx). When set, next-auth builds every URL from it and
     // ignores the forwarded headers; leave it unset with AUTH_TRUST_HOST=true to serve HTTP and
     // HTTPS from one app (behind TLS the cookies then get their __Secure- names).
@@ -100,7 +104,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(cleaned);
   // Checked beside the schema, so it is named together with every other missing variable.
   const redisSource = redisSourceProblem(cleaned);
-  if (!result.success || redisSource) {
+  const demoSecrets = demoSecretProblems(cleaned, CHECKED_SECRETS);
+  if (!result.success || redisSource || demoSecrets.length) {
     const issues = result.success ? [] : result.error.issues;
     throw new ConfigError([
       ...issues.map((i) => {
@@ -108,10 +113,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
         return `${i.path.join(".")}: ${missing ? "is required" : i.message}`;
       }),
       ...(redisSource ? [redisSource] : []),
+      ...demoSecrets,
     ]);
   }
   return result.data;
 }
+
+/** The secrets every process that calls env() holds; migrate and seed check theirs themselves. */
+const CHECKED_SECRETS: readonly SecretName[] = ["NEXTAUTH_SECRET", "DATABASE_URL", "REDIS_URL"];
 
 /** One Redis (REDIS_URL) or the Sentinels that know the current primary (REDIS_SENTINELS): exactly one. */
 function redisSourceProblem(cleaned: Record<string, string | undefined>): string | null {
@@ -133,7 +142,10 @@ export function env(): Env {
 export function loadEnvOrExit(): Env {
   if (existsSync(".env")) process.loadEnvFile(".env");
   try {
-    return env();
+    const config = env();
+    const warning = demoSecretWarning(process.env, CHECKED_SECRETS);
+    if (warning) console.warn(warning);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -10,6 +10,8 @@
 //   3b. The `observability` profile: its services are only in that profile and nothing outside it
 //      depends on them (the default `up` is unchanged), and every target host in
 //      observability/prometheus/prometheus.yml is a service of the file.
+//   3c. Every service of the app image handed a demo secret (server/demo-secrets.ts) sets the
+//      demo opt-in, LIKES_ALLOW_DEMO_SECRETS=true, or it would refuse to start.
 //   4. The packages the image needs at run time (Dockerfile, prod-deps stage) are dependencies.
 //   5. Every file `next build` type-checks inside the image (next.config.js names the tsconfig),
 //      with every file those import, is in the image's build context (.dockerignore), or is made
@@ -24,6 +26,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DEMO_OPT_IN, demoSecretsIn } from "../server/demo-secrets";
 import { isExcluded, parseDockerignore } from "./dockerignore";
 import { NGINX_DIR, findNginx, nginxVersion, testNginxConfig } from "./nginx";
 import type { CheckReport } from "./check-report";
@@ -80,6 +83,7 @@ type Service = {
   container_name?: string;
   restart?: string;
   environment?: Record<string, string | null>;
+  image?: string;
 };
 type ComposeConfig = { services?: Record<string, Service> };
 
@@ -178,6 +182,7 @@ async function checkCompose(composeFile: string, report: CheckReport): Promise<v
 
   await checkObservabilityProfile(services, report);
   checkHaProfile(services, report);
+  checkDemoOptIn(services, report);
 
   const pinned = SCALABLE_SERVICES.filter((n) => !services[n] || services[n].container_name);
   if (pinned.length) report.fail(`missing, or a container_name prevents --scale: ${pinned.join(", ")}`);
@@ -267,6 +272,35 @@ function checkHaProfile(services: Record<string, Service>, report: CheckReport):
   if (outside.length)
     report.fail(`a ${HA_PROFILE} service depends on a service outside its profile: ${outside.join(", ")}`);
   else report.ok(`the ${HA_PROFILE} profile's services depend only on one another`);
+}
+
+/** The image app, worker and migrate run (docker-compose.yml's x-app-image). */
+const APP_IMAGE = "likes-app:local";
+
+/**
+ * The app image runs with NODE_ENV=production, which refuses demo secrets: every service of it that
+ * compose hands one by default must say it is a demo, or a fresh clone's `up` stops at its start.
+ */
+function checkDemoOptIn(services: Record<string, Service>, report: CheckReport): void {
+  const given = Object.entries(services)
+    .filter(([, s]) => s.image === APP_IMAGE)
+    .map(([name, s]) => {
+      const env = Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v ?? undefined]));
+      return {
+        name,
+        demo: demoSecretsIn(env, ["NEXTAUTH_SECRET", "DATABASE_URL", "REDIS_URL"]),
+        optIn: env[DEMO_OPT_IN],
+      };
+    })
+    .filter((s) => s.demo.length);
+  const missing = given.filter((s) => s.optIn !== "true").map((s) => `${s.name} (${s.demo.join(", ")})`);
+  if (!given.length) report.fail(`no service of ${APP_IMAGE} found with compose's demo secrets: is the check stale?`);
+  else if (missing.length)
+    report.fail(`handed demo secrets without ${DEMO_OPT_IN}=true, so they refuse to start: ${missing.join(", ")}`);
+  else
+    report.ok(
+      `the ${given.length} services of ${APP_IMAGE} handed demo secrets by default say so (${DEMO_OPT_IN}=true): ${given.map((s) => s.name).join(", ")}`,
+    );
 }
 
 /** deploy/*\/Dockerfile: every file a COPY names is in that directory, the image's build context. */

@@ -6,6 +6,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { chromium } from "@playwright/test";
+import { DEMO_OPT_IN } from "../server/demo-secrets";
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./chromium";
 import { nginxOnFreePorts } from "./nginx";
 import { ROOT } from "./paths";
@@ -39,7 +40,8 @@ export async function takePrometheusScreenshot(opts: PrometheusScreenshotOptions
     seed: true,
     // The bots, not the rate limits, set the pace.
     nginx: nginxOnFreePorts({ apiRatePerSecond: 10_000, apiBurst: 10_000, signinRatePerMinute: 10_000 }),
-    env: { LOG_LEVEL: "warn", LIKE_RATE_LIMIT_PER_MINUTE: "100000" },
+    // A demo: the seeded bots sign in with the seed's public password.
+    env: { LOG_LEVEL: "warn", LIKE_RATE_LIMIT_PER_MINUTE: "100000", [DEMO_OPT_IN]: "true" },
     report: opts.say,
   });
   try {

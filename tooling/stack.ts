@@ -7,6 +7,7 @@
 // the apps, the workers, nginx. Whatever has started is stopped again in reverse order, on stop()
 // or as soon as a later step fails.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -253,7 +254,9 @@ function stackEnvironment(
     DATABASE_URL: services.databaseUrl,
     ...services.redisEnv,
     REDIS_PREFIX: `likes-${path.basename(opts.runDir).replace(/[^a-zA-Z0-9_-]/g, "")}`,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "local-stack-secret-not-for-production-000000",
+    // Its own random secret per stack: production (NODE_ENV above) refuses a public one
+    // (server/demo-secrets.ts), and tests read it back from stack.env.
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? randomBytes(32).toString("base64"),
     AUTH_TRUST_HOST: "true",
     HOST: "127.0.0.1",
     LOG_LEVEL: "info",

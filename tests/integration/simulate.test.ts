@@ -5,12 +5,15 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { SEED_BOT_USERNAMES } from "../../prisma/seed";
+import { DEMO_OPT_IN } from "../../server/demo-secrets";
 import { ROOT } from "../../tooling/paths";
 import { eventually, startTestStack, type TestStack } from "../support/harness";
 
 let stack: TestStack;
 before(async () => {
-  stack = await startTestStack("simulate", { seed: true });
+  // The bots sign in with the seed's public demo password (as `docker compose --profile simulate`
+  // does): a demo, which the stack's production processes are told.
+  stack = await startTestStack("simulate", { seed: true, env: { [DEMO_OPT_IN]: "true" } });
 });
 after(() => stack?.stop());
 

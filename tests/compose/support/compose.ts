@@ -20,6 +20,11 @@ export class EngineApi {
     }
   }
 
+  /** Where the API listens, as http.request options. */
+  get connection(): { socketPath: string } | { host: string; port: number } {
+    return this.target;
+  }
+
   request<T = unknown>(method: string, pathname: string): Promise<{ status: number; body: T }> {
     return new Promise((resolve, reject) => {
       const req = http.request({ ...this.target, method, path: pathname, timeout: 30_000 }, (res) => {
