@@ -21,7 +21,7 @@ const values = async (registry: Registry, name: string) =>
   ).map((v) => [v.labels, v.value]);
 
 test("a collector that answers sets its gauges and is up", async () => {
-  const { registry, metrics, gauge } = setup();
+  const { metrics, gauge } = setup();
   const ok: Collector = { name: "ok", gauges: [gauge], read: async () => [[gauge, { kind: "a" }, 3]] };
   const served = await collect(metrics, [ok]);
   assert.deepEqual(await values(served, "thing_test"), [[{ kind: "a" }, 3]]);
@@ -29,7 +29,7 @@ test("a collector that answers sets its gauges and is up", async () => {
 });
 
 test("a late collector is down, its old series are gone, and the scrape does not wait for it", async () => {
-  const { registry, metrics, gauge } = setup();
+  const { metrics, gauge } = setup();
   let late = false;
   const collector: Collector = {
     name: "slow",
@@ -44,14 +44,15 @@ test("a late collector is down, its old series are gone, and the scrape does not
   const started = performance.now();
   const served = await collect(metrics, [collector]);
   const ms = performance.now() - started;
-  assert.ok(ms >= COLLECTOR_TIMEOUT_MS - 5 && ms < COLLECTOR_TIMEOUT_MS + 300, `took ${ms} ms`);
+  // Cut at the timeout, not after the late collector's 5 s (a loose bound: a busy machine is slow).
+  assert.ok(ms >= COLLECTOR_TIMEOUT_MS - 5 && ms < 4000, `took ${ms} ms`);
   assert.equal(served.getSingleMetric("thing_test"), undefined);
   assert.doesNotMatch(await served.metrics(), /thing_test/);
   assert.deepEqual(await values(served, "up_test"), [[{ collector: "slow" }, 0]]);
 });
 
 test("a failing collector is down; the others are not held back", async () => {
-  const { registry, metrics, gauge } = setup();
+  const { metrics, gauge } = setup();
   const failing: Collector = { name: "fails", gauges: [], read: () => Promise.reject(new Error("redis away")) };
   const throwing: Collector = {
     name: "throws",
