@@ -47,8 +47,10 @@ COPY package.json package-lock.json ./
 #   and Playwright (a peer of next). Migrations use the WebAssembly engine (scripts/migrate.ts),
 #   not the CLI;
 # - type declarations and source maps, which Node never loads;
-# - the Prisma client's query compilers for other databases (and its "small" variant): the
-#   generated client (server/generated) imports only query_compiler_fast_bg.postgresql.
+# - the Prisma client's query compilers for other databases (and its "small" variant, and the
+#   CommonJS copies): the generated client (server/generated) imports only
+#   query_compiler_fast_bg.postgresql*.mjs;
+# - React's development builds: with NODE_ENV=production (set below) React loads *.production.js.
 # The lock file is not saved back: this stage is thrown away but for node_modules.
 RUN npm pkg delete dependencies.next \
     && npm install --omit=dev --legacy-peer-deps --ignore-scripts --no-save \
@@ -57,7 +59,8 @@ RUN npm pkg delete dependencies.next \
     && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
     && find node_modules/@prisma/client/runtime -type f \
         \( -name 'query_compiler_small_bg.*' -o -name 'query_compiler_*.cockroachdb.*' -o -name 'query_compiler_*.mysql.*' \
-           -o -name 'query_compiler_*.sqlite.*' -o -name 'query_compiler_*.sqlserver.*' \) -delete
+           -o -name 'query_compiler_*.sqlite.*' -o -name 'query_compiler_*.sqlserver.*' -o -name 'query_compiler_*.js' \) -delete \
+    && rm -f node_modules/react/cjs/*.development.js node_modules/react-dom/cjs/*.development.js node_modules/scheduler/cjs/*.development.js
 # Next's trace: `next` itself and the files of other packages its server and the app's route
 # bundles load. Where both have a package, the files are the same (one lock file); -n keeps ours.
 COPY --from=build /standalone-node_modules /tmp/standalone-node_modules
