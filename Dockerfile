@@ -30,8 +30,15 @@ COPY . .
 # rest of .next/standalone (a copy of .next and Next's own server.js) is not used: the app runs its
 # custom server. Server source maps (14 MB) only serve debugging; the build cache is not read at
 # run time. public/ may not exist in a fresh checkout; the runtime stage copies it either way.
+# Next's own server.js skips loading next.config.js; the custom server's next() does not, and that
+# first installs aliases to Next's compiled webpack and @babel/runtime (server/config-utils.js),
+# which the trace leaves out: add those two directories (3 MB).
 RUN NEXT_STANDALONE=1 npm run build \
     && mv .next/standalone/node_modules /standalone-node_modules \
+    && for dir in webpack @babel/runtime; do \
+         mkdir -p /standalone-node_modules/next/dist/compiled/$dir \
+         && cp -R node_modules/next/dist/compiled/$dir/. /standalone-node_modules/next/dist/compiled/$dir/; \
+       done \
     && rm -rf .next/standalone .next/cache \
     && find .next -name '*.map' -delete \
     && mkdir -p public
