@@ -1,6 +1,7 @@
 # One image for the app server, the notifications worker and the one-shot migrate+seed job;
 # docker-compose.yml picks the command. Stages: deps (all packages) -> build (prisma generate +
-# next build) -> prod-deps (runtime packages only) -> runtime.
+# next build) -> prod-deps (runtime packages only, pruned) -> runtime. What was cut to bring the
+# image from 969 MB to its size now, and how to measure it: docs/deployment.md, "The image".
 #
 # `npm install`, not `npm ci`, everywhere: the lock file cannot list the optional packages of
 # other platforms (e.g. @next/swc-darwin-arm64; the registry it was made against lacks some), and
@@ -24,15 +25,56 @@ RUN npm install --ignore-scripts
 FROM deps AS build
 COPY . .
 # prisma generate (with PRISMA_SCHEMA_ENGINE_BINARY=/bin/true, see package.json) + next build.
-# public/ may not exist in a fresh checkout; the runtime stage copies it either way.
-RUN npm run build && rm -rf .next/cache && mkdir -p public
+# NEXT_STANDALONE=1 (next.config.js): Next also traces the files its production server loads into
+# .next/standalone/node_modules; prod-deps takes `next` from there (18 MB instead of 209 MB). The
+# rest of .next/standalone (a copy of .next and Next's own server.js) is not used: the app runs its
+# custom server. Server source maps (14 MB) only serve debugging; the build cache is not read at
+# run time. public/ may not exist in a fresh checkout; the runtime stage copies it either way.
+# Next's own server.js skips loading next.config.js; the custom server's next() does not, and that
+# first installs aliases to Next's compiled webpack and @babel/runtime (server/config-utils.js),
+# which the trace leaves out: add those two directories (3 MB).
+RUN NEXT_STANDALONE=1 npm run build \
+    && mv .next/standalone/node_modules /standalone-node_modules \
+    && for dir in webpack @babel/runtime; do \
+         mkdir -p /standalone-node_modules/next/dist/compiled/$dir \
+         && cp -R node_modules/next/dist/compiled/$dir/. /standalone-node_modules/next/dist/compiled/$dir/; \
+       done \
+    && rm -rf .next/standalone .next/cache \
+    && find .next -name '*.map' -delete \
+    && mkdir -p public
 
 FROM base AS prod-deps
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts
+# Runtime packages only, pruned:
+# - without `next`, which comes from Next's trace below: the full package carries its build
+#   toolchain and every runtime variant, and pulls in @next/swc-* (97 MB of compiler the
+#   production server never loads) and caniuse-lite;
+# - --legacy-peer-deps: npm would otherwise install optional peers of runtime packages, i.e. the
+#   Prisma CLI with typescript, effect, pglite and Prisma Studio (peers of @prisma/client, 170 MB)
+#   and Playwright (a peer of next). Migrations use the WebAssembly engine (scripts/migrate.ts),
+#   not the CLI;
+# - type declarations and source maps, which Node never loads;
+# - the Prisma client's query compilers for other databases (and its "small" variant, and the
+#   CommonJS copies): the generated client (server/generated) imports only
+#   query_compiler_fast_bg.postgresql*.mjs;
+# - React's development builds: with NODE_ENV=production (set below) React loads *.production.js.
+# The lock file is not saved back: this stage is thrown away but for node_modules.
+RUN npm pkg delete dependencies.next \
+    && npm install --omit=dev --legacy-peer-deps --ignore-scripts --no-save \
+    && npm cache clean --force \
+    && rm -rf node_modules/@types \
+    && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
+    && find node_modules/@prisma/client/runtime -type f \
+        \( -name 'query_compiler_small_bg.*' -o -name 'query_compiler_*.cockroachdb.*' -o -name 'query_compiler_*.mysql.*' \
+           -o -name 'query_compiler_*.sqlite.*' -o -name 'query_compiler_*.sqlserver.*' -o -name 'query_compiler_*.js' \) -delete \
+    && rm -f node_modules/react/cjs/*.development.js node_modules/react-dom/cjs/*.development.js node_modules/scheduler/cjs/*.development.js
+# Next's trace: `next` itself and the files of other packages its server and the app's route
+# bundles load. Where both have a package, the files are the same (one lock file); -n keeps ours.
+COPY --from=build /standalone-node_modules /tmp/standalone-node_modules
+RUN cp -Rn /tmp/standalone-node_modules/. node_modules/ && rm -rf /tmp/standalone-node_modules
 # The runtime runs TypeScript through tsx and migrates through Prisma's WebAssembly engine: those
 # packages must be dependencies, not devDependencies, or the image cannot start or migrate.
-RUN for pkg in tsx @prisma/schema-engine-wasm @prisma/driver-adapter-utils @prisma/adapter-pg @prisma/client; do \
+RUN for pkg in next tsx @prisma/schema-engine-wasm @prisma/driver-adapter-utils @prisma/adapter-pg @prisma/client; do \
       [ -d "node_modules/$pkg" ] || { echo "Dockerfile: $pkg is not installed by npm install --omit=dev: move it to dependencies in package.json" >&2; exit 1; }; \
     done
 
