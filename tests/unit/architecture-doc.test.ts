@@ -63,15 +63,6 @@ const TOP_LEVEL_FILES = new Set([
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 
-/**
- * A document without its pending rows: lines ending in `<!-- pending: feature -->` cite the files
- * of a feature another branch is building (docs/security.md's threat model), checked once the
- * marker goes at merge.
- */
-export function withoutPendingRows(markdown: string): string {
-  return markdown.replace(/^.*<!--\s*pending:\s*[\w-]+\s*-->\s*$/gm, "");
-}
-
 const FENCE = /^```[^\n]*\n[\s\S]*?^```/gm;
 
 /**
@@ -244,7 +235,7 @@ describe("the architecture documents", () => {
     .map((f) => `${DECISIONS_DIR}/${f}`);
   for (const doc of [...DOCS, ...decisionRecords]) {
     test(`${doc}: every repository path it names exists`, () => {
-      const text = withoutPendingRows(read(doc));
+      const text = read(doc);
       const named = [...codePaths(text), ...linkPaths(text, doc)];
       if ((DOCS as readonly string[]).includes(doc)) {
         assert.ok(named.length > 3, `${doc} names files (found ${named.length}); did the path pattern break?`);
@@ -259,7 +250,7 @@ describe("the architecture documents", () => {
   const basenames = fileBasenames();
   for (const doc of DOCS) {
     test(`${doc}: every function, type and file name it cites exists in the code`, () => {
-      const text = withoutPendingRows(read(doc));
+      const text = read(doc);
       const cited = codeNames(text);
       const missing = cited.filter((c) => (c.kind === "file" ? !basenames.has(c.name) : !declared.has(c.name)));
       assert.deepEqual(
@@ -360,8 +351,6 @@ describe("the architecture documents", () => {
       "server/likes.ts",
     ]);
     assert.deepEqual(linkPaths(sample, "docs/architecture.md"), ["docs/decisions/015-trace-context.md"]);
-    const pending = "| a | `server/likes.ts` |\n| b | `server/planned.ts` | <!-- pending: signout -->\n";
-    assert.deepEqual(codePaths(withoutPendingRows(pending)), ["server/likes.ts"]);
     assert.equal(exists("server/no-such-file.ts"), false);
     const names =
       "Calls `setLike()` in `server/likes.ts`, `api.setLike()`, a `JourneyStore`, `like-toggle.ts`; not `npm run x`, `user:<id>`, `Server-Timing`.";

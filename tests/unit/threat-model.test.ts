@@ -4,8 +4,7 @@
 // checks them against the repository: each of the ten hops has its table; every backticked path
 // exists; every name in the "where" column is in the file cited before it; every quoted test name
 // is declared, exactly, in the test file cited before it; a threat without a test says "none" and
-// why. Rows marked `<!-- pending: feature -->` cite features other branches are building: their
-// files are not checked until the marker goes (docs/security.md says which).
+// why.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -28,12 +27,9 @@ export const HOPS = [
   "Uploads",
 ] as const;
 const COLUMNS = ["threat", "control", "where", "test"];
-/** The features issue 24 builds beside this doc; a marker naming anything else is a typo. */
-const PENDING_FEATURES = new Set(["signout", "delete", "secrets"]);
-const PENDING = /<!--\s*pending:\s*([\w-]+)\s*-->\s*$/;
 const STRIDE = /^\*\*[STRIDE]\*\* \S/;
 
-export type Row = { line: number; cells: string[]; pending: string | null };
+export type Row = { line: number; cells: string[] };
 export type HopTable = { hop: string; heading: string; header: string[]; rows: Row[] };
 
 const FENCE = /^```[^\n]*\n[\s\S]*?^```/gm;
@@ -63,7 +59,7 @@ export function splitRow(line: string): string[] {
       cell = "";
     } else cell += ch;
   }
-  if (cell.trim()) cells.push(cell.trim()); // text after the last pipe (a pending marker)
+  if (cell.trim()) cells.push(cell.trim()); // text after the last pipe: an extra cell, which the check counts
   return cells;
 }
 
@@ -81,10 +77,9 @@ export function hopTables(markdown: string): HopTable[] {
       return;
     }
     if (!current || !line.startsWith("|")) return;
-    const pending = PENDING.exec(line)?.[1] ?? null;
-    const cells = splitRow(line.replace(PENDING, ""));
+    const cells = splitRow(line);
     if (!current.header.length) current.header = cells;
-    else if (!cells.every((c) => /^:?-+:?$/.test(c))) current.rows.push({ line: firstLine + i, cells, pending });
+    else if (!cells.every((c) => /^:?-+:?$/.test(c))) current.rows.push({ line: firstLine + i, cells });
   });
   return tables;
 }
@@ -135,11 +130,8 @@ export function fileMentions(text: string, name: string): boolean {
   return text.includes(name);
 }
 
-/** What is wrong with one row, as sentences (empty when it holds). Pending rows are not checked. */
+/** What is wrong with one row, as sentences (empty when it holds). */
 export function rowProblems(row: Row, root = ROOT): string[] {
-  if (row.pending) {
-    return PENDING_FEATURES.has(row.pending) ? [] : [`line ${row.line}: unknown pending feature "${row.pending}"`];
-  }
   const at = `line ${row.line}`;
   const problems: string[] = [];
   if (row.cells.length !== COLUMNS.length) return [`${at}: ${row.cells.length} cells, expected ${COLUMNS.length}`];
@@ -213,12 +205,12 @@ describe("the threat model in docs/security.md", () => {
     const problems = tables.flatMap((t) => t.rows.flatMap((row) => rowProblems(row)));
     assert.deepEqual(problems, [], `${DOC}'s threat model cites what the repository does not have`);
     // The checks above really ran: most rows cite tests by name.
-    const named = tables.flatMap((t) => t.rows).filter((r) => !r.pending && r.cells[3]?.includes('"'));
+    const named = tables.flatMap((t) => t.rows).filter((r) => r.cells[3]?.includes('"'));
     assert.ok(named.length >= 40, `rows proved by a named test (found ${named.length})`);
   });
 
   test("a threat without a test says so: 'none —' and why", () => {
-    const untested = tables.flatMap((t) => t.rows).filter((r) => !r.pending && !tokens(r.cells[3] ?? "").length);
+    const untested = tables.flatMap((t) => t.rows).filter((r) => !tokens(r.cells[3] ?? "").length);
     for (const row of untested)
       assert.match(row.cells[3] ?? "", /^none — .{20,}/, `line ${row.line}: "none — " and what would test it`);
   });
@@ -234,14 +226,13 @@ describe("the threat model in docs/security.md", () => {
       "| **T** misplaced. | c | `server/api.ts` `preparePhoto()` | none — nothing to prove here, for the sample |",
       '| **I** missing. | c | `server/nope.ts` | `tests/unit/nope.test.ts` "x" |',
       "| no letter. | c | `server/api.ts` | `tests/unit/routes.test.ts` |",
-      "| **E** planned. | c | `app/api/nope/` | `tests/integration/nope.test.ts` | <!-- pending: signout -->",
+      '| **E** extra. | c | `server/api.ts` | `tests/integration/api-contract.test.ts` "a mutation from a foreign Origin is refused with 403" | more |',
       "### 2. nginx",
     ].join("\n");
     const [browser, nginx] = hopTables(sample);
     assert.equal(browser?.hop, "The browser");
     assert.equal(nginx?.hop, "nginx");
     assert.equal(browser?.rows.length, 6);
-    assert.equal(browser?.rows[5]?.pending, "signout");
     const problems = browser!.rows.map((row) => rowProblems(row).map((p) => p.replace(/^line \d+: /, "")));
     assert.deepEqual(problems, [
       [],
@@ -252,9 +243,8 @@ describe("the threat model in docs/security.md", () => {
         "the threat starts with its STRIDE letter in bold (**S** …)",
         "tests/unit/routes.test.ts is cited without a test name",
       ],
-      [],
+      ["5 cells, expected 4"],
     ]);
-    assert.deepEqual(rowProblems({ line: 1, cells: [], pending: "typo" }), ['line 1: unknown pending feature "typo"']);
   });
 
   test("test names are read as the suites declare them", () => {
