@@ -166,7 +166,17 @@ export async function connectSocket(
     if (++hellos > 1 && opts.catchUpOnReconnect) void catchUp();
   });
   const hello = await new Promise<{ instance: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("socket did not connect in 10 s")), 10_000);
+    // A socket that never connected is closed, or its reconnection attempts keep the test process
+    // (and the file's timeout) alive long after the failure.
+    // Whether the transport (the WebSocket through nginx) opened tells a proxy or network stall
+    // from a handshake the server never answered.
+    let transportOpened = false;
+    socket.io.once("open", () => (transportOpened = true));
+    const timer = setTimeout(() => {
+      socket.close();
+      const where = transportOpened ? "the WebSocket opened, the handshake was never answered" : "no WebSocket opened";
+      reject(new Error(`socket did not connect in 10 s (${where})`));
+    }, 10_000);
     // Only the first connection's failure fails the call: later ones are reconnections, which
     // socket.io-client keeps trying (a test may stop the app and expect the socket back).
     const onConnectError = (error: Error) => {
