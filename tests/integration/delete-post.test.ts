@@ -6,9 +6,6 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { NOTIFICATIONS_QUEUE } from "../../server/queue";
 import { ApiClient } from "../../tooling/api-client";
 import { jpeg } from "../../tooling/test-images";
 import {
@@ -22,18 +19,16 @@ import {
   startTestStack,
   type TestStack,
 } from "../support/harness";
+import { openNotificationQueue, type NotificationQueue } from "../support/notification-queue";
 
 let stack: TestStack;
-let queue: Queue;
-let connection: Redis;
+let jobs: NotificationQueue;
 before(async () => {
   stack = await startTestStack("delete-post", { env: { POST_RATE_LIMIT_PER_HOUR: "1000" } });
-  connection = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix: `${stack.env.REDIS_PREFIX}:bull` });
+  jobs = openNotificationQueue(stack);
 });
 after(async () => {
-  await queue?.close();
-  connection?.disconnect(); // BullMQ leaves a connection it was handed open
+  await jobs?.close();
   await stack?.stop();
 });
 
@@ -156,18 +151,10 @@ describe("DELETE /api/posts/:id by its author", () => {
       const [first, second] = (event.payload as { retractions: { id: string }[] }).retractions.map((r) => r.id);
 
       // A crash after both pushes, before the mark: the retry pushes nothing.
-      const replay = async (n: number) => {
-        await stack.db.outboxEvent.update({ where: { id: event.id }, data: { processedAt: null } });
-        const job = await queue.add("notify", { eventId: event.id }, { jobId: `${event.id}-replay-${n}` });
-        return eventually(
-          "the replay",
-          async () => ((await queue.getJob(job.id!))?.returnvalue as string) ?? undefined,
-        );
-      };
-      assert.equal(await replay(1), "already_pushed");
+      assert.equal(await jobs.replayAfterCrash(event.id), "already_pushed");
       // A crash after the first push only (the second's record absent): the retry pushes the second.
-      await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${event.id}:${second}`);
-      assert.equal(await replay(2), "retracted");
+      await jobs.redis.del(`${stack.env.REDIS_PREFIX}:pushed:${event.id}:${second}`);
+      assert.equal(await jobs.replayAfterCrash(event.id), "retracted");
       await eventually("the second retraction again", () => retractions(tab.received).length === 3);
       assert.deepEqual(
         retractions(tab.received).filter((id) => id === first),

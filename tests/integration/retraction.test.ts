@@ -7,9 +7,6 @@
 // file (toast-cooldown.test.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { NOTIFICATIONS_QUEUE } from "../../server/queue";
 import { type ApiClient } from "../../tooling/api-client";
 import {
   connectSocket,
@@ -24,18 +21,16 @@ import {
   toasted,
   type TestStack,
 } from "../support/harness";
+import { openNotificationQueue, type NotificationQueue } from "../support/notification-queue";
 
 let stack: TestStack;
-let queue: Queue;
-let connection: Redis;
+let jobs: NotificationQueue;
 before(async () => {
   stack = await startTestStack("retraction", { env: { NOTIFICATION_TOAST_COOLDOWN_MS: "0" } });
-  connection = new Redis(stack.redis.url, { maxRetriesPerRequest: null });
-  queue = new Queue(NOTIFICATIONS_QUEUE, { connection, prefix: `${stack.env.REDIS_PREFIX}:bull` });
+  jobs = openNotificationQueue(stack);
 });
 after(async () => {
-  await queue?.close();
-  connection?.disconnect(); // BullMQ leaves a connection it was handed open
+  await jobs?.close();
   await stack?.stop();
 });
 
@@ -66,20 +61,6 @@ function eventsOf(actorId: string, postId: string) {
   });
 }
 
-/** Runs one outbox event again, as a retry after a crash between its transaction and its push
- * would (outcome recorded, processedAt not), and waits for the job's result. */
-let replays = 0;
-async function replayAfterCrash(eventId: string): Promise<string> {
-  await stack.db.outboxEvent.update({ where: { id: eventId }, data: { processedAt: null } });
-  // A job id of its own each time: a second replay of the same event is another job.
-  const job = await queue.add("notify", { eventId }, { jobId: `${eventId}-replay-${++replays}` });
-  // returnvalue is null until the job completes.
-  return eventually(
-    "the replay",
-    async () => ((await queue.getJob(job.id!))?.returnvalue as string | null) ?? undefined,
-  );
-}
-
 /**
  * Replays an event as two crashes would. One after the push, before the event was marked
  * processed: the retry finds the push recorded in Redis (emitOnce, server/realtime-rooms.ts) and
@@ -87,9 +68,9 @@ async function replayAfterCrash(eventId: string): Promise<string> {
  * pushes the same decision again (`result`), and creates nothing.
  */
 async function replayAroundThePush(eventId: string, result: "pushed" | "retracted") {
-  assert.equal(await replayAfterCrash(eventId), "already_pushed");
-  await connection.del(`${stack.env.REDIS_PREFIX}:pushed:${eventId}`);
-  assert.equal(await replayAfterCrash(eventId), result);
+  assert.equal(await jobs.replayAfterCrash(eventId), "already_pushed");
+  await jobs.redis.del(`${stack.env.REDIS_PREFIX}:pushed:${eventId}`);
+  assert.equal(await jobs.replayAfterCrash(eventId), result);
 }
 
 /** Stops the stack's worker (SIGTERM, or SIGKILL for a crash); returns the function that starts another. */
@@ -175,7 +156,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       assert.deepEqual([likeEvent?.type, unlikeEvent?.type], ["like.created", "like.removed"]);
       // Take the like's job out: the worker sees the unlike first, and the outbox relay brings
       // the like back afterwards (it re-enqueues unprocessed events after a grace period).
-      assert.equal(await queue.remove(likeEvent!.id), 1);
+      assert.equal(await jobs.queue.remove(likeEvent!.id), 1);
       await startWorker("worker-after-unlike");
       const events = await allProcessed(alice.id, post.id, 2);
       assert.deepEqual(
@@ -201,7 +182,7 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       await unlike(asAlice, post.id);
       await like(asAlice, post.id);
       const [, unlikeEvent] = await eventsOf(alice.id, post.id);
-      assert.equal(await queue.remove(unlikeEvent!.id), 1);
+      assert.equal(await jobs.queue.remove(unlikeEvent!.id), 1);
       await startWorker("worker-after-like");
       const events = await allProcessed(alice.id, post.id, 3);
       const rows = await notificationRows(bob.id);
@@ -229,10 +210,10 @@ describe("order, duplicates and crashes never make the inbox lie", () => {
       assert.deepEqual(likeEvent!.outcome, { created: pushed.id });
 
       // A second job for a processed event: skipped.
-      const duplicate = await queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-dup` });
+      const duplicate = await jobs.queue.add("notify", { eventId: likeEvent!.id }, { jobId: `${likeEvent!.id}-dup` });
       await eventually(
         "duplicate done",
-        async () => (await queue.getJob(duplicate.id!))?.returnvalue === "already_processed",
+        async () => (await jobs.queue.getJob(duplicate.id!))?.returnvalue === "already_processed",
       );
       await replayAroundThePush(likeEvent!.id, "pushed");
       // The job is done once it has published; the socket hears it a moment later.
