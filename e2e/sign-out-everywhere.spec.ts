@@ -36,7 +36,12 @@ test("sign out everywhere: the other browser of the same user is disconnected an
   // tried again afterwards from a browser that still holds it.
   const phoneCookies = await phone.context.cookies();
 
+  // It asks first: one click arms it and changes nothing; the second, on the armed button, does it.
   await laptop.page.getByRole("button", { name: "Sign out everywhere", exact: true }).click();
+  const confirm = laptop.page.getByRole("button", { name: "Confirm: sign out on every device", exact: true });
+  await expect(confirm).toBeVisible();
+  expect((await phone.request.get("/api/posts")).status()).toBe(200);
+  await confirm.click();
 
   // The laptop: on the sign-in page, its session cookie gone.
   await expect(laptop.page).toHaveURL((url) => url.pathname === "/signin");
@@ -62,4 +67,29 @@ test("sign out everywhere: the other browser of the same user is disconnected an
   await other.page.reload();
   await expect(other.page.getByTestId("current-user")).toHaveText(bob.username);
   await waitForRealtime(other.page);
+});
+
+test("sign out everywhere asks first: Escape, or leaving the armed button, signs nobody out", async ({
+  users,
+  session,
+}) => {
+  const alice = await users.create({ name: "Alice Martin", posts: 1 });
+  const { page, request } = await session(alice);
+  const atRest = page.getByRole("button", { name: "Sign out everywhere", exact: true });
+  const armed = page.getByRole("button", { name: "Confirm: sign out on every device", exact: true });
+
+  await atRest.click();
+  await expect(armed).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(atRest).toBeVisible();
+
+  await atRest.click();
+  await expect(armed).toBeVisible();
+  await page.keyboard.press("Tab"); // focus moves on: the button is left
+  await expect(atRest).toBeVisible();
+
+  // Still signed in, here and through the API.
+  expect((await request.get("/api/posts")).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("current-user")).toHaveText(alice.username);
 });
