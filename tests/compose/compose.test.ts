@@ -319,9 +319,8 @@ step(
     const { alice, bob } = state;
     assert.ok(alice && bob, "the earlier steps ran");
     tabs.closeAll();
-    // Scaled in place, as on a running stack. (A down and up here, recreating the network, made new
-    // containers' first connections time out now and then on podman: ETIMEDOUT to Redis, a 503.)
-    // nginx resolves `app` when it starts, so it is restarted to see the new replica.
+    // Scaled in place, as on a running stack. nginx resolves `app` when it starts, so it is
+    // restarted to see the new replica.
     await project.run(["up", "-d", "--scale", "app=2", "--scale", "worker=2"]);
     await project.run(["restart", "nginx"]);
     const ready = await project.waitReady({ ...SINGLE, app: 2, worker: 2 }, ["migrate"], READY_TIMEOUT_MS);
