@@ -20,10 +20,11 @@ const FLOORS = {
 } as const;
 
 /**
- * `next build` of the Next.js floor, into bench/next-floor/.next (git-ignored). The app's Next and
- * node_modules, telemetry off. Resolves once built; rejects with the build's output if it fails.
+ * `next build` of the Next.js floor, into bench/next-floor/.next (git-ignored), with the app's Next
+ * and node_modules, telemetry off. `built` resolves once built, or rejects with the build's last
+ * lines; `stop()` ends a build still running (the run was interrupted or failed meanwhile).
  */
-export async function buildNextFloor(logFile: string): Promise<void> {
+export function buildNextFloor(logFile: string): { built: Promise<void>; stop(): Promise<unknown> } {
   const proc = spawnProc(
     "next-floor build",
     path.join(ROOT, "node_modules", ".bin", "next"),
@@ -34,9 +35,13 @@ export async function buildNextFloor(logFile: string): Promise<void> {
       logFile,
     },
   );
-  const code = await proc.exited;
-  if (code !== 0)
-    throw new Error(`next build of bench/next-floor failed (${code}):\n${proc.lines.slice(-30).join("\n")}`);
+  const built = proc.exited.then((code) => {
+    if (code !== 0)
+      throw new Error(`next build of bench/next-floor failed (${code}):\n${proc.lines.slice(-30).join("\n")}`);
+  });
+  // Awaited by the caller later; a failure must not go unhandled meanwhile.
+  built.catch(() => undefined);
+  return { built, stop: () => proc.stop() };
 }
 
 export async function startFloor(opts: {

@@ -64,14 +64,14 @@ export async function runBench(
   const poolSize = appPoolSize(ROOT);
   log(`starting the stack (${quick ? "quick" : "full"} run), building the Next.js floor meanwhile`);
   // The Next.js floor is built while the stack starts: nothing is measured yet.
-  const nextFloorBuilt = buildNextFloor(path.join(probeDir, "next-floor-build.log"));
-  nextFloorBuilt.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+  const nextFloorBuild = buildNextFloor(path.join(probeDir, "next-floor-build.log"));
+  cleanups.add(() => nextFloorBuild.stop());
   const stack = await startAppStack(profileDir, probeDir, cleanups);
 
   const p2Posts = config.p2.rates.reduce((sum, rate) => sum + postsFor(rate, config.p2.durationMs, config.likers), 0);
   const world = plan(config.likers, config.p1Posts, p2Posts, BENCH_PASSWORD);
   const { floor, floorDatabaseUrl } = await startSeededFloor(stack, world, poolSize, cleanups, log);
-  await nextFloorBuilt;
+  await nextFloorBuild.built;
   const nextFloor = await startFloor({
     kind: "next",
     databaseUrl: floorDatabaseUrl,
