@@ -63,7 +63,8 @@ export async function runBench(
   const config = benchConfig(quick);
   const poolSize = appPoolSize(ROOT);
   log(`starting the stack (${quick ? "quick" : "full"} run), building the Next.js floor meanwhile`);
-  // The Next.js floor is built while the stack starts: nothing is measured yet.
+  // The Next.js floor builds while the stack starts, the databases are seeded and the users sign
+  // in: nothing is measured yet.
   const nextFloorBuild = buildNextFloor(path.join(probeDir, "next-floor-build.log"));
   cleanups.add(() => nextFloorBuild.stop());
   const stack = await startAppStack(profileDir, probeDir, cleanups);
@@ -71,6 +72,7 @@ export async function runBench(
   const p2Posts = config.p2.rates.reduce((sum, rate) => sum + postsFor(rate, config.p2.durationMs, config.likers), 0);
   const world = plan(config.likers, config.p1Posts, p2Posts, BENCH_PASSWORD);
   const { floor, floorDatabaseUrl } = await startSeededFloor(stack, world, poolSize, cleanups, log);
+  const cookies = await signIn(stack, world, log);
   await nextFloorBuild.built;
   const nextFloor = await startFloor({
     kind: "next",
@@ -81,7 +83,6 @@ export async function runBench(
   });
   cleanups.add(() => nextFloor.stop());
   log("Next.js floor built and started on the floor's database");
-  const cookies = await signIn(stack, world, log);
 
   const backlogPool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   backlogPool.on("error", () => undefined);
