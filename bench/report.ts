@@ -283,7 +283,7 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     "## P4: the feed, GET /api/posts",
     "",
-    `The first page (10 posts, their authors, the viewer's likes among them). Closed loop at ${r.p4.users} concurrent users; the floor runs the three statements Prisma sends for it.`,
+    `The first page (10 posts, their authors, the viewer's likes among them). Closed loop at ${r.p4.users} concurrent users; both floors run the three statements Prisma sends for it.`,
     "",
     mdTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r), ["l", "r", "r", "r", "r"]),
     "",
