@@ -62,7 +62,8 @@ const config = [
   ...nextTypescript,
   {
     ignores: [
-      ".next/**",
+      // The Next.js builds: the app's, and the bench's Next.js floor (bench/next-floor/).
+      "**/.next/**",
       "node_modules/**",
       "server/generated/**",
       ".stack/**",
@@ -70,7 +71,7 @@ const config = [
       "test-results/**",
       "playwright-report/**",
       "bench-results/**",
-      "next-env.d.ts",
+      "**/next-env.d.ts",
     ],
   },
   // Everywhere, unless a folder below says more: tests/, e2e/ and scripts/ are nobody's dependency.

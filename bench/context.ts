@@ -12,7 +12,10 @@ export type BenchContext = {
   stack: Stack;
   /** The app through nginx (plain HTTP), as 127.0.0.1 so no request waits on a name lookup. */
   appUrl: string;
+  /** The node:http floor (bench/floor-server.ts). */
   floor: Floor;
+  /** The Next.js floor (bench/next-floor/), on the same database as the node:http floor. */
+  nextFloor: Floor;
   floorDatabaseUrl: string;
   poolSize: number;
   client: LoadClient;
@@ -26,7 +29,7 @@ export type BenchContext = {
   log(line: string): void;
 };
 
-/** The headers that make a request the user's: the session cookie for the app, X-User-Id for the floor. */
+/** The headers that make a request the user's: the session cookie for the app, X-User-Id for the floors. */
 export function appIdentity(ctx: BenchContext, userId: string): Record<string, string> {
   const cookie = ctx.cookies.get(userId);
   if (!cookie) throw new Error(`user ${userId} is not signed in`);
@@ -34,6 +37,26 @@ export function appIdentity(ctx: BenchContext, userId: string): Record<string, s
 }
 
 export const floorIdentity = (userId: string): Record<string, string> => ({ "x-user-id": userId });
+
+/**
+ * One closed loop on each floor target in turn, in the order every case reports them: the node
+ * floor through nginx and direct, then the Next floor through nginx and direct.
+ */
+export async function closedOnFloors<T>(
+  ctx: BenchContext,
+  run: (baseUrl: string) => Promise<T>,
+): Promise<[T, T, T, T]> {
+  const results: T[] = [];
+  for (const url of floorUrls(ctx)) results.push(await run(url));
+  return results as [T, T, T, T];
+}
+
+export const floorUrls = (ctx: BenchContext): string[] => [
+  ctx.floor.nginxUrl,
+  ctx.floor.directUrl,
+  ctx.nextFloor.nginxUrl,
+  ctx.nextFloor.directUrl,
+];
 
 /** Waits until the worker has processed every like; the time it took, or null past the timeout. */
 export async function drain(ctx: BenchContext, timeoutMs: number): Promise<number | null> {

@@ -3,12 +3,11 @@
 // A latency tail with the machine near 100% busy is contention, not a slow code path.
 import { readFileSync } from "node:fs";
 import os from "node:os";
+import { TICKS_PER_SECOND } from "../tooling/bench-figures";
 
 export type CpuSnapshot = { at: number; machine: { busy: number; total: number }; ticks: Record<string, number> };
 /** Busy share of the whole machine (100% = every core busy), and each process in cores (100% = one core). */
 export type CpuUsage = { machineBusyPct: number; processCorePct: Record<string, number> };
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 function machineTicks(): { busy: number; total: number } {
   const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);

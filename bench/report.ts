@@ -33,9 +33,13 @@ function p1Rows(r: BenchResults): string[][] {
     `${f(p.app.rps)} (${p.app.errors} err)`,
     `${f(p.floorNginx.rps)} (${p.floorNginx.errors} err)`,
     `${f(p.floorDirect.rps)} (${p.floorDirect.errors} err)`,
+    `${f(p.nextFloorNginx.rps)} (${p.nextFloorNginx.errors} err)`,
+    `${f(p.nextFloorDirect.rps)} (${p.nextFloorDirect.errors} err)`,
     `${f(p.pgbench.statementsPerSecond)} (${p.pgbench.failed} failed)`,
     ratio(p.app.rps, p.floorDirect.rps),
     ratio(p.app.rps, p.floorNginx.rps),
+    ratio(p.app.rps, p.nextFloorNginx.rps),
+    ratio(p.app.rps, p.nextFloorDirect.rps),
     ratio(p.app.rps, p.pgbench.statementsPerSecond),
     `${f(p.app.latencyMs.p50, 1)} / ${f(p.app.latencyMs.p99, 1)}`,
     String(p.app.backlogAtEnd),
@@ -48,9 +52,13 @@ const P1_HEADER = [
   "App via nginx req/s",
   "Floor via nginx",
   "Floor direct",
+  "Next floor via nginx",
+  "Next floor direct",
   "pgbench stmt/s",
   "App ÷ floor direct",
   "App ÷ floor nginx",
+  "App ÷ Next floor nginx",
+  "App ÷ Next floor direct",
   "App ÷ pgbench",
   "App p50 / p99 ms",
   "Backlog at end",
@@ -73,6 +81,7 @@ function p2Rows(r: BenchResults): string[][] {
     p.cpu
       ? `${f(p.cpu.machineBusyPct, 0)}% / ${f(p.cpu.processCorePct.app ?? NaN, 0)}% / ${f(p.cpu.processCorePct.worker ?? NaN, 0)}%`
       : "—",
+    `${f(p.cpuMs.appPerLike, 2)} / ${f(p.cpuMs.workerPerNotification, 2)}`,
   ]);
 }
 const P2_HEADER = [
@@ -88,6 +97,7 @@ const P2_HEADER = [
   "Backlog (unprocessed likes)",
   "Client send lag max ms",
   "CPU: machine / app / worker",
+  "CPU ms: app per like / worker per notification",
 ];
 
 function p4Rows(r: BenchResults): string[][] {
@@ -99,7 +109,13 @@ function p4Rows(r: BenchResults): string[][] {
     f(x.latencyMs.p50, 1),
     f(x.latencyMs.p99, 1),
   ];
-  return [row("App via nginx", c.app), row("Floor via nginx", c.floorNginx), row("Floor direct", c.floorDirect)];
+  return [
+    row("App via nginx", c.app),
+    row("Floor via nginx", c.floorNginx),
+    row("Floor direct", c.floorDirect),
+    row("Next floor via nginx", c.nextFloorNginx),
+    row("Next floor direct", c.nextFloorDirect),
+  ];
 }
 
 function targetRows(r: BenchResults): string[][] {
@@ -208,7 +224,7 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "                           # bench-results/profile-*.cpuprofile to open as flame graphs (Chrome DevTools, speedscope)",
     "```",
     "",
-    "The bench starts everything it measures and removes it afterwards: a fresh database, a private Redis, one app process, one worker, nginx (the repository's templates), the floor server and its own nginx and database. It never touches a developer's database. It builds the app first if the build is stale.",
+    "The bench starts everything it measures and removes it afterwards: a fresh database, a private Redis, one app process, one worker, nginx (the repository's templates), and the two floor servers (node:http, and Next.js, which the run builds) on a database of their own, each behind its own nginx. It never touches a developer's database. It builds the app first if the build is stale.",
     "",
     "## Machine",
     "",
@@ -238,7 +254,11 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `Each user likes a post and unlikes it, again and again, sending the next request as soon as the last one is answered: ${r.p1[0]?.app.seconds ?? "?"} s measured after a warm-up. "1 (hot)": every request updates the same Post row; "${r.p1.at(-1)?.posts}": each like picks one of ${r.p1.at(-1)?.posts} posts at random. The app runs with its notification worker, and the post owner's socket is open, so every like is a notification delivered. pgbench runs the same two statements (like then unlike, per transaction) with ${r.poolSize} connections, the app's pool size: neither the app nor the floor can have more statements in flight; its figure is statements per second.`,
     "",
-    mdTable(P1_HEADER, p1Rows(r), ["r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"]),
+    mdTable(
+      P1_HEADER,
+      p1Rows(r),
+      P1_HEADER.map(() => "r"),
+    ),
     "",
     'Backlog at end: likes whose notification the worker had not finished when the load stopped (unprocessed outbox rows); "drained in": how long it then took to reach zero. A worker that keeps up ends near zero.',
     "",
@@ -246,11 +266,11 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `Likes are sent at a fixed rate for ${f(r.p2[0] ? r.p2[0].sent / r.p2[0].rate : NaN)} s each, whatever the answers do; each is one liker's first like of one of the owner's posts, so each owes a notification. The owner's socket is connected through nginx, as a browser's is. Latency runs from when the like was *scheduled* to when its notification reached the owner's socket, so a stall anywhere (client, nginx, app, queue, worker, Redis) counts for every like queued behind it. "Lost": answered 200 but no event within ${f(r.mode === "quick" ? 5 : 10)} s after the last answer.`,
     "",
-    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r"]),
+    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r", "r"]),
     "",
     `![P2 latency by percentile](${opts.svgFile})`,
     "",
-    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts).`,
+    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts). CPU ms: the app's CPU time per like answered 200 and the worker's per notification delivered, from /proc, from the first like sent until the worker had processed the last one (every like here owes one notification; /proc counts in 10 ms ticks).`,
     "",
     "## P3: the optimistic heart (Chromium)",
     "",
@@ -263,11 +283,11 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     "## P4: the feed, GET /api/posts",
     "",
-    `The first page (10 posts, their authors, the viewer's likes among them). Closed loop at ${r.p4.users} concurrent users; the floor runs the three statements Prisma sends for it.`,
+    `The first page (10 posts, their authors, the viewer's likes among them). Closed loop at ${r.p4.users} concurrent users; both floors run the three statements Prisma sends for it.`,
     "",
     mdTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r), ["l", "r", "r", "r", "r"]),
     "",
-    `App ÷ floor direct: ${ratio(r.p4.app.rps, r.p4.floorDirect.rps)}; app ÷ floor via nginx: ${ratio(r.p4.app.rps, r.p4.floorNginx.rps)}.`,
+    `App ÷ floor direct: ${ratio(r.p4.app.rps, r.p4.floorDirect.rps)}; app ÷ floor via nginx: ${ratio(r.p4.app.rps, r.p4.floorNginx.rps)}; app ÷ Next floor via nginx: ${ratio(r.p4.app.rps, r.p4.nextFloorNginx.rps)}; app ÷ Next floor direct: ${ratio(r.p4.app.rps, r.p4.nextFloorDirect.rps)}.`,
     "",
     `Open loop at ${r.p4.openApp.rate} req/s (latency from the scheduled send time):`,
     "",
@@ -333,8 +353,8 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     "## What is measured, and how",
     "",
-    "- **Targets.** *App*: the real stack, measured through nginx (plain HTTP) as a browser reaches it. *Floor* (bench/floor-server.ts, never part of the app): node:http and pg, nothing else, running the app's own like statement and feed statements with a pool of the app's size; no sessions, so it takes the user from an `X-User-Id` header. It is measured twice: direct, and through an nginx rendered from the same templates as the app's. *pgbench*: the like statements alone, on the floor's database.",
-    "- **Ratios.** The targets compare the app with the floor *direct*: the gap is everything a request pays on top of its SQL — nginx, Next's routing, decoding the session cookie (and the revocation lookup in Postgres), Prisma, the enqueue to Redis, the worker's share of the CPU. The floor-via-nginx column shows how much of that gap nginx alone takes. App ÷ pgbench shows what HTTP and Node cost together.",
+    "- **Targets.** *App*: the real stack, measured through nginx (plain HTTP) as a browser reaches it. *Floor* (bench/floor-server.ts, never part of the app): node:http and pg, nothing else, running the app's own like statement and feed statements with a pool of the app's size; no sessions, so it takes the user from an `X-User-Id` header. It is measured twice: direct, and through an nginx rendered from the same templates as the app's. *Next floor* (bench/next-floor/, built by every run): the same answers (bench/floor-api.ts, the same SQL, pool and `X-User-Id`) from Next.js route handlers of the app's Next version and next.config.js, under a custom server shaped like server/main.ts (node:http, `next({ dev: false })`'s request handler, the same request guard and keep-alive timeouts; no Socket.IO, metrics listener or queue, since it sends no event); no proxy.ts, session, rate limit, trace or enqueue. Measured the same two ways, on the floor's database. *pgbench*: the like statements alone, on the floor's database.",
+    "- **Ratios.** The targets compare the app with the floor *direct*: the gap is everything a request pays on top of its SQL — nginx, Next's routing, decoding the session cookie (and the revocation lookup in Postgres), Prisma, the enqueue to Redis, the worker's share of the CPU. The floor-via-nginx column shows how much of that gap nginx alone takes. App ÷ pgbench shows what HTTP and Node cost together. The Next floor's targets compare the app with the Next floor *through nginx*, both reached the same way: the gap is what the app's own code costs on top of Next and nginx (proxy.ts, the session and its revocation lookup, the rate limit, the trace, Prisma, the enqueue), which is what a user who picks Next can still cut.",
     "- **Same SQL.** bench/sql.ts holds the statements as Postgres receives them from the app (captured from Postgres' statement log). Every run re-derives the like statements from server/likes.ts and refuses to start if they differ; while it runs, it samples what the app's connections execute (pg_stat_activity, five times a second, the first 1 kB of each statement) and fails if any of the copied statements differs from what the app sent.",
     `  This run: ${r.sqlChecks.map((c) => `${c.statement} ${c.status}`).join("; ")}.`,
     "- **One client.** bench/load.ts, node:http with keep-alive connections, for every target: closed loop (N workers, next request when the previous is answered) for throughput, open loop (a fixed rate, latency from the scheduled send time, so a stall is not hidden by the client waiting for it: no coordinated omission) for latency. It runs in a process of its own but on the same cores as everything it measures; it sends no Accept-Encoding, so nginx compresses for none of the targets.",

@@ -21,7 +21,7 @@ import { warmUp } from "./cases/warmup";
 import { LoadClient } from "./client";
 import { appPoolSize, BENCH_STACK_ENV, benchConfig, OPEN_NGINX, OPEN_RATES } from "./config";
 import type { BenchContext } from "./context";
-import { startFloor, type Floor } from "./floor";
+import { buildNextFloor, startFloor, type Floor } from "./floor";
 import { describeMachine } from "./machine";
 import type { BenchResults } from "./results";
 import { BENCH_PASSWORD, plan, seed, type World } from "./seed";
@@ -62,13 +62,27 @@ export async function runBench(
   const startedAt = new Date().toISOString();
   const config = benchConfig(quick);
   const poolSize = appPoolSize(ROOT);
-  log(`starting the stack (${quick ? "quick" : "full"} run)`);
+  log(`starting the stack (${quick ? "quick" : "full"} run), building the Next.js floor meanwhile`);
+  // The Next.js floor builds while the stack starts, the databases are seeded and the users sign
+  // in: nothing is measured yet.
+  const nextFloorBuild = buildNextFloor(path.join(probeDir, "next-floor-build.log"));
+  cleanups.add(() => nextFloorBuild.stop());
   const stack = await startAppStack(profileDir, probeDir, cleanups);
 
   const p2Posts = config.p2.rates.reduce((sum, rate) => sum + postsFor(rate, config.p2.durationMs, config.likers), 0);
   const world = plan(config.likers, config.p1Posts, p2Posts, BENCH_PASSWORD);
   const { floor, floorDatabaseUrl } = await startSeededFloor(stack, world, poolSize, cleanups, log);
   const cookies = await signIn(stack, world, log);
+  await nextFloorBuild.built;
+  const nextFloor = await startFloor({
+    kind: "next",
+    databaseUrl: floorDatabaseUrl,
+    poolMax: poolSize,
+    runDir: stack.runDir,
+    nginxRates: OPEN_RATES,
+  });
+  cleanups.add(() => nextFloor.stop());
+  log("Next.js floor built and started on the floor's database");
 
   const backlogPool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   backlogPool.on("error", () => undefined);
@@ -82,6 +96,7 @@ export async function runBench(
     stack,
     appUrl: stack.url.replace("//localhost:", "//127.0.0.1:"),
     floor,
+    nextFloor,
     floorDatabaseUrl,
     poolSize,
     client,
@@ -153,7 +168,7 @@ async function startAppStack(profileDir: string | null, probeDir: string, cleanu
   return stack;
 }
 
-/** The world seeded into the app's database and the floor's, and the floor started on its own. */
+/** The world seeded into the app's database and the floor's, and the node:http floor started on the latter. */
 async function startSeededFloor(
   stack: Stack,
   world: World,
@@ -171,6 +186,7 @@ async function startSeededFloor(
     `seeded ${world.likers.length + 2} users, ${world.p1Posts.length + world.p2Posts.length + world.feedPosts.length} posts in both databases`,
   );
   const floor = await startFloor({
+    kind: "node",
     databaseUrl: floorDatabaseUrl,
     poolMax: poolSize,
     runDir: stack.runDir,

@@ -1,11 +1,12 @@
 // P1: like throughput, closed loop. 20 and 50 users each like a post and unlike it, as fast as
 // answers come back, on one hot post (every request updates the same Post row) or spread over 50
 // posts. Side by side: the app through nginx (with the worker turning likes into notifications,
-// and the owner's socket open), the floor through the same nginx config, the floor direct, and
-// pgbench running the same statements with as many connections as the app's pool.
+// and the owner's socket open), the node:http floor and the Next.js floor, each through the same
+// nginx config and direct, and pgbench running the same statements with as many connections as
+// the app's pool.
 import type { ClosedResult } from "../load";
 import { runPgbench, type PgbenchResult } from "../pgbench";
-import { appIdentity, drain, floorIdentity, type BenchContext } from "../context";
+import { appIdentity, closedOnFloors, drain, floorIdentity, type BenchContext } from "../context";
 
 export type P1Row = {
   users: number;
@@ -13,6 +14,9 @@ export type P1Row = {
   app: ClosedResult & { backlogAtEnd: number; drainMs: number | null };
   floorNginx: ClosedResult;
   floorDirect: ClosedResult;
+  /** The Next.js floor (bench/next-floor/): what Next costs before any of the app's code runs. */
+  nextFloorNginx: ClosedResult;
+  nextFloorDirect: ClosedResult;
   pgbench: PgbenchResult;
 };
 
@@ -47,28 +51,19 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
       const backlogAtEnd = await ctx.backlog();
       const drainMs = await drain(ctx, p1.drainTimeoutMs);
       await ctx.client.unwatch();
-      ctx.log(`P1 ${users} users, ${posts} post(s): floor through nginx, then direct`);
+      ctx.log(`P1 ${users} users, ${posts} post(s): node floor and Next floor, each through nginx, then direct`);
       const floorIds = likers.map((u) => floorIdentity(u.id));
-      const floorNginx = await ctx.client.closed({
-        kind: "closed",
-        baseUrl: ctx.floor.nginxUrl,
-        identities: floorIds,
-        workload,
-        ...timing,
-      });
-      const floorDirect = await ctx.client.closed({
-        kind: "closed",
-        baseUrl: ctx.floor.directUrl,
-        identities: floorIds,
-        workload,
-        ...timing,
-      });
+      const [floorNginx, floorDirect, nextFloorNginx, nextFloorDirect] = await closedOnFloors(ctx, (baseUrl) =>
+        ctx.client.closed({ kind: "closed", baseUrl, identities: floorIds, workload, ...timing }),
+      );
       rows.push({
         users,
         posts,
         app: { ...app, backlogAtEnd, drainMs },
         floorNginx,
         floorDirect,
+        nextFloorNginx,
+        nextFloorDirect,
         pgbench: pgbench.get(posts)!,
       });
     }

@@ -3,6 +3,7 @@
 // a notification. The owner's socket is connected through nginx as a browser's is. Latency runs
 // from the moment a like was *scheduled* to the moment its notification reached the owner's
 // socket: queueing anywhere (client, nginx, app, queue, worker, Redis) counts.
+import { cpuMsPer } from "../../tooling/bench-figures";
 import type { BenchContext } from "../context";
 import { cpuSnapshot, cpuUsage, type CpuUsage } from "../cpu";
 import { appIdentity, drain } from "../context";
@@ -23,6 +24,11 @@ export type P2Row = {
   backlog: { max: number; end: number; slopePerSecond: number; growing: boolean; drainMs: number | null };
   /** How busy the machine, the app and the worker were while the likes went out. */
   cpu: CpuUsage;
+  /**
+   * CPU milliseconds (/proc) from the first like sent to the last notification processed: the
+   * app's per like answered 200, the worker's per notification delivered to the owner's socket.
+   */
+  cpuMs: { appPerLike: number | null; workerPerNotification: number | null };
   /** The event latency distribution for the chart: ms at each quantile. */
   curve: { q: number; ms: number }[];
 };
@@ -88,6 +94,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       const slopePerSecond = slope(during);
       const end = during.at(-1)?.y ?? 0;
       const drainMs = await drain(ctx, 60_000);
+      const cpuAfterDrain = cpuSnapshot(pids);
       const events = result.events!;
       const sorted = [...events.eventMs].sort((a, b) => a - b);
       rows.push({
@@ -102,6 +109,14 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
         lost: events.lost,
         maxSendLagMs: round(result.maxSendLagMs),
         cpu,
+        cpuMs: {
+          appPerLike: cpuMsPer(cpuBefore.ticks.app, cpuAfterDrain.ticks.app, result.statuses["200"] ?? 0),
+          workerPerNotification: cpuMsPer(
+            cpuBefore.ticks.worker,
+            cpuAfterDrain.ticks.worker,
+            events.expected - events.lost,
+          ),
+        },
         backlog: {
           max: Math.max(0, ...during.map((s) => s.y)),
           end,

@@ -1,9 +1,10 @@
 // P4: the feed, GET /api/posts (first page, 10 posts with their authors and the viewer's likes).
-// Closed loop at 50 concurrent users against the app through nginx, the floor through nginx and
-// the floor direct (the floor runs the same three statements Prisma sends); then open loop at a
-// fixed rate, latency from the scheduled send time, for the app and the floor direct.
+// Closed loop at 50 concurrent users against the app through nginx, then the node:http floor and
+// the Next.js floor, each through nginx and direct (the floors run the same three statements
+// Prisma sends); then open loop at a fixed rate, latency from the scheduled send time, for the app
+// and the node floor direct.
 import type { ClosedResult } from "../load";
-import { appIdentity, floorIdentity, type BenchContext } from "../context";
+import { appIdentity, closedOnFloors, floorIdentity, type BenchContext } from "../context";
 import { summarize, type Summary } from "../stats";
 
 export type OpenFeed = { rate: number; sent: number; errors: number; latencyMs: Summary; maxSendLagMs: number };
@@ -12,6 +13,9 @@ export type P4Result = {
   app: ClosedResult;
   floorNginx: ClosedResult;
   floorDirect: ClosedResult;
+  /** The Next.js floor (bench/next-floor/), through nginx and direct. */
+  nextFloorNginx: ClosedResult;
+  nextFloorDirect: ClosedResult;
   openApp: OpenFeed;
   openFloorDirect: OpenFeed;
 };
@@ -24,22 +28,11 @@ export async function runP4(ctx: BenchContext): Promise<P4Result> {
   const appIds = users.map((u) => appIdentity(ctx, u.id));
   const floorIds = users.map((u) => floorIdentity(u.id));
 
-  ctx.log(`P4 feed closed loop, ${p4.users} users: app, floor through nginx, floor direct`);
+  ctx.log(`P4 feed closed loop, ${p4.users} users: app, then node floor and Next floor, each through nginx and direct`);
   const app = await ctx.client.closed({ kind: "closed", baseUrl: ctx.appUrl, identities: appIds, workload, ...timing });
-  const floorNginx = await ctx.client.closed({
-    kind: "closed",
-    baseUrl: ctx.floor.nginxUrl,
-    identities: floorIds,
-    workload,
-    ...timing,
-  });
-  const floorDirect = await ctx.client.closed({
-    kind: "closed",
-    baseUrl: ctx.floor.directUrl,
-    identities: floorIds,
-    workload,
-    ...timing,
-  });
+  const [floorNginx, floorDirect, nextFloorNginx, nextFloorDirect] = await closedOnFloors(ctx, (baseUrl) =>
+    ctx.client.closed({ kind: "closed", baseUrl, identities: floorIds, workload, ...timing }),
+  );
 
   const open = async (baseUrl: string, identities: Record<string, string>[]): Promise<OpenFeed> => {
     const total = Math.round((p4.openRate * p4.openDurationMs) / 1000);
@@ -60,5 +53,5 @@ export async function runP4(ctx: BenchContext): Promise<P4Result> {
   ctx.log(`P4 feed open loop, ${p4.openRate} req/s for ${p4.openDurationMs / 1000} s: app, floor direct`);
   const openApp = await open(ctx.appUrl, appIds);
   const openFloorDirect = await open(ctx.floor.directUrl, floorIds);
-  return { users: p4.users, app, floorNginx, floorDirect, openApp, openFloorDirect };
+  return { users: p4.users, app, floorNginx, floorDirect, nextFloorNginx, nextFloorDirect, openApp, openFloorDirect };
 }
