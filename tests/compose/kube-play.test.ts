@@ -374,8 +374,10 @@ step(
     await waitHealthy(app);
     await play(stage("nginx"));
     await waitHealthy(containersOf(stage("nginx")));
-    const port = await podman(["port", "likes-nginx-pod-0"], { allowFailure: true });
-    say(`nginx publishes: ${port.stdout.trim()}`);
+    const pod = await podman(["pod", "inspect", "likes-nginx-pod-0"], { allowFailure: true });
+    say(
+      `nginx's pod publishes: ${JSON.stringify((JSON.parse(pod.stdout || "{}") as { InfraConfig?: { PortBindings?: unknown } }).InfraConfig?.PortBindings)}`,
+    );
     await healthOk(HTTP);
   },
 );
