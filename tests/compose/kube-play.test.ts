@@ -17,7 +17,9 @@
 // 127.0.0.4, and KUBE_PLAY_TEST_PORT, default 18080): the test rewrites the overlay's
 // 127.0.0.1:8080 in the rendered document, so neither a developer's stack nor compose.test.ts
 // (127.0.0.3) is touched. The pods, volumes and secrets have the overlay's fixed names (the
-// manifests name them): a run first removes what an interrupted earlier run left of them.
+// manifests name them, and podman's names are global): a run first removes what an interrupted
+// earlier run left of them, which would also take down a play of the overlay of one's own on the
+// same machine.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
