@@ -337,7 +337,7 @@ describe("the cluster overlay", () => {
   });
 });
 
-describe("the podman overlay (podman kube play 4.3: written, not played here)", () => {
+describe("the podman overlay (podman kube play 4.3; played by tests/compose/kube-play.test.ts)", () => {
   const docs = () => docsOf("podman");
 
   test("only kinds podman plays, no Secret documents (4.3 mishandles them: podman secret create)", () => {
@@ -376,6 +376,18 @@ describe("the podman overlay (podman kube play 4.3: written, not played here)", 
       ["likes-nginx", { name: "http", containerPort: 8080, hostPort: 8080, hostIP: "127.0.0.1" }],
     ]);
     assert.equal(find(docs(), "Pod", "likes-migrate").spec.restartPolicy, "Never");
+  });
+
+  test("no two pods name one emptyDir or ConfigMap volume (4.3 makes each a podman volume shared by name)", () => {
+    const owners = new Map<string, string[]>();
+    for (const pod of docs().flatMap(podSpecs))
+      for (const v of (pod.spec.volumes ?? []) as Json[])
+        if (v.emptyDir || v.configMap) owners.set(v.name, [...(owners.get(v.name) ?? []), pod.doc.metadata.name]);
+    assert.deepEqual(
+      [...owners].filter(([, pods]) => pods.length > 1),
+      [],
+    );
+    assert.ok(owners.size > 0);
   });
 });
 

@@ -26,9 +26,10 @@ export class Tabs {
   }
 }
 
-export async function signIn(baseUrl: string, username: string): Promise<ApiClient> {
+/** A seeded user signed in; `password` is the seed's (SEED_PASSWORD of the stack under test). */
+export async function signIn(baseUrl: string, username: string, password = PASSWORD): Promise<ApiClient> {
   const client = new ApiClient(baseUrl);
-  const res = await client.signIn(username, PASSWORD);
+  const res = await client.signIn(username, password);
   assert.ok(client.isSignedIn(), `sign-in as ${username} at ${baseUrl}: ${res.status} ${await res.text()}`);
   return client;
 }
@@ -55,7 +56,8 @@ export async function healthOk(baseUrl: string): Promise<string> {
 
 /**
  * `liker` likes one of `owner`'s photos that it has not liked yet; the owner's open socket gets
- * the notification; the count and the owner's inbox say so. Returns the post and the notification.
+ * the notification (within `pushTimeoutMs`); the count and the owner's inbox say so. Returns the
+ * post and the notification.
  */
 export async function likeAndSeeItArrive(
   liker: ApiClient,
@@ -63,6 +65,7 @@ export async function likeAndSeeItArrive(
   owner: ApiClient,
   ownerName: string,
   ownerTab: Tab,
+  pushTimeoutMs = 30_000,
 ) {
   const post = (await postsBy(liker, ownerName)).find((p) => !p.likedByMe);
   assert.ok(post, `${likerName} has a photo of ${ownerName}'s left to like`);
@@ -77,7 +80,7 @@ export async function likeAndSeeItArrive(
   const pushed = await eventually(
     `${ownerName}'s socket receives the notification`,
     () => notifications(ownerTab.received)[pushedBefore],
-    30_000,
+    pushTimeoutMs,
   );
   assert.equal(pushed.actor.username, likerName);
   assert.equal(pushed.post.id, post.id);
