@@ -1,7 +1,41 @@
 // Inline SVG icons: no icon font, no network. All are decorative (aria-hidden); the button or
 // link around them carries the accessible name.
+import type { ReactNode } from "react";
 
 type IconProps = { size?: number; className?: string };
+
+/** An outline icon on a 24×24 grid, stroked in the text's colour: every icon here but the heart and the logo. */
+function LineIcon({
+  size,
+  className,
+  strokeWidth = 1.8,
+  roundJoins = true,
+  children,
+}: {
+  size: number;
+  className?: string;
+  strokeWidth?: number;
+  roundJoins?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <svg
+      className={className}
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={strokeWidth}
+      strokeLinecap="round"
+      strokeLinejoin={roundJoins ? "round" : undefined}
+    >
+      {children}
+    </svg>
+  );
+}
 
 export function HeartIcon({ filled, size = 26, className }: IconProps & { filled: boolean }) {
   return (
@@ -19,87 +53,40 @@ export function HeartIcon({ filled, size = 26, className }: IconProps & { filled
 
 export function BellIcon({ size = 24, className }: IconProps) {
   return (
-    <svg
-      className={className}
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <LineIcon size={size} className={className}>
       <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16z" />
       <path d="M10 20.5a2 2 0 0 0 4 0" />
-    </svg>
+    </LineIcon>
   );
 }
 
 export function SignOutIcon({ size = 20, className }: IconProps) {
   return (
-    <svg
-      className={className}
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <LineIcon size={size} className={className}>
       <path d="M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4" />
       <path d="M10 16l-4-4 4-4" />
       <path d="M6 12h10" />
-    </svg>
+    </LineIcon>
   );
 }
 
 /** Sign out everywhere: every device, a screen and a phone. */
 export function SignOutEverywhereIcon({ size = 20, className }: IconProps) {
   return (
-    <svg
-      className={className}
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <LineIcon size={size} className={className}>
       <rect x="2" y="4" width="13" height="10" rx="1.5" />
       <path d="M6 18h5M8.5 14v4" />
       <rect x="17" y="8" width="5" height="11" rx="1.2" />
       <path d="M19.5 16.5h0" />
-    </svg>
+    </LineIcon>
   );
 }
 
 export function CloseIcon({ size = 16, className }: IconProps) {
   return (
-    <svg
-      className={className}
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-    >
+    <LineIcon size={size} className={className} strokeWidth={2} roundJoins={false}>
       <path d="M6 6l12 12M18 6L6 18" />
-    </svg>
+    </LineIcon>
   );
 }
 
@@ -125,41 +112,17 @@ export function LogoMark({ size = 30, className }: IconProps) {
 
 export function PlusSquareIcon({ size = 24, className }: IconProps) {
   return (
-    <svg
-      className={className}
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <LineIcon size={size} className={className}>
       <rect x="3.5" y="3.5" width="17" height="17" rx="5" />
       <path d="M12 8v8M8 12h8" />
-    </svg>
+    </LineIcon>
   );
 }
 
 export function ArrowUpIcon({ size = 16, className }: IconProps) {
   return (
-    <svg
-      className={className}
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2.2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
+    <LineIcon size={size} className={className} strokeWidth={2.2}>
       <path d="M12 19V5M6 11l6-6 6 6" />
-    </svg>
+    </LineIcon>
   );
 }
