@@ -1,12 +1,11 @@
 // The app process: one HTTP server that serves Next.js (pages and /api) and Socket.IO
 // (/socket.io/) on the same port, behind nginx. Started by `npm start` / `npm run dev`.
-import { createServer } from "node:http";
 import next from "next";
 import { loadEnvOrExit } from "./env";
 import { log } from "./log";
 import { notificationsQueue } from "./queue";
 import { attachRealtime } from "./realtime";
-import { answerClientError, rejectMalformed } from "./request-guard";
+import { createGuardedServer } from "./request-guard";
 import { serveAppMetrics } from "./telemetry/metrics-server";
 
 const config = loadEnvOrExit();
@@ -16,16 +15,7 @@ const app = next({ dev, hostname: config.HOST, port: config.PORT });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((req, res) => {
-  // A path Next cannot decode would be its bare 500; it is the client's error: 400.
-  if (rejectMalformed(req, res)) return;
-  void handle(req, res);
-});
-server.on("clientError", answerClientError);
-// Keep idle keep-alive sockets open longer than nginx's upstream keepalive_timeout (60 s), so nginx
-// never reuses a connection the app is closing.
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
+const server = createGuardedServer(handle);
 
 const realtime = attachRealtime(server);
 // Prometheus's GET /metrics, on a port of its own (METRICS_PORT), not this server's.

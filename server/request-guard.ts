@@ -3,7 +3,7 @@
 // not UTF-8) with a bare 500 "Internal Server Error". That is the client's mistake, not ours: it
 // gets a 400, in the API's JSON shape under /api, and a short page elsewhere. nginx rejects the
 // worst (%00, bad escapes) before they get here; this covers the app without nginx in front too.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 
 /** An API path with an empty segment names no endpoint (Next would answer it with a bare redirect). */
@@ -97,4 +97,22 @@ export function rejectMalformed(req: IncomingMessage, res: ServerResponse): bool
   });
   res.end(body);
   return true;
+}
+
+/**
+ * The custom server's HTTP listener around Next's request handler: the guard first, and idle
+ * keep-alive sockets kept open longer than nginx's upstream keepalive_timeout (60 s), so nginx
+ * never reuses a connection the app is closing. The bench's Next.js floor uses it too, so both
+ * have the same shape.
+ */
+export function createGuardedServer(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Server {
+  const server = createServer((req, res) => {
+    // A path Next cannot decode would be its bare 500; it is the client's error: 400.
+    if (rejectMalformed(req, res)) return;
+    void handle(req, res);
+  });
+  server.on("clientError", answerClientError);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

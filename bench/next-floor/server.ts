@@ -6,22 +6,15 @@
 // (bench/floor.ts), on the floor's database.
 //
 // Env: DATABASE_URL, PORT, POOL_MAX. Prints "next floor ready" once listening.
-import { createServer } from "node:http";
 import next from "next";
-import { answerClientError, rejectMalformed } from "../../server/request-guard";
+import { createGuardedServer } from "../../server/request-guard";
 
 const port = Number(process.env.PORT);
 const app = next({ dev: false, dir: import.meta.dirname, hostname: "127.0.0.1", port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((req, res) => {
-  if (rejectMalformed(req, res)) return;
-  void handle(req, res);
-});
-server.on("clientError", answerClientError);
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
+const server = createGuardedServer(handle);
 server.listen(port, "127.0.0.1", () => console.log("next floor ready"));
 
 process.on("SIGTERM", () => {
