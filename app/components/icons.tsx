@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 type IconProps = { size?: number; className?: string };
 
 /** An outline icon on a 24×24 grid, stroked in the text's colour: every icon here but the heart and the logo. */
-function LineIcon({
+export function LineIcon({
   size,
   className,
   strokeWidth = 1.8,

@@ -14,6 +14,7 @@ import { useJourneyStore } from "@/app/lib/journey/context";
 import { journeyPanelFlag } from "@/app/lib/journey/preference";
 import type { Journey } from "@/app/lib/journey/store";
 import { JourneyWaterfall } from "./JourneyWaterfall";
+import { LineIcon } from "../icons";
 import "./journey.css";
 
 const PANEL_ID = "journey-panel";
@@ -125,20 +126,10 @@ function JourneyPanel({ viewer, onClose }: { viewer: string; onClose: () => void
 /** Three staggered bars: a network panel's waterfall. */
 function WaterfallIcon({ size = 22 }: { size?: number }) {
   return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2.2}
-      strokeLinecap="round"
-    >
+    <LineIcon size={size} strokeWidth={2.2} roundJoins={false}>
       <path d="M3.5 6.5h7" />
       <path d="M8 12h8" />
       <path d="M13.5 17.5h7" />
-    </svg>
+    </LineIcon>
   );
 }
