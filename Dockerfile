@@ -1,7 +1,7 @@
 # One image for the app server, the notifications worker and the one-shot migrate+seed job;
 # docker-compose.yml picks the command. Stages: deps (all packages) -> build (prisma generate +
 # next build) -> prod-deps (runtime packages only, pruned) -> runtime. What was cut to bring the
-# image from 974 MB to 334 MB (uncompressed, podman), and how to measure it: docs/deployment.md, "The image".
+# image from 974 MB to 291 MB (uncompressed, podman), and how to measure it: docs/deployment.md, "The image".
 #
 # `npm install`, not `npm ci`, everywhere: the lock file cannot list the optional packages of
 # other platforms (e.g. @next/swc-darwin-arm64; the registry it was made against lacks some), and

@@ -63,6 +63,7 @@ recipe_hash() {
     local dir="$here/standins/$1"
     {
         (cd "$dir" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+        echo "base $base_recipe"
         if [ "$1" = node ]; then node --version; sha256sum /etc/ssl/certs/ca-certificates.crt; fi
     } | sha256sum | cut -c1-16
 }
@@ -75,8 +76,35 @@ debian_mirror() {
     echo "${uri:-http://deb.debian.org/debian}"
 }
 
-if podman image exists "$base"; then
-    log "base image present: $base"
+# The official debian:*-slim images (and so node:*-slim and postgres:16, built on them) are
+# debootstrap's minbase "slimified" by debuerreotype: no documentation, manual pages or message
+# translations, and a dpkg configuration that keeps later installs without them too. Without the
+# same cut the stand-ins weigh 47 MB more than what they stand in for (121 MB against the 75 MB of
+# debian:bookworm-slim), which would skew every image size measured on them.
+slim_excludes=(/usr/share/doc/ /usr/share/groff/ /usr/share/info/ /usr/share/linda/ /usr/share/lintian/overrides/
+    /usr/share/locale/ /usr/share/man/)
+# Kept: licences, and the locale names glibc reads.
+slim_includes=('/usr/share/doc/*/copyright' /usr/share/locale/locale.alias)
+slimify() {
+    local rootfs="$1" dir
+    {
+        echo "# Slim, as Debian's official container images (debuerreotype's slimify): written by build-standins.sh"
+        for dir in "${slim_excludes[@]}"; do echo "path-exclude=$dir*"; done
+        for dir in "${slim_includes[@]}"; do echo "path-include=$dir"; done
+    } >"$rootfs/etc/dpkg/dpkg.cfg.d/likes-ci-slim"
+    for dir in "${slim_excludes[@]}"; do
+        [ -d "$rootfs$dir" ] || continue
+        find "$rootfs$dir" -mindepth 1 \( -type f -o -type l \) \
+            ! -path "$rootfs/usr/share/doc/*/copyright" ! -path "$rootfs/usr/share/locale/locale.alias" -delete
+        find "$rootfs$dir" -mindepth 1 -depth -type d -empty -delete
+    done
+    # apt's package caches and lists, as `apt-get clean` leaves them.
+    rm -rf "$rootfs/var/cache/apt/archives/"*.deb "$rootfs/var/cache/apt/"*.bin "$rootfs/var/lib/apt/lists/"*
+}
+base_recipe=$( { declare -f slimify; printf '%s\n' "${slim_excludes[@]}" "${slim_includes[@]}"; } | sha256sum | cut -c1-16)
+
+if [ "$(podman image inspect --format '{{index .Labels "likes.ci.recipe"}}' "$base" 2>/dev/null || true)" = "$base_recipe" ]; then
+    log "base image present: $base (recipe $base_recipe)"
 else
     work=$(mktemp -d /var/tmp/likes-ci-rootfs.XXXXXX)
     trap 'rm -rf "$work"' EXIT
@@ -85,11 +113,12 @@ else
     started=$SECONDS
     debootstrap --variant=minbase bookworm "$work/rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 ||
         { tail -20 "$work/debootstrap.log" >&2; exit 1; }
-    rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
-    tar -C "$work/rootfs" -c . | podman import --quiet --message "Debian bookworm minbase (likes CI stand-in base)" - "$base" >/dev/null
+    slimify "$work/rootfs"
+    tar -C "$work/rootfs" -c . | podman import --quiet --change "LABEL likes.ci.recipe=$base_recipe" \
+        --message "Debian bookworm minbase, slimmed (likes CI stand-in base)" - "$base" >/dev/null
     rm -rf "$work"
     trap - EXIT
-    log "base image built in $((SECONDS - started)) s: $base"
+    log "base image built in $((SECONDS - started)) s: $base ($(podman image inspect --format '{{.Size}}' "$base" | numfmt --to=si) bytes)"
 fi
 
 # --- 2. one stand-in per name ---------------------------------------------------------------
