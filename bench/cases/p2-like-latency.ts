@@ -5,7 +5,7 @@
 // socket: queueing anywhere (client, nginx, app, queue, worker, Redis) counts.
 import { cpuMsPer } from "../../tooling/bench-figures";
 import type { BenchContext } from "../context";
-import { cpuSnapshot, cpuUsage, type CpuUsage } from "../cpu";
+import { cpuSnapshot, cpuUsage, memoryUse, type CpuUsage, type MemoryUse } from "../cpu";
 import { appIdentity, drain } from "../context";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
@@ -29,6 +29,11 @@ export type P2Row = {
    * app's per like answered 200, the worker's per notification delivered to the owner's socket.
    */
   cpuMs: { appPerLike: number | null; workerPerNotification: number | null };
+  /**
+   * Resident memory of the app and the worker once this rate's notifications were delivered, and
+   * each one's peak since it started (the sizes deploy/kubernetes/ requests and limits come from).
+   */
+  memory: { app: MemoryUse | null; worker: MemoryUse | null };
   /** The event latency distribution for the chart: ms at each quantile. */
   curve: { q: number; ms: number }[];
 };
@@ -95,6 +100,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       const end = during.at(-1)?.y ?? 0;
       const drainMs = await drain(ctx, 60_000);
       const cpuAfterDrain = cpuSnapshot(pids);
+      const memory = { app: memoryUse(pids.app), worker: memoryUse(pids.worker) };
       const events = result.events!;
       const sorted = [...events.eventMs].sort((a, b) => a - b);
       rows.push({
@@ -117,6 +123,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
             events.expected - events.lost,
           ),
         },
+        memory,
         backlog: {
           max: Math.max(0, ...during.map((s) => s.y)),
           end,
