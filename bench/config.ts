@@ -15,6 +15,8 @@ export type BenchConfig = {
   p5: { sockets: number; sessions: number; concurrency: number };
   /** Metrics on vs off: rounds of each, alternating, after a warm-up of each stack. */
   p6: { users: number; warmupMs: number; roundMs: number; rounds: number };
+  /** Redis commands per like: an idle window (the baseline), then likes at a fixed rate, counted. */
+  p7: { idleMs: number; rate: number; durationMs: number; eventWaitMs: number };
   /** Liker accounts: enough for the largest closed loop and for P2's distinct likes. */
   likers: number;
   /** Posts the P1 "many posts" variant spreads its likes over. */
@@ -33,6 +35,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       p4: { users: 50, warmupMs: 300, durationMs: 1500, openRate: 100, openDurationMs: 2000 },
       p5: { sockets: 500, sessions: 20, concurrency: 50 },
       p6: { users: 20, warmupMs: 500, roundMs: 1000, rounds: 2 },
+      p7: { idleMs: 2000, rate: 50, durationMs: 2000, eventWaitMs: 5000 },
       likers: 100,
       p1Posts: 50,
     };
@@ -47,6 +50,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     p4: { users: 50, warmupMs: 2000, durationMs: 10_000, openRate: 100, openDurationMs: 15_000 },
     p5: { sockets: 10_000, sessions: 100, concurrency: 100 },
     p6: { users: 20, warmupMs: 3000, roundMs: 8000, rounds: 4 },
+    p7: { idleMs: 5000, rate: 50, durationMs: 10_000, eventWaitMs: 10_000 },
     likers: 100,
     p1Posts: 50,
   };

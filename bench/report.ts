@@ -82,8 +82,10 @@ function p2Rows(r: BenchResults): string[][] {
       ? `${f(p.cpu.machineBusyPct, 0)}% / ${f(p.cpu.processCorePct.app ?? NaN, 0)}% / ${f(p.cpu.processCorePct.worker ?? NaN, 0)}%`
       : "—",
     `${f(p.cpuMs.appPerLike, 2)} / ${f(p.cpuMs.workerPerNotification, 2)}`,
+    p.memory ? `${memoryCell(p.memory.app)} / ${memoryCell(p.memory.worker)}` : "—",
   ]);
 }
+const memoryCell = (m: { rssMb: number; peakMb: number } | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
 const P2_HEADER = [
   "Rate",
   "Likes",
@@ -98,6 +100,7 @@ const P2_HEADER = [
   "Client send lag max ms",
   "CPU: machine / app / worker",
   "CPU ms: app per like / worker per notification",
+  "RSS MB (peak): app / worker",
 ];
 
 function p4Rows(r: BenchResults): string[][] {
@@ -150,6 +153,19 @@ function p6Rows(r: BenchResults): string[][] {
   return rows;
 }
 
+/** P7's rows: Redis commands per like (app) and per notification (worker), by connection and command. */
+function p7Rows(r: BenchResults): string[][] {
+  return (r.p7?.rows ?? [])
+    .filter((x) => Math.abs(x.perLike) >= 0.05 || x.idlePerSecond >= 0.05)
+    .map((x) => [x.process, x.command, f(x.perLike, 2), String(x.total), f(x.idlePerSecond, 2)]);
+}
+const P7_HEADER = ["Process", "Connection / command", "Per like", "Counted", "Idle per second"];
+function p7Line(r: BenchResults): string {
+  const p = r.p7;
+  if (!p) return "P7 Redis commands: not in this run";
+  return `P7 Redis commands per like, ${p.delivered} of ${p.likes} notifications delivered in ${f(p.seconds, 1)} s: app ${f(p.totals.app ?? NaN, 2)}, worker ${f(p.totals.worker ?? NaN, 2)}`;
+}
+
 export function consoleReport(r: BenchResults): string {
   const parts = [
     `\nTargets — ${r.mode} run, ${r.machine.cores} cores, ${r.machine.cpu}`,
@@ -164,6 +180,8 @@ export function consoleReport(r: BenchResults): string {
     `P4 feed, open loop ${r.p4.openApp.rate} req/s: app p50 ${f(r.p4.openApp.latencyMs.p50, 1)} / p99 ${f(r.p4.openApp.latencyMs.p99, 1)} ms; floor direct p50 ${f(r.p4.openFloorDirect.latencyMs.p50, 1)} / p99 ${f(r.p4.openFloorDirect.latencyMs.p99, 1)} ms`,
     `\nP5 ${r.p5.opened}/${r.p5.requested} sockets (${r.p5.failed} failed) at ${f(r.p5.socketsPerSecond)} /s; app RSS ${f(r.p5.before.rssMb)} → ${f(r.p5.withSockets.rssMb)} MB, heap used ${f(r.p5.before.heapUsedMb)} → ${f(r.p5.withSockets.heapUsedMb)} MB`,
     `\n${p6Line(r)}`,
+    `\n${p7Line(r)}`,
+    textTable(P7_HEADER, p7Rows(r)),
     `\nSQL checks: ${r.sqlChecks.map((c) => `${c.statement} ${c.status}`).join(", ")}`,
     `Wall time: ${f(r.wallSeconds)} s`,
   ];
@@ -266,7 +284,7 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `Likes are sent at a fixed rate for ${f(r.p2[0] ? r.p2[0].sent / r.p2[0].rate : NaN)} s each, whatever the answers do; each is one liker's first like of one of the owner's posts, so each owes a notification. The owner's socket is connected through nginx, as a browser's is. Latency runs from when the like was *scheduled* to when its notification reached the owner's socket, so a stall anywhere (client, nginx, app, queue, worker, Redis) counts for every like queued behind it. "Lost": answered 200 but no event within ${f(r.mode === "quick" ? 5 : 10)} s after the last answer.`,
     "",
-    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r", "r"]),
+    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r", "r", "r"]),
     "",
     `![P2 latency by percentile](${opts.svgFile})`,
     "",
@@ -350,6 +368,14 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     ]),
     "",
     `Mean: on ${f(r.p6.on.rps)} likes/s, ${f(r.p6.on.cpuMsPerLike, 3)} CPU ms per like; off ${f(r.p6.off.rps)} likes/s, ${f(r.p6.off.cpuMsPerLike, 3)} CPU ms per like. With metrics: throughput ${signed(r.p6.rpsChangePct)} %, CPU per like ${signed(r.p6.cpuPerLikeChangePct)} %. Scrapes: ${r.p6.on.scrapes} (${r.p6.on.scrapeFailures} failed), p50 ${f(r.p6.on.scrapeMs.p50, 1)} ms, max ${f(r.p6.on.scrapeMs.max, 1)} ms, ${f(r.p6.on.scrapeKb, 1)} KB each.`,
+    "",
+    "## P7: Redis commands per like",
+    "",
+    r.p7
+      ? `What Redis itself received (MONITOR; bench/redis-commands.ts maps each command's client address to its process with ss and to its connection's name with CLIENT LIST; BullMQ's scripts are named by the SHA1 of each script it ships). ${r.p7.likes} likes at ${f(r.p7.rate)}/s, each owing a notification (${r.p7.delivered} delivered), counted from the first like until the worker had delivered the last, ${f(r.p7.seconds, 1)} s; what the same processes sent in ${f(r.p7.idleSeconds, 1)} s idle just before (heartbeats, BullMQ's blocking waits, the outbox relay), per second, is taken off. Per like: the app's per like answered, the worker's per notification delivered. Commands, not round trips: commands sent together (Promise.all) overlap on the wire. MONITOR slows Redis, so no other case runs with it. Totals: app ${f(r.p7.totals.app ?? NaN, 2)}, worker ${f(r.p7.totals.worker ?? NaN, 2)} commands per like.`
+      : "Not in this run.",
+    "",
+    mdTable(P7_HEADER, p7Rows(r), ["l", "l", "r", "r", "r"]),
     "",
     "## What is measured, and how",
     "",

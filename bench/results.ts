@@ -6,6 +6,7 @@ import type { P3Result } from "./cases/p3-optimistic-heart";
 import type { P4Result } from "./cases/p4-feed";
 import type { P5Result } from "./cases/p5-idle-sockets";
 import type { P6Result } from "./cases/p6-metrics-cost";
+import type { P7Result } from "./cases/p7-redis-commands";
 import type { Machine } from "./machine";
 
 export type BenchResults = {
@@ -22,4 +23,6 @@ export type BenchResults = {
   p4: P4Result;
   p5: P5Result;
   p6: P6Result;
+  /** Absent from results written before P7 existed. */
+  p7?: P7Result;
 };

@@ -17,6 +17,7 @@ import { runP3 } from "./cases/p3-optimistic-heart";
 import { runP4 } from "./cases/p4-feed";
 import { runP5 } from "./cases/p5-idle-sockets";
 import { runP6 } from "./cases/p6-metrics-cost";
+import { p7PostCount, runP7 } from "./cases/p7-redis-commands";
 import { warmUp } from "./cases/warmup";
 import { LoadClient } from "./client";
 import { appPoolSize, BENCH_STACK_ENV, benchConfig, OPEN_NGINX, OPEN_RATES } from "./config";
@@ -69,7 +70,10 @@ export async function runBench(
   cleanups.add(() => nextFloorBuild.stop());
   const stack = await startAppStack(profileDir, probeDir, cleanups);
 
-  const p2Posts = config.p2.rates.reduce((sum, rate) => sum + postsFor(rate, config.p2.durationMs, config.likers), 0);
+  // P2's posts, then P7's (the last ones): every like of both owes a notification.
+  const p2Posts =
+    config.p2.rates.reduce((sum, rate) => sum + postsFor(rate, config.p2.durationMs, config.likers), 0) +
+    p7PostCount({ config });
   const world = plan(config.likers, config.p1Posts, p2Posts, BENCH_PASSWORD);
   const { floor, floorDatabaseUrl } = await startSeededFloor(stack, world, poolSize, cleanups, log);
   const cookies = await signIn(stack, world, log);
@@ -118,6 +122,7 @@ export async function runBench(
   await warmUp(ctx);
   const p1 = await runP1(ctx);
   const p2 = await runP2(ctx);
+  const p7 = await runP7(ctx);
   const p4 = await runP4(ctx);
   log(`P3 optimistic heart in Chromium, ${config.p3.clicks} clicks`);
   const p3 = await runP3(ctx);
@@ -140,6 +145,7 @@ export async function runBench(
     p4,
     p5,
     p6,
+    p7,
   };
 }
 

@@ -39,7 +39,7 @@ export function bestEffortEmitter(redis: Redis, what: string): Emitter {
 // SET NX and PUBLISH in one Lua script: Redis runs it atomically, so the message is published if
 // and only if the key was not there. A worker killed before the script leaves no key (a retry
 // publishes); one killed after leaves the key (a retry does not).
-const PUBLISH_ONCE = `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return redis.call('PUBLISH', ARGV[2], ARGV[3]) end return -1`;
+export const PUBLISH_ONCE = `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return redis.call('PUBLISH', ARGV[2], ARGV[3]) end return -1`;
 
 /**
  * Emits `event` to `room` at most once per `onceKey` (for a day), and answers whether this call

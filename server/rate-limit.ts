@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import { redis, redisKey, whenReady } from "./redis";
 import { log } from "./log";
 
-const INCREMENT = `
+export const INCREMENT = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return { n, redis.call('PTTL', KEYS[1]) }
