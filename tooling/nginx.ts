@@ -281,7 +281,16 @@ export async function renderNginxConfig(opts: NginxOptions, prefix = path.resolv
 
 function nginxArgs(runDir: string, prefix: string, mainConf: string): string[] {
   // The trailing slash matters: nginx joins the prefix and relative paths without adding one.
-  return ["-p", `${prefix}/`, "-e", path.join(runDir, "error.log"), "-c", mainConf, "-g", "daemon off; worker_processes auto;"];
+  return [
+    "-p",
+    `${prefix}/`,
+    "-e",
+    path.join(runDir, "error.log"),
+    "-c",
+    mainConf,
+    "-g",
+    "daemon off; worker_processes auto;",
+  ];
 }
 
 /** A prefix of its own (see prefixFor) goes once nginx has stopped. */

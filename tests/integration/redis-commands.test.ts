@@ -1,4 +1,4 @@
-// bench/redis-commands.ts, the counter behind the bench's P7, against a real redis-server: each
+// tooling/redis-commands.ts, the counter behind the bench's P7, against a real redis-server: each
 // command is counted once, for the process and connection that sent it, scripts by name (the
 // project's by their text, BullMQ's by the SHA1 of what it ships), and nothing of another process.
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { countRedisCommands, unrepr } from "../../bench/redis-commands";
+import { countRedisCommands, unrepr } from "../../tooling/redis-commands";
 import { INCREMENT } from "../../server/rate-limit";
 import { startPrivateRedis, type RedisServer } from "../../tooling/redis";
 
