@@ -19,11 +19,11 @@ import { toNotificationDto, type NotificationDto, type NotificationRow } from ".
 import { LIKE_EVENT, LIKE_EVENTS, UNLIKE_EVENT, type LikeEventPayload } from "./likes";
 import { log } from "./log";
 import { POST_DELETED_EVENT, type PostDeletedPayload } from "./post-deletion";
-import { emitOnce, userRoom } from "./push";
+import { emitNotificationOnce, emitOnce, userRoom } from "./push";
 import { redisKey } from "./redis";
 import { handOverJourney } from "./telemetry/journey";
 import type { StoredTrace } from "./telemetry/trace";
-import { claimToast } from "./toast-cooldown";
+import { toastCooldown } from "./toast-cooldown";
 
 export type DeliveryResult =
   "pushed" | "retracted" | "already_pushed" | Extract<DeliveryOutcome, { kind: "skip" }>["reason"];
@@ -80,21 +80,24 @@ async function pushOnce(
   push: Redis,
 ): Promise<DeliveryResult> {
   const { origin, recipientId } = outcome;
-  // Two independent Redis round trips, at once. A like that comes back within the cooldown (a storm
-  // of toggles) updates the inbox quietly, without a toast.
-  const [toast, journey] = await Promise.all([
-    outcome.kind === "push" ? claimToast(recipientId, origin.actorId, origin.postId) : false,
-    handOverJourney(origin, recipientId),
-  ]);
-  // Exactly once per event: a retry after a crash that already pushed does not push again.
+  const journey = await handOverJourney(origin, recipientId);
+  // Exactly once per event: a retry after a crash that already pushed does not push again. A new
+  // notification toasts only if it is the first of its liker and photo within the cooldown (a storm
+  // of toggles updates the inbox quietly); the script that pushes it decides.
   const onceKey = redisKey("pushed", eventId);
   const room = userRoom(recipientId);
   const published =
     outcome.kind === "push"
-      ? await emitOnce(push, onceKey, room, REALTIME_EVENTS.notification, outcome.notification, {
-          toast,
-          journey,
-        } satisfies NotificationDelivery)
+      ? (
+          await emitNotificationOnce(
+            push,
+            onceKey,
+            toastCooldown(recipientId, origin.actorId, origin.postId),
+            room,
+            outcome.notification,
+            { journey },
+          )
+        ).published
       : await emitOnce(push, onceKey, room, REALTIME_EVENTS.retraction, { id: outcome.notificationId }, {
           toast: false,
           journey,

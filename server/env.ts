@@ -72,7 +72,7 @@ const schema = z
     // (scripts/healthcheck.mjs); unset, no file is written.
     HEARTBEAT_FILE: z.string().min(1).optional(),
     // After a like's notification toasts, the same liker's next likes of the same photo within
-    // this window reach the owner's inbox without a toast (server/toast-cooldown.ts).
+    // this window reach the owner's inbox without a toast (server/toast-cooldown.ts); 0: every one toasts.
     NOTIFICATION_TOAST_COOLDOWN_MS: z.coerce.number().int().nonnegative().default(5000),
     // /api/health fails the backlog check when a like's notification has waited longer than this
     // (the oldest unprocessed outbox event): the worker is down, stuck or far behind.

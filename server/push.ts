@@ -4,11 +4,12 @@
 // adapter) delivers it. Both sides must agree on the channel prefix and the room names: here.
 import { Emitter } from "@socket.io/redis-emitter";
 import type { Redis } from "ioredis";
-import type { NewPostEvent, PostDeletedEvent } from "../shared/api";
+import type { NewPostEvent, Notification, NotificationDelivery, PostDeletedEvent } from "../shared/api";
 import { REALTIME_EVENTS } from "../shared/realtime-events";
 import { env } from "./env";
 import { log } from "./log";
 import { createRedis, whenReady } from "./redis";
+import type { ToastCooldown } from "./toast-cooldown";
 
 /** Every socket of one user, in every tab and browser: their notifications go here. */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -41,6 +42,32 @@ export function bestEffortEmitter(redis: Redis, what: string): Emitter {
 // publishes); one killed after leaves the key (a retry does not).
 export const PUBLISH_ONCE = `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return redis.call('PUBLISH', ARGV[2], ARGV[3]) end return -1`;
 
+// The same for a new notification, which also claims the toast cooldown (KEYS[2], for ARGV[2] ms;
+// 0: no cooldown) and publishes the message that toasts (ARGV[4]) if it got it, else the quiet one
+// (ARGV[5]). Answers -1 (an earlier attempt pushed), 1 (pushed with a toast) or 0 (pushed quietly).
+export const PUBLISH_NOTIFICATION_ONCE = `if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return -1 end
+if ARGV[2] == '0' or redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then redis.call('PUBLISH', ARGV[3], ARGV[4]) return 1 end
+redis.call('PUBLISH', ARGV[3], ARGV[5]) return 0`;
+
+/** How long a "pushed" key is kept: a replay within a day is recognised. */
+const PUSHED_KEY_MS = String(24 * 3600_000);
+
+/**
+ * The channel and message the emitter would publish for `event` to `room`, encoded as Socket.IO's
+ * Redis adapter expects it; captured instead, so a script can publish it.
+ */
+function encodeEmit(room: string, event: string, args: unknown[]): [channel: string, message: string | Buffer] {
+  let captured: [channel: string, message: string | Buffer] | undefined;
+  const capture = {
+    publish: (channel: string, message: string | Buffer) => ((captured = [channel, message]), Promise.resolve(0)),
+  } as unknown as Redis;
+  createEmitter(capture)
+    .to(room)
+    .emit(event, ...args);
+  if (!captured) throw new Error("the emitter published nothing");
+  return captured;
+}
+
 /**
  * Emits `event` to `room` at most once per `onceKey` (for a day), and answers whether this call
  * was the one that published. Combined with the worker's retries (at least once), each
@@ -54,18 +81,40 @@ export async function emitOnce(
   event: string,
   ...args: unknown[]
 ): Promise<boolean> {
-  // The emitter encodes the message as Socket.IO's Redis adapter expects it, and publishes it on
-  // the room's channel; capture both instead, and publish them through the script.
-  let captured: [channel: string, message: string | Buffer] | undefined;
-  const capture = {
-    publish: (channel: string, message: string | Buffer) => ((captured = [channel, message]), Promise.resolve(0)),
-  } as unknown as Redis;
-  createEmitter(capture)
-    .to(room)
-    .emit(event, ...args);
-  if (!captured) throw new Error("the emitter published nothing");
-  const [channel, message] = captured;
-  return (await redis.eval(PUBLISH_ONCE, 1, onceKey, String(24 * 3600_000), channel, message)) !== -1;
+  const [channel, message] = encodeEmit(room, event, args);
+  return (await redis.eval(PUBLISH_ONCE, 1, onceKey, PUSHED_KEY_MS, channel, message)) !== -1;
+}
+
+/**
+ * emitOnce for a new notification, with its toast decided in the same script: the toast cooldown
+ * (server/toast-cooldown.ts) is claimed only by the push that is published, and both cost one
+ * round trip. The message is encoded both ways, with `toast: true` and `toast: false`.
+ */
+export async function emitNotificationOnce(
+  redis: Redis,
+  onceKey: string,
+  cooldown: ToastCooldown,
+  room: string,
+  notification: Notification,
+  delivery: Omit<NotificationDelivery, "toast">,
+): Promise<{ published: boolean; toast: boolean }> {
+  const [channel, toasting] = encodeEmit(room, REALTIME_EVENTS.notification, [
+    notification,
+    { ...delivery, toast: true },
+  ]);
+  const [, quiet] = encodeEmit(room, REALTIME_EVENTS.notification, [notification, { ...delivery, toast: false }]);
+  const answer = await redis.eval(
+    PUBLISH_NOTIFICATION_ONCE,
+    2,
+    onceKey,
+    cooldown.key,
+    PUSHED_KEY_MS,
+    String(cooldown.ms),
+    channel,
+    toasting,
+    quiet,
+  );
+  return { published: answer !== -1, toast: answer === 1 };
 }
 
 // The app's own pushes (not the worker's): best effort. A count shown live is a convenience, and

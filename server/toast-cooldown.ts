@@ -1,25 +1,15 @@
 // One toast per (owner, liker, photo) per cooldown: someone toggling a like on and off must not
 // flood the owner with toasts. The notification itself still comes and goes with the like; only
-// the interruption is rate-limited. SET NX PX in Redis: shared by every worker, expires on its own.
+// the interruption is rate-limited. A key in Redis, set if absent with an expiry: shared by every
+// worker, gone on its own. The worker claims it in the same script that pushes the notification
+// (emitNotificationOnce, server/push.ts), so the claim costs no round trip of its own and is taken
+// only by the push that is published.
 import { env } from "./env";
-import { log } from "./log";
-import { redis, redisKey, whenReady } from "./redis";
+import { redisKey } from "./redis";
 
-/** True when this notification may toast: the first for this pair within the cooldown. */
-export async function claimToast(recipientId: string, actorId: string, postId: string): Promise<boolean> {
-  try {
-    await whenReady(redis(), 1000); // the connection is opened on first use
-    const set = await redis().set(
-      redisKey("toast", recipientId, actorId, postId),
-      "1",
-      "PX",
-      env().NOTIFICATION_TOAST_COOLDOWN_MS,
-      "NX",
-    );
-    return set === "OK";
-  } catch (error) {
-    // Redis is away (then the push itself waits for it): toast rather than stay silent.
-    log.debug({ err: error }, "toast cooldown unavailable");
-    return true;
-  }
+export type ToastCooldown = { key: string; ms: number };
+
+/** The cooldown of one (owner, liker, photo): the first push to claim its key toasts. */
+export function toastCooldown(recipientId: string, actorId: string, postId: string): ToastCooldown {
+  return { key: redisKey("toast", recipientId, actorId, postId), ms: env().NOTIFICATION_TOAST_COOLDOWN_MS };
 }

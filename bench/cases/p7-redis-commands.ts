@@ -1,4 +1,4 @@
-// P7: the Redis commands one like costs, as Redis saw them (bench/redis-commands.ts): the app's per
+// P7: the Redis commands one like costs, as Redis saw them (tooling/redis-commands.ts): the app's per
 // like answered 200, the worker's per notification delivered, by connection and command, BullMQ's
 // scripts by name. First an idle window of the same processes (heartbeats, BullMQ's blocking
 // waits, the outbox relay), then likes at a fixed rate, each owing a notification, counted until
@@ -6,8 +6,8 @@
 import type { BenchContext } from "../context";
 import { appIdentity, drain } from "../context";
 import type { OpenRequest } from "../load";
-import { countRedisCommands, type CommandCounts } from "../redis-commands";
-import { PUBLISH_ONCE } from "../../server/push";
+import { countRedisCommands, type CommandCounts } from "../../tooling/redis-commands";
+import { PUBLISH_NOTIFICATION_ONCE, PUBLISH_ONCE } from "../../server/push";
 import { INCREMENT } from "../../server/rate-limit";
 import { postsFor } from "./p2-like-latency";
 
@@ -35,7 +35,12 @@ export async function runP7(ctx: BenchContext): Promise<P7Result> {
   const requests: OpenRequest[] = Array.from({ length: total }, (_, i) => {
     const post = posts[i % posts.length]!;
     const liker = Math.floor(i / posts.length);
-    return { method: "PUT", path: `/api/posts/${post}/like`, identity: liker, eventKey: `${likers[liker]!.id}:${post}` };
+    return {
+      method: "PUT",
+      path: `/api/posts/${post}/like`,
+      identity: liker,
+      eventKey: `${likers[liker]!.id}:${post}`,
+    };
   });
   ctx.log(`P7 Redis commands: ${p7.idleMs / 1000} s idle, then ${total} likes at ${p7.rate}/s`);
 
@@ -44,7 +49,11 @@ export async function runP7(ctx: BenchContext): Promise<P7Result> {
     url: ctx.stack.redis.url,
     processes: { app: ctx.stack.apps[0]!.proc.child.pid!, worker: ctx.stack.workers[0]!.child.pid! },
     prefix: ctx.stack.env.REDIS_PREFIX!,
-    knownScripts: { "emitOnce SET NX + PUBLISH": PUBLISH_ONCE, "rate limit INCR + PEXPIRE": INCREMENT },
+    knownScripts: {
+      "emitOnce SET NX + PUBLISH": PUBLISH_ONCE,
+      "emitNotificationOnce SET NX, toast SET NX + PUBLISH": PUBLISH_NOTIFICATION_ONCE,
+      "rate limit INCR + PEXPIRE": INCREMENT,
+    },
   });
   let idle: CommandCounts;
   let busy: CommandCounts;
@@ -60,7 +69,13 @@ export async function runP7(ctx: BenchContext): Promise<P7Result> {
     idleSeconds = (performance.now() - started) / 1000;
     started = performance.now();
     const result = await ctx.client.open(
-      { kind: "open", baseUrl: ctx.appUrl, identities: likers.map((u) => appIdentity(ctx, u.id)), rate: p7.rate, requests },
+      {
+        kind: "open",
+        baseUrl: ctx.appUrl,
+        identities: likers.map((u) => appIdentity(ctx, u.id)),
+        rate: p7.rate,
+        requests,
+      },
       p7.eventWaitMs,
     );
     await drain(ctx, 60_000);
@@ -86,7 +101,15 @@ export async function runP7(ctx: BenchContext): Promise<P7Result> {
     }
   }
   rows.sort((a, b) => a.process.localeCompare(b.process) || b.perLike - a.perLike);
-  return { rate: p7.rate, likes: total, delivered, seconds: round2(seconds), idleSeconds: round2(idleSeconds), rows, totals };
+  return {
+    rate: p7.rate,
+    likes: total,
+    delivered,
+    seconds: round2(seconds),
+    idleSeconds: round2(idleSeconds),
+    rows,
+    totals,
+  };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -63,7 +63,7 @@ function eventsOf(actorId: string, postId: string) {
 
 /**
  * Replays an event as two crashes would. One after the push, before the event was marked
- * processed: the retry finds the push recorded in Redis (emitOnce, server/realtime-rooms.ts) and
+ * processed: the retry finds the push recorded in Redis (emitOnce, server/push.ts) and
  * does not push again. One after the transaction, before the push (no record of it): the retry
  * pushes the same decision again (`result`), and creates nothing.
  */
