@@ -58,6 +58,11 @@ export const floorUrls = (ctx: BenchContext): string[] => [
   ctx.nextFloor.directUrl,
 ];
 
+/** The pids of a stack's first app and first worker, the processes the cases measure (/proc). */
+export function stackPids(stack: Stack): { app: number; worker: number } {
+  return { app: stack.apps[0]!.proc.child.pid!, worker: stack.workers[0]!.child.pid! };
+}
+
 /** Waits until the worker has processed every like; the time it took, or null past the timeout. */
 export async function drain(ctx: BenchContext, timeoutMs: number): Promise<number | null> {
   const started = performance.now();

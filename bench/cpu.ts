@@ -48,16 +48,3 @@ export function cpuUsage(from: CpuSnapshot, to: CpuSnapshot): CpuUsage {
 }
 
 export const cores = () => os.cpus().length;
-
-/** A process's resident memory now and its peak since it started (/proc/<pid>/status VmRSS, VmHWM), in MB. */
-export type MemoryUse = { rssMb: number; peakMb: number };
-
-export function memoryUse(pid: number): MemoryUse | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-    return { rssMb: Math.round(kb("VmRSS") / 1024), peakMb: Math.round(kb("VmHWM") / 1024) };
-  } catch {
-    return null; // the process is gone
-  }
-}

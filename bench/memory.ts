@@ -7,11 +7,32 @@ export type Memory = { rssMb: number; heapUsedMb: number | null; heapTotalMb: nu
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-export function rssMb(pid: number): number {
+/** Fields of /proc/<pid>/status in kB (VmRSS: resident now, VmHWM: the most it has been resident). */
+function statusKb(pid: number, fields: string[]): number[] {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
-  return Math.round((Number(kb) / 1024) * 10) / 10;
+  return fields.map((field) => {
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1];
+    if (!kb) throw new Error(`no ${field} for pid ${pid}`);
+    return Number(kb);
+  });
+}
+
+export function rssMb(pid: number): number {
+  const [kb] = statusKb(pid, ["VmRSS"]);
+  return Math.round((kb! / 1024) * 10) / 10;
+}
+
+/** A process's resident memory now and its peak since it started, in whole MB. */
+export type MemoryUse = { rssMb: number; peakMb: number };
+
+/** MemoryUse of a process, or null once it is gone. */
+export function memoryUse(pid: number): MemoryUse | null {
+  try {
+    const [rss, peak] = statusKb(pid, ["VmRSS", "VmHWM"]);
+    return { rssMb: Math.round(rss! / 1024), peakMb: Math.round(peak! / 1024) };
+  } catch {
+    return null;
+  }
 }
 
 export async function sample(pid: number, probeDir: string): Promise<Memory> {

@@ -1,6 +1,7 @@
 // Turns one run's results into text: the console table, and docs/benchmarks.md (or, with
 // --quick, bench-results/quick.md) with its chart. Every figure written comes from `results`.
 import { existsSync, readFileSync } from "node:fs";
+import type { MemoryUse } from "./memory";
 import type { BenchResults } from "./results";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
@@ -85,7 +86,7 @@ function p2Rows(r: BenchResults): string[][] {
     p.memory ? `${memoryCell(p.memory.app)} / ${memoryCell(p.memory.worker)}` : "—",
   ]);
 }
-const memoryCell = (m: { rssMb: number; peakMb: number } | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
+const memoryCell = (m: MemoryUse | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
 const P2_HEADER = [
   "Rate",
   "Likes",

@@ -5,8 +5,9 @@
 // socket: queueing anywhere (client, nginx, app, queue, worker, Redis) counts.
 import { cpuMsPer } from "../../tooling/bench-figures";
 import type { BenchContext } from "../context";
-import { cpuSnapshot, cpuUsage, memoryUse, type CpuUsage, type MemoryUse } from "../cpu";
-import { appIdentity, drain } from "../context";
+import { cpuSnapshot, cpuUsage, type CpuUsage } from "../cpu";
+import { appIdentity, drain, stackPids } from "../context";
+import { memoryUse, type MemoryUse } from "../memory";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
 
@@ -43,6 +44,23 @@ export function postsFor(rate: number, durationMs: number, likers: number): numb
   return Math.ceil((rate * durationMs) / 1000 / likers);
 }
 
+/**
+ * `total` first likes spread over `posts`: consecutive likes go to different posts (like traffic
+ * spread over the owner's photos), and no liker likes a post twice, so each owes a notification.
+ */
+export function firstLikes(likers: { id: string }[], posts: string[], total: number): OpenRequest[] {
+  return Array.from({ length: total }, (_, i) => {
+    const post = posts[i % posts.length]!;
+    const liker = Math.floor(i / posts.length);
+    return {
+      method: "PUT",
+      path: `/api/posts/${post}/like`,
+      identity: liker,
+      eventKey: `${likers[liker]!.id}:${post}`,
+    };
+  });
+}
+
 export const CURVE_QUANTILES = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1];
 
 export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
@@ -58,17 +76,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       const postCount = postsFor(rate, p2.durationMs, likers.length);
       const posts = ctx.world.p2Posts.slice(postOffset, postOffset + postCount);
       postOffset += postCount;
-      // Consecutive likes go to different posts: like traffic spread over the owner's photos.
-      const requests: OpenRequest[] = Array.from({ length: total }, (_, i) => {
-        const post = posts[i % postCount]!;
-        const liker = Math.floor(i / postCount);
-        return {
-          method: "PUT",
-          path: `/api/posts/${post}/like`,
-          identity: liker,
-          eventKey: `${likers[liker]!.id}:${post}`,
-        };
-      });
+      const requests = firstLikes(likers, posts, total);
       ctx.log(`P2 ${rate} likes/s for ${p2.durationMs / 1000} s (${total} likes over ${postCount} posts)`);
 
       // The backlog, sampled while the likes go out: a worker that keeps up holds it flat.
@@ -81,7 +89,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
           await new Promise((r) => setTimeout(r, 250));
         }
       })();
-      const pids = { app: ctx.stack.apps[0]!.proc.child.pid!, worker: ctx.stack.workers[0]!.child.pid! };
+      const pids = stackPids(ctx.stack);
       const cpuBefore = cpuSnapshot(pids);
       let cpuDuring: CpuUsage | null = null;
       // Measured over the sending window only (the case then waits for stragglers).

@@ -11,7 +11,7 @@ import pg from "pg";
 import { nginxOnFreePorts } from "../../tooling/nginx";
 import { startStack, type Stack } from "../../tooling/stack";
 import { BENCH_STACK_ENV, OPEN_NGINX } from "../config";
-import { appIdentity, type BenchContext } from "../context";
+import { appIdentity, stackPids, type BenchContext } from "../context";
 import { cpuSnapshot, cpuUsage } from "../cpu";
 import { seed } from "../seed";
 import { round, summarize, type Summary } from "../stats";
@@ -148,7 +148,7 @@ export async function runP6(ctx: BenchContext): Promise<P6Result> {
           );
           const metricsUrls = [target.stack.apps[0]!.metricsUrl, target.stack.workers[0]!.metricsUrl];
           const scraper = target.name === "on" ? scrapeLoop(metricsUrls) : null;
-          const pids = { app: target.stack.apps[0]!.proc.child.pid!, worker: target.stack.workers[0]!.child.pid! };
+          const pids = stackPids(target.stack);
           const before = cpuSnapshot(pids);
           const result = await ctx.client.closed({
             kind: "closed",

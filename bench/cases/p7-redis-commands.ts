@@ -4,12 +4,12 @@
 // waits, the outbox relay), then likes at a fixed rate, each owing a notification, counted until
 // the last notification is delivered; the idle rate over that time is taken off.
 import type { BenchContext } from "../context";
-import { appIdentity, drain } from "../context";
-import type { OpenRequest } from "../load";
+import { appIdentity, drain, stackPids } from "../context";
+import { round } from "../stats";
 import { countRedisCommands, type CommandCounts } from "../../tooling/redis-commands";
 import { PUBLISH_NOTIFICATION_ONCE, PUBLISH_ONCE } from "../../server/push";
 import { INCREMENT } from "../../server/rate-limit";
-import { postsFor } from "./p2-like-latency";
+import { firstLikes, postsFor } from "./p2-like-latency";
 
 export type P7Row = { process: string; command: string; perLike: number; total: number; idlePerSecond: number };
 export type P7Result = {
@@ -32,22 +32,13 @@ export async function runP7(ctx: BenchContext): Promise<P7Result> {
   const likers = ctx.world.likers;
   const posts = ctx.world.p2Posts.slice(-p7PostCount(ctx));
   const total = Math.round((p7.rate * p7.durationMs) / 1000);
-  const requests: OpenRequest[] = Array.from({ length: total }, (_, i) => {
-    const post = posts[i % posts.length]!;
-    const liker = Math.floor(i / posts.length);
-    return {
-      method: "PUT",
-      path: `/api/posts/${post}/like`,
-      identity: liker,
-      eventKey: `${likers[liker]!.id}:${post}`,
-    };
-  });
+  const requests = firstLikes(likers, posts, total);
   ctx.log(`P7 Redis commands: ${p7.idleMs / 1000} s idle, then ${total} likes at ${p7.rate}/s`);
 
   await ctx.client.watch(ctx.stack.url, ctx.cookies.get(ctx.world.owner.id)!);
   const counter = await countRedisCommands({
     url: ctx.stack.redis.url,
-    processes: { app: ctx.stack.apps[0]!.proc.child.pid!, worker: ctx.stack.workers[0]!.child.pid! },
+    processes: stackPids(ctx.stack),
     prefix: ctx.stack.env.REDIS_PREFIX!,
     knownScripts: {
       "emitOnce SET NX + PUBLISH": PUBLISH_ONCE,
@@ -96,20 +87,19 @@ export async function runP7(ctx: BenchContext): Promise<P7Result> {
       const idlePerSecond = (quiet[command] ?? 0) / idleSeconds;
       const count = during[command] ?? 0;
       const perLike = delivered ? (count - idlePerSecond * seconds) / delivered : NaN;
-      rows.push({ process, command, perLike: round2(perLike), total: count, idlePerSecond: round2(idlePerSecond) });
-      totals[process] = round2((totals[process] ?? 0) + perLike);
+      rows.push({ process, command, perLike: round(perLike), total: count, idlePerSecond: round(idlePerSecond) });
+      totals[process] = (totals[process] ?? 0) + perLike;
     }
+    totals[process] = round(totals[process] ?? 0);
   }
   rows.sort((a, b) => a.process.localeCompare(b.process) || b.perLike - a.perLike);
   return {
     rate: p7.rate,
     likes: total,
     delivered,
-    seconds: round2(seconds),
-    idleSeconds: round2(idleSeconds),
+    seconds: round(seconds),
+    idleSeconds: round(idleSeconds),
     rows,
     totals,
   };
 }
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
