@@ -16,7 +16,7 @@ import { REALTIME_EVENTS } from "../shared/realtime-events";
 import { db } from "./db";
 import { newId } from "./ids";
 import { toNotificationDto, type NotificationDto, type NotificationRow } from "./inbox";
-import { LIKE_EVENT, LIKE_EVENTS, UNLIKE_EVENT, type LikeEventPayload } from "./likes";
+import { LIKE_EVENT, LIKE_EVENTS, type LikeEventPayload } from "./likes";
 import { log } from "./log";
 import { POST_DELETED_EVENT, type PostDeletedPayload } from "./post-deletion";
 import { emitNotificationOnce, emitOnce, userRoom } from "./push";
@@ -159,13 +159,15 @@ function toNotificationRow(row: PushRow): NotificationRow {
  *   it exactly once. A processed event is skipped.
  * See docs/decisions/014-notifications-follow-likes.md. Then deliver() pushes, and marks it processed.
  *
- * On the hot path this is one transaction of two statements, and markProcessed() one more: five
- * round trips to Postgres with BEGIN and COMMIT (docs/benchmarks.md measures them):
+ * On the hot path this is one call, and markProcessed() one more: two round trips to Postgres
+ * (docs/decisions/033-decision-in-one-call.md; docs/benchmarks.md measures them). The call,
+ * like_event_decision (prisma/migrations/20261204040000_like_event_decision), runs two statements:
  * 1. the lock, keyed from the event row itself, taken only while the event still needs a decision;
  * 2. the decision, which reads the event, the Like row, writes the inbox and the outcome, and
  *    returns the event as it was before (to tell a replay from a first run) with the new
- *    notification's actor and photo. It runs after the lock is granted, so under READ COMMITTED
- *    it sees every commit of the run that held the lock before it.
+ *    notification's actor and photo. It runs after the lock is granted with a snapshot of its own,
+ *    so it sees every commit of the run that held the lock before it.
+ * Both commit together, as the call's one transaction, and the lock goes with the commit.
  */
 export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome> {
   type DecisionRow = {
@@ -176,53 +178,10 @@ export async function prepareDelivery(eventId: string): Promise<DeliveryOutcome>
     outcome: Recorded | null;
     retracted: string | null;
   } & (({ id: string } & Omit<PushRow, "id">) | { [K in keyof PushRow]: null });
-  // Whether the event still needs a decision: the lock and the decision must ask the same question.
-  const undecided = Prisma.sql`id = ${eventId} AND "processedAt" IS NULL AND outcome IS NULL AND type IN (${LIKE_EVENT}, ${UNLIKE_EVENT})`;
   let row: DecisionRow | undefined;
   try {
-    const [, rows] = await db().$transaction([
-      db().$executeRaw`
-        SELECT pg_advisory_xact_lock(hashtextextended('like:' || (payload->>'actorId') || ':' || (payload->>'postId'), 0))
-        FROM "OutboxEvent"
-        WHERE ${undecided}`,
-      db().$queryRaw<DecisionRow[]>`
-        WITH ev AS (
-          SELECT id, payload->>'actorId' AS "actorId", payload->>'postId' AS "postId", payload->>'recipientId' AS "recipientId"
-          FROM "OutboxEvent"
-          WHERE ${undecided}
-        ), live AS (
-          SELECT 1 FROM "Like" l JOIN ev ON l."userId" = ev."actorId" AND l."postId" = ev."postId"
-        ), created AS (
-          INSERT INTO "Notification" (id, "recipientId", "actorId", "postId", type, "sourceEventId", "createdAt")
-          SELECT ${newId()}, ev."recipientId", ev."actorId", ev."postId", 'like', ev.id, clock_timestamp()
-          FROM ev WHERE EXISTS (SELECT 1 FROM live)
-          ON CONFLICT ("recipientId", "actorId", "postId", type) DO NOTHING
-          RETURNING id, "actorId", "postId", "createdAt", "readAt"
-        ), retracted AS (
-          DELETE FROM "Notification" n USING ev
-          WHERE n."recipientId" = ev."recipientId" AND n."actorId" = ev."actorId" AND n."postId" = ev."postId" AND n.type = 'like'
-            AND NOT EXISTS (SELECT 1 FROM live)
-          RETURNING n.id
-        ), recorded AS (
-          UPDATE "OutboxEvent" e
-          SET outcome = COALESCE((SELECT jsonb_build_object('created', id) FROM created),
-                                 (SELECT jsonb_build_object('retracted', id) FROM retracted),
-                                 '{}'::jsonb)
-          FROM ev WHERE e.id = ev.id
-        )
-        -- The event as this statement found it (data-modifying CTEs do not change what the main
-        -- query reads), and the new notification's actor and photo, if one was made.
-        SELECT e.type, e.payload, e.trace, e."processedAt", e.outcome,
-               (SELECT id FROM retracted) AS retracted,
-               c.id, c."createdAt", c."readAt",
-               u.id AS "actorId", u.username, u.name, u."avatarUrl",
-               p.id AS "postId", p."imageUrl"
-        FROM "OutboxEvent" e
-        LEFT JOIN created c ON true
-        LEFT JOIN "User" u ON u.id = c."actorId"
-        LEFT JOIN "Post" p ON p.id = c."postId"
-        WHERE e.id = ${eventId}`,
-    ]);
+    const rows = await db().$queryRaw<DecisionRow[]>`
+      SELECT * FROM like_event_decision(${eventId}, ${newId()}, ${[...LIKE_EVENTS]}::text[])`;
     row = rows[0];
   } catch (error) {
     // The post or a user was deleted since the like: nothing left to notify about.

@@ -53,6 +53,33 @@ async function instantiateEngine() {
   return bg as unknown as typeof import("@prisma/schema-engine-wasm");
 }
 
+/**
+ * The pg adapter runs a migration script by splitting it at every ";", which cuts a function's body
+ * ($$ … $$) into pieces Postgres refuses. Prisma's native engine sends the script whole, as one
+ * simple query (one implicit transaction): so does this.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    return sendScriptsWhole(await super.connect());
+  }
+  override async connectToShadowDb() {
+    return sendScriptsWhole(await super.connectToShadowDb());
+  }
+}
+
+function sendScriptsWhole<A extends Awaited<ReturnType<PrismaPg["connect"]>>>(adapter: A): A {
+  // The adapter's own client, and its translation of a pg error into one the engine reports.
+  const inner = adapter as unknown as { client: pg.Pool; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await inner.client.query(script);
+    } catch (error) {
+      inner.onError(error);
+    }
+  };
+  return adapter;
+}
+
 async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
   const schema = await readFile(SCHEMA_PATH, "utf8");
@@ -60,7 +87,7 @@ async function withEngine<T>(connectionString: string, fn: (engine: SchemaEngine
   // connection, and a pool left open would hold it and make the next migration run wait.
   const pool = new pg.Pool({ connectionString, max: 2 });
   pool.on("error", () => undefined); // an idle connection dropping is not worth a crash here
-  const adapter = new PrismaPg(pool);
+  const adapter = new WholeScriptPg(pool);
   const engine = await SchemaEngine.new(
     { datamodels: [[SCHEMA_PATH, schema]] },
     () => undefined, // engine log lines; quiet unless debugging
