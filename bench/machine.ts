@@ -18,7 +18,30 @@ export type Machine = {
   next: string;
   prisma: string;
   socketIo: string;
+  /** One core's speed: the plain-Node loop below, best of its runs, ms. Comparable across runs and machines. */
+  nodeLoopMs: number;
 };
+
+/** The plain-Node loop: this many xorshift steps, integer arithmetic only (no allocation, no I/O). */
+export const NODE_LOOP_STEPS = 50_000_000;
+
+/** Times the plain-Node loop, best of `runs`: the least disturbed run says what the core can do. */
+export function nodeLoopMs(runs = 5): number {
+  let best = Infinity;
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    let x = 2463534242;
+    for (let i = 0; i < NODE_LOOP_STEPS; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+    }
+    const ms = performance.now() - started;
+    if (x === 0) throw new Error("xorshift never reaches 0"); // keeps the loop from being optimized away
+    best = Math.min(best, ms);
+  }
+  return Math.round(best * 10) / 10;
+}
 
 function firstLine(command: string, args: string[]): string {
   try {
@@ -76,5 +99,6 @@ export async function describeMachine(root: string, databaseUrl: string): Promis
     next: packageVersion(root, "next"),
     prisma: packageVersion(root, "@prisma/client"),
     socketIo: packageVersion(root, "socket.io"),
+    nodeLoopMs: nodeLoopMs(),
   };
 }

@@ -1,7 +1,9 @@
 // Turns one run's results into text: the console table, and docs/benchmarks.md (or, with
 // --quick, bench-results/quick.md) with its chart. Every figure written comes from `results`.
 import { existsSync, readFileSync } from "node:fs";
+import { NODE_LOOP_STEPS } from "./machine";
 import type { MemoryUse } from "./memory";
+import type { Stalls } from "../tooling/runtime-stalls";
 import type { BenchResults } from "./results";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
@@ -86,6 +88,24 @@ function p2Rows(r: BenchResults): string[][] {
     p.memory ? `${memoryCell(p.memory.app)} / ${memoryCell(p.memory.worker)}` : "—",
   ]);
 }
+/** P2's second table: the app's and the worker's own stalls while each rate's likes went out. */
+function p2StallRows(r: BenchResults): string[][] {
+  const cells = (s: Stalls | null | undefined) =>
+    s
+      ? [
+          `${f(s.eventLoopDelayMs.p99, 1)} / ${f(s.eventLoopDelayMs.max, 1)}`,
+          `${f(s.gc.totalMs, 1)} in ${s.gc.pauses} (${s.gc.over10Ms})`,
+        ]
+      : ["—", "—"];
+  return r.p2.map((p) => [`${p.rate}/s`, ...cells(p.stalls?.app), ...cells(p.stalls?.worker)]);
+}
+const P2_STALL_HEADER = [
+  "Rate",
+  "App event-loop delay p99 / max ms",
+  "App GC ms in pauses (over 10 ms)",
+  "Worker event-loop delay p99 / max ms",
+  "Worker GC ms in pauses (over 10 ms)",
+];
 const memoryCell = (m: MemoryUse | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
 const P2_HEADER = [
   "Rate",
@@ -175,6 +195,7 @@ export function consoleReport(r: BenchResults): string {
     textTable(P1_HEADER, p1Rows(r)),
     `\nP2 like → owner's socket event, open loop (ms from scheduled send)`,
     textTable(P2_HEADER, p2Rows(r)),
+    textTable(P2_STALL_HEADER, p2StallRows(r)),
     `\nP3 optimistic heart: click → aria-pressed ${r.p3.flipMs.map((x) => x.toFixed(1)).join(", ")} ms (API held ${r.p3.holdMs} ms)`,
     `\nP4 feed, closed loop ${r.p4.users} users`,
     textTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r)),
@@ -252,6 +273,10 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
       [
         ["CPU", `${m.cores} cores, ${m.cpu}`],
         ["RAM", `${m.ramGb} GB`],
+        [
+          `One core: a plain-Node loop of ${NODE_LOOP_STEPS / 1e6} M xorshift steps (bench/machine.ts), best of 5`,
+          m.nodeLoopMs === undefined ? "—" : `${f(m.nodeLoopMs, 1)} ms`,
+        ],
         ["OS", m.os],
         ["Node", m.node],
         ["PostgreSQL", m.postgres],
@@ -290,6 +315,10 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     `![P2 latency by percentile](${opts.svgFile})`,
     "",
     `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts). CPU ms: the app's CPU time per like answered 200 and the worker's per notification delivered, from /proc, from the first like sent until the worker had processed the last one (every like here owes one notification; /proc counts in 10 ms ticks).`,
+    "",
+    "The processes' own stalls over the same sending window, from their metrics (tooling/runtime-stalls.ts): the event loop's delay (prom-client's monitorEventLoopDelay histogram, reset by a scrape when the window opens and read by one when it closes) and the garbage collector's pauses. A like → event tail much longer than these was not spent stalled in the app or the worker.",
+    "",
+    mdTable(P2_STALL_HEADER, p2StallRows(r), ["l", "r", "r", "r", "r"]),
     "",
     "## P3: the optimistic heart (Chromium)",
     "",

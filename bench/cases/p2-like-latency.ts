@@ -10,6 +10,7 @@ import { appIdentity, drain, stackPids } from "../context";
 import { memoryUse, type MemoryUse } from "../memory";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
+import { sampleStalls, stallsBetween, type Stalls } from "../../tooling/runtime-stalls";
 
 export type P2Row = {
   rate: number;
@@ -35,6 +36,11 @@ export type P2Row = {
    * each one's peak since it started (the sizes deploy/kubernetes/ requests and limits come from).
    */
   memory: { app: MemoryUse | null; worker: MemoryUse | null };
+  /**
+   * The app's and the worker's own stalls while the likes went out (event-loop delay, GC pauses,
+   * from their metrics): what would show if a tail were theirs.
+   */
+  stalls: { app: Stalls | null; worker: Stalls | null };
   /** The event latency distribution for the chart: ms at each quantile. */
   curve: { q: number; ms: number }[];
 };
@@ -90,16 +96,25 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
         }
       })();
       const pids = stackPids(ctx.stack);
+      const metricsUrls = [ctx.stack.apps[0]!.metricsUrl, ctx.stack.workers[0]!.metricsUrl] as const;
+      const stallsBefore = await Promise.all(metricsUrls.map(sampleStalls));
+      const stallsSince = async () =>
+        (await Promise.all(metricsUrls.map(sampleStalls))).map((end, i) => stallsBetween(stallsBefore[i]!, end));
       const cpuBefore = cpuSnapshot(pids);
       let cpuDuring: CpuUsage | null = null;
+      let stallsDuring: Promise<(Stalls | null)[]> | null = null;
       // Measured over the sending window only (the case then waits for stragglers).
-      const cpuTimer = setTimeout(() => (cpuDuring = cpuUsage(cpuBefore, cpuSnapshot(pids))), p2.durationMs);
+      const cpuTimer = setTimeout(() => {
+        cpuDuring = cpuUsage(cpuBefore, cpuSnapshot(pids));
+        stallsDuring = stallsSince();
+      }, p2.durationMs);
       const result = await ctx.client.open(
         { kind: "open", baseUrl: ctx.appUrl, identities, rate, requests },
         p2.eventWaitMs,
       );
       clearTimeout(cpuTimer);
       const cpu: CpuUsage = cpuDuring ?? cpuUsage(cpuBefore, cpuSnapshot(pids));
+      const [appStalls = null, workerStalls = null] = await (stallsDuring ?? stallsSince());
       sampling = false;
       await sampler;
       // Only the samples taken while requests were still going out say whether it grows.
@@ -132,6 +147,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
           ),
         },
         memory,
+        stalls: { app: appStalls, worker: workerStalls },
         backlog: {
           max: Math.max(0, ...during.map((s) => s.y)),
           end,

@@ -1,0 +1,80 @@
+// The process's own stalls over a window, read from its Prometheus metrics (prom-client's default
+// metrics, server/telemetry/metrics.ts): how late its event loop ran, and how long the garbage
+// collector held it. A tail that these do not show is not the process's own.
+//   - Event-loop delay: prom-client keeps a monitorEventLoopDelay histogram and resets it at each
+//     scrape, so one scrape when the window opens and one when it closes give the window's p99 and
+//     maximum (a stall in the monitor's first interval after the reset, 10 ms, goes unseen).
+//     Nothing else scrapes the bench's stack.
+// The bench reads these beside P2's latencies (bench/cases/p2-like-latency.ts); tests/unit/runtime-stalls.test.ts
+// checks the reading against prom-client's own output.
+//   - GC: nodejs_gc_duration_seconds is cumulative, so the window's is the difference: total pause
+//     time, the number of pauses, and how many took longer than 10 ms (its bucket bound).
+
+export type StallSample = {
+  lagP99Ms: number;
+  lagMaxMs: number;
+  gcSeconds: number;
+  gcCount: number;
+  gcOver10Ms: number;
+};
+
+export type Stalls = {
+  /** The event loop's delay over the window: p99 and maximum, ms. */
+  eventLoopDelayMs: { p99: number; max: number };
+  /** Garbage collection over the window: total pause ms, pauses, and pauses over 10 ms. */
+  gc: { totalMs: number; pauses: number; over10Ms: number };
+};
+
+/** One scrape of the figures above; null when the metrics cannot be read. */
+export async function sampleStalls(metricsUrl: string): Promise<StallSample | null> {
+  try {
+    const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return null;
+    return parseStalls(await response.text());
+  } catch {
+    return null;
+  }
+}
+
+/** The figures from a Prometheus text exposition (exported for the unit test). */
+export function parseStalls(text: string): StallSample {
+  let gcSeconds = 0;
+  let gcCount = 0;
+  let gcUpTo10Ms = 0;
+  let lagP99 = NaN;
+  let lagMax = NaN;
+  for (const line of text.split("\n")) {
+    if (line.startsWith("#")) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const [, name, labels = "", raw] = match;
+    const value = Number(raw);
+    if (name === "nodejs_eventloop_lag_p99_seconds") lagP99 = value;
+    else if (name === "nodejs_eventloop_lag_max_seconds") lagMax = value;
+    else if (name === "nodejs_gc_duration_seconds_sum") gcSeconds += value;
+    else if (name === "nodejs_gc_duration_seconds_count") gcCount += value;
+    else if (name === "nodejs_gc_duration_seconds_bucket" && /le="0\.01"/.test(labels)) gcUpTo10Ms += value;
+  }
+  return {
+    lagP99Ms: lagP99 * 1000,
+    lagMaxMs: lagMax * 1000,
+    gcSeconds,
+    gcCount,
+    gcOver10Ms: gcCount - gcUpTo10Ms,
+  };
+}
+
+/** The window between two samples; `end` carries the window's event-loop delay (the scrape reset it at `start`). */
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+export function stallsBetween(start: StallSample | null, end: StallSample | null): Stalls | null {
+  if (!start || !end) return null;
+  return {
+    eventLoopDelayMs: { p99: round(end.lagP99Ms), max: round(end.lagMaxMs) },
+    gc: {
+      totalMs: round((end.gcSeconds - start.gcSeconds) * 1000),
+      pauses: end.gcCount - start.gcCount,
+      over10Ms: end.gcOver10Ms - start.gcOver10Ms,
+    },
+  };
+}
