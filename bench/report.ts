@@ -316,7 +316,7 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts). CPU ms: the app's CPU time per like answered 200 and the worker's per notification delivered, from /proc, from the first like sent until the worker had processed the last one (every like here owes one notification; /proc counts in 10 ms ticks).`,
     "",
-    "The processes' own stalls over the same sending window, from their metrics (tooling/runtime-stalls.ts): the event loop's delay (prom-client's monitorEventLoopDelay histogram, reset by a scrape when the window opens and read by one when it closes) and the garbage collector's pauses. A like → event tail much longer than these was not spent stalled in the app or the worker.",
+    "The processes' own stalls over the same sending window, from their metrics (tooling/runtime-stalls.ts): how late the event loop ran (prom-client's monitorEventLoopDelay histogram, reset by a scrape when the window opens and read by one when it closes; each sample less the monitor's 10 ms interval) and the garbage collector's pauses. A like → event tail much longer than these was not spent stalled in the app or the worker.",
     "",
     mdTable(P2_STALL_HEADER, p2StallRows(r), ["l", "r", "r", "r", "r"]),
     "",

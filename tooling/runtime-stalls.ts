@@ -3,12 +3,13 @@
 // collector held it. A tail that these do not show is not the process's own.
 //   - Event-loop delay: prom-client keeps a monitorEventLoopDelay histogram and resets it at each
 //     scrape, so one scrape when the window opens and one when it closes give the window's p99 and
-//     maximum (a stall in the monitor's first interval after the reset, 10 ms, goes unseen).
-//     Nothing else scrapes the bench's stack.
-// The bench reads these beside P2's latencies (bench/cases/p2-like-latency.ts); tests/unit/runtime-stalls.test.ts
-// checks the reading against prom-client's own output.
+//     maximum. Its samples are the intervals between the monitor's timer runs, so the delay is a
+//     sample less that interval (EVENT_LOOP_MONITOR_MS). A stall in the first interval after the
+//     reset goes unseen. Nothing else scrapes the bench's stack.
 //   - GC: nodejs_gc_duration_seconds is cumulative, so the window's is the difference: total pause
 //     time, the number of pauses, and how many took longer than 10 ms (its bucket bound).
+// The bench reads these beside P2's latencies (bench/cases/p2-like-latency.ts);
+// tests/unit/runtime-stalls.test.ts checks the reading against prom-client's own output.
 
 export type StallSample = {
   lagP99Ms: number;
@@ -19,7 +20,7 @@ export type StallSample = {
 };
 
 export type Stalls = {
-  /** The event loop's delay over the window: p99 and maximum, ms. */
+  /** How late the event loop ran over the window, beyond the monitor's own interval: p99 and maximum, ms. */
   eventLoopDelayMs: { p99: number; max: number };
   /** Garbage collection over the window: total pause ms, pauses, and pauses over 10 ms. */
   gc: { totalMs: number; pauses: number; over10Ms: number };
@@ -64,13 +65,17 @@ export function parseStalls(text: string): StallSample {
   };
 }
 
-/** The window between two samples; `end` carries the window's event-loop delay (the scrape reset it at `start`). */
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-export function stallsBetween(start: StallSample | null, end: StallSample | null): Stalls | null {
+/**
+ * The window between two samples; `end` carries the window's event-loop samples (the scrape reset
+ * them at `start`), each the monitor's interval `monitorMs` plus the delay.
+ */
+export function stallsBetween(start: StallSample | null, end: StallSample | null, monitorMs: number): Stalls | null {
   if (!start || !end) return null;
+  const delay = (sampleMs: number) => round(Math.max(0, sampleMs - monitorMs));
   return {
-    eventLoopDelayMs: { p99: round(end.lagP99Ms), max: round(end.lagMaxMs) },
+    eventLoopDelayMs: { p99: delay(end.lagP99Ms), max: delay(end.lagMaxMs) },
     gc: {
       totalMs: round((end.gcSeconds - start.gcSeconds) * 1000),
       pauses: end.gcCount - start.gcCount,

@@ -10,6 +10,7 @@ import { appIdentity, drain, stackPids } from "../context";
 import { memoryUse, type MemoryUse } from "../memory";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
+import { EVENT_LOOP_MONITOR_MS } from "../../server/telemetry/metrics";
 import { sampleStalls, stallsBetween, type Stalls } from "../../tooling/runtime-stalls";
 
 export type P2Row = {
@@ -99,7 +100,9 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       const metricsUrls = [ctx.stack.apps[0]!.metricsUrl, ctx.stack.workers[0]!.metricsUrl] as const;
       const stallsBefore = await Promise.all(metricsUrls.map(sampleStalls));
       const stallsSince = async () =>
-        (await Promise.all(metricsUrls.map(sampleStalls))).map((end, i) => stallsBetween(stallsBefore[i]!, end));
+        (await Promise.all(metricsUrls.map(sampleStalls))).map((end, i) =>
+          stallsBetween(stallsBefore[i]!, end, EVENT_LOOP_MONITOR_MS),
+        );
       const cpuBefore = cpuSnapshot(pids);
       let cpuDuring: CpuUsage | null = null;
       let stallsDuring: Promise<(Stalls | null)[]> | null = null;

@@ -44,9 +44,15 @@ function sharedMetrics(registry: Registry) {
 }
 
 /** prom-client's process and Node.js metrics (CPU, memory, event loop lag, GC, handles …). */
+/**
+ * How often the event-loop delay monitor samples (prom-client's default, stated): each sample is the
+ * interval between its timer's runs, so an idle loop reads this much, and a stall this much more.
+ */
+export const EVENT_LOOP_MONITOR_MS = 10;
+
 function defaultMetrics(): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITOR_MS });
   // Three totals of the by-type gauges beside them (nodejs_active_handles{type} and the rest) are
   // gauges named *_total, which promtool's lint refuses; sum() over the by-type gauge gives them.
   for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"])

@@ -19,7 +19,7 @@ test("a blocked event loop and the collector's pauses show in the window between
   for (let i = 0; i < 200; i++) garbage = [garbage.length, ...Array.from({ length: 10_000 }, (_, j) => ({ j }))];
   await tick(50); // the delay monitor's next timer and the GC entries are delivered after the stall
 
-  const window = stallsBetween(start, parseStalls(await registry.metrics()));
+  const window = stallsBetween(start, parseStalls(await registry.metrics()), 5);
   assert.ok(window);
   assert.ok(window.eventLoopDelayMs.max >= 60, `max delay ${window.eventLoopDelayMs.max} ms after an 80 ms block`);
   assert.ok(window.eventLoopDelayMs.p99 <= window.eventLoopDelayMs.max);
@@ -30,7 +30,7 @@ test("a blocked event loop and the collector's pauses show in the window between
 });
 
 test("a missing scrape gives no window; the parser reads labels, buckets and sums", () => {
-  assert.equal(stallsBetween(null, parseStalls("")), null);
+  assert.equal(stallsBetween(null, parseStalls(""), 10), null);
   const text = [
     "# HELP nodejs_eventloop_lag_p99_seconds The 99th percentile of the recorded event loop delays.",
     "nodejs_eventloop_lag_p99_seconds 0.012",
@@ -44,4 +44,9 @@ test("a missing scrape gives no window; the parser reads labels, buckets and sum
     'nodejs_gc_duration_seconds_count{kind="major"} 2',
   ].join("\n");
   assert.deepEqual(parseStalls(text), { lagP99Ms: 12, lagMaxMs: 48, gcSeconds: 0.05, gcCount: 12, gcOver10Ms: 2 });
+  const idle = { lagP99Ms: 10.4, lagMaxMs: 10.6, gcSeconds: 0, gcCount: 0, gcOver10Ms: 0 };
+  assert.deepEqual(stallsBetween(idle, parseStalls(text), 10), {
+    eventLoopDelayMs: { p99: 2, max: 38 },
+    gc: { totalMs: 50, pauses: 12, over10Ms: 2 },
+  });
 });
