@@ -97,7 +97,12 @@ function p2StallRows(r: BenchResults): string[][] {
           `${f(s.gc.totalMs, 1)} in ${s.gc.pauses} (${s.gc.over10Ms})`,
         ]
       : ["—", "—"];
-  return r.p2.map((p) => [`${p.rate}/s`, ...cells(p.stalls?.app), ...cells(p.stalls?.worker)]);
+  return r.p2.map((p) => [
+    `${p.rate}/s`,
+    ...cells(p.stalls?.app),
+    ...cells(p.stalls?.worker),
+    p.stalls?.cpuPressurePct == null ? "—" : `${f(p.stalls.cpuPressurePct, 1)}%`,
+  ]);
 }
 const P2_STALL_HEADER = [
   "Rate",
@@ -105,6 +110,7 @@ const P2_STALL_HEADER = [
   "App GC ms in pauses (over 10 ms)",
   "Worker event-loop delay p99 / max ms",
   "Worker GC ms in pauses (over 10 ms)",
+  "Machine: some task waiting for a CPU",
 ];
 const memoryCell = (m: MemoryUse | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
 const P2_HEADER = [
@@ -316,9 +322,9 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts). CPU ms: the app's CPU time per like answered 200 and the worker's per notification delivered, from /proc, from the first like sent until the worker had processed the last one (every like here owes one notification; /proc counts in 10 ms ticks).`,
     "",
-    "The processes' own stalls over the same sending window, from their metrics (tooling/runtime-stalls.ts): how late the event loop ran (prom-client's monitorEventLoopDelay histogram, reset by a scrape when the window opens and read by one when it closes; each sample less the monitor's 10 ms interval) and the garbage collector's pauses. A like → event tail much longer than these was not spent stalled in the app or the worker.",
+    "The processes' own stalls over the same sending window, from their metrics (tooling/runtime-stalls.ts): how late the event loop ran (prom-client's monitorEventLoopDelay histogram, reset by a scrape when the window opens and read by one when it closes; each sample less the monitor's 10 ms interval) and the garbage collector's pauses; then the share of the window during which some task on the machine was runnable but waiting for a CPU (Linux PSI, /proc/pressure/cpu), which delays every process without being a stall of its own. A like → event tail much longer than the first four was not spent stalled in the app or the worker.",
     "",
-    mdTable(P2_STALL_HEADER, p2StallRows(r), ["l", "r", "r", "r", "r"]),
+    mdTable(P2_STALL_HEADER, p2StallRows(r), ["l", "r", "r", "r", "r", "r"]),
     "",
     "## P3: the optimistic heart (Chromium)",
     "",

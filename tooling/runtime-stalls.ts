@@ -8,8 +8,12 @@
 //     reset goes unseen. Nothing else scrapes the bench's stack.
 //   - GC: nodejs_gc_duration_seconds is cumulative, so the window's is the difference: total pause
 //     time, the number of pauses, and how many took longer than 10 ms (its bucket bound).
+//   - CPU pressure: the share of the window during which some task on the machine was runnable
+//     but waiting for a CPU (Linux PSI): a process can stall without any stall of its own.
 // The bench reads these beside P2's latencies (bench/cases/p2-like-latency.ts);
 // tests/unit/runtime-stalls.test.ts checks the reading against prom-client's own output.
+
+import { readFileSync } from "node:fs";
 
 export type StallSample = {
   lagP99Ms: number;
@@ -82,4 +86,23 @@ export function stallsBetween(start: StallSample | null, end: StallSample | null
       over10Ms: end.gcOver10Ms - start.gcOver10Ms,
     },
   };
+}
+
+/**
+ * The machine's CPU pressure (Linux PSI, /proc/pressure/cpu): microseconds, since boot, during which
+ * at least one runnable task waited for a CPU. Null where the kernel does not expose it.
+ */
+export function cpuPressureUs(read: () => string = () => readFileSync("/proc/pressure/cpu", "utf8")): number | null {
+  try {
+    const total = /^some .*\btotal=(\d+)/m.exec(read())?.[1];
+    return total === undefined ? null : Number(total);
+  } catch {
+    return null;
+  }
+}
+
+/** The share of a window, in percent, during which some task waited for a CPU. */
+export function cpuPressurePct(startUs: number | null, endUs: number | null, windowMs: number): number | null {
+  if (startUs === null || endUs === null || windowMs <= 0) return null;
+  return round(((endUs - startUs) / 1000 / windowMs) * 100);
 }

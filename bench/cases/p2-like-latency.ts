@@ -11,7 +11,7 @@ import { memoryUse, type MemoryUse } from "../memory";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
 import { EVENT_LOOP_MONITOR_MS } from "../../server/telemetry/metrics";
-import { sampleStalls, stallsBetween, type Stalls } from "../../tooling/runtime-stalls";
+import { cpuPressurePct, cpuPressureUs, sampleStalls, stallsBetween, type Stalls } from "../../tooling/runtime-stalls";
 
 export type P2Row = {
   rate: number;
@@ -41,7 +41,12 @@ export type P2Row = {
    * The app's and the worker's own stalls while the likes went out (event-loop delay, GC pauses,
    * from their metrics): what would show if a tail were theirs.
    */
-  stalls: { app: Stalls | null; worker: Stalls | null };
+  stalls: {
+    app: Stalls | null;
+    worker: Stalls | null;
+    /** The share of the window during which some task on the machine waited for a CPU (PSI), %. */
+    cpuPressurePct: number | null;
+  };
   /** The event latency distribution for the chart: ms at each quantile. */
   curve: { q: number; ms: number }[];
 };
@@ -104,11 +109,15 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
           stallsBetween(stallsBefore[i]!, end, EVENT_LOOP_MONITOR_MS),
         );
       const cpuBefore = cpuSnapshot(pids);
+      const pressureBefore = cpuPressureUs();
+      const windowStarted = performance.now();
+      let pressure: number | null = null;
       let cpuDuring: CpuUsage | null = null;
       let stallsDuring: Promise<(Stalls | null)[]> | null = null;
       // Measured over the sending window only (the case then waits for stragglers).
       const cpuTimer = setTimeout(() => {
         cpuDuring = cpuUsage(cpuBefore, cpuSnapshot(pids));
+        pressure = cpuPressurePct(pressureBefore, cpuPressureUs(), performance.now() - windowStarted);
         stallsDuring = stallsSince();
       }, p2.durationMs);
       const result = await ctx.client.open(
@@ -150,7 +159,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
           ),
         },
         memory,
-        stalls: { app: appStalls, worker: workerStalls },
+        stalls: { app: appStalls, worker: workerStalls, cpuPressurePct: pressure },
         backlog: {
           max: Math.max(0, ...during.map((s) => s.y)),
           end,

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Registry, collectDefaultMetrics } from "prom-client";
-import { parseStalls, stallsBetween } from "../../tooling/runtime-stalls";
+import { cpuPressurePct, cpuPressureUs, parseStalls, stallsBetween } from "../../tooling/runtime-stalls";
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,4 +49,25 @@ test("a missing scrape gives no window; the parser reads labels, buckets and sum
     eventLoopDelayMs: { p99: 2, max: 38 },
     gc: { totalMs: 50, pauses: 12, over10Ms: 2 },
   });
+});
+
+test("CPU pressure is read from the kernel's PSI line and given as a share of the window", () => {
+  const psi =
+    "some avg10=1.50 avg60=7.85 avg300=27.82 total=893720309\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n";
+  assert.equal(
+    cpuPressureUs(() => psi),
+    893720309,
+  );
+  assert.equal(
+    cpuPressureUs(() => "nothing here"),
+    null,
+  );
+  assert.equal(
+    cpuPressureUs(() => {
+      throw new Error("ENOENT");
+    }),
+    null,
+  );
+  assert.equal(cpuPressurePct(1_000_000, 1_500_000, 2000), 25);
+  assert.equal(cpuPressurePct(null, 1, 2000), null);
 });
