@@ -55,8 +55,9 @@ async function instantiateEngine() {
 
 /**
  * The pg adapter runs a migration script by splitting it at every ";", which cuts a function's body
- * ($$ … $$) into pieces Postgres refuses. Prisma's native engine sends the script whole, as one
- * simple query (one implicit transaction): so does this.
+ * ($$ … $$) into pieces Postgres refuses, though Prisma Migrate's docs send stored procedures and
+ * triggers to migrations. This sends each script whole, as one simple query (one implicit
+ * transaction), which Postgres parses itself.
  */
 class WholeScriptPg extends PrismaPg {
   override async connect() {
