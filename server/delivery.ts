@@ -238,8 +238,19 @@ function isForeignKeyViolation(error: unknown): boolean {
   return /23503|foreign key/i.test(String((error as Error)?.message));
 }
 
+/**
+ * Step 3: the event is done. Its commit does not wait for the WAL flush (synchronous_commit off,
+ * for this transaction only): the push has gone and the decision is on disk, so a lost mark loses
+ * nothing but itself. Postgres flushes it within 3 × wal_writer_delay (600 ms by default); if
+ * Postgres dies first, the event looks pending again, and the outbox relay, finding its job
+ * completed, marks it without delivering it twice (workers/notifications.ts; ADR 034).
+ */
 export async function markProcessed(eventId: string): Promise<void> {
-  await db().outboxEvent.updateMany({ where: { id: eventId, processedAt: null }, data: { processedAt: new Date() } });
+  await db().$executeRaw`
+    WITH no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))
+    UPDATE "OutboxEvent" SET "processedAt" = CURRENT_TIMESTAMP
+    FROM no_flush_wait
+    WHERE id = ${eventId} AND "processedAt" IS NULL`;
 }
 
 /**

@@ -6,7 +6,7 @@
 // the container healthcheck look for.
 import { Worker, type ConnectionOptions } from "bullmq";
 import { db } from "../server/db";
-import { deliver, pendingEvents, pruneProcessed, type DeliveryResult } from "../server/delivery";
+import { deliver, markProcessed, pendingEvents, pruneProcessed, type DeliveryResult } from "../server/delivery";
 import { loadEnvOrExit } from "../server/env";
 import { log } from "../server/log";
 import {
@@ -59,16 +59,26 @@ const metrics = serveWorkerMetrics(worker);
 
 // The relay: events older than the grace period and still unprocessed were never enqueued
 // (Redis down, process killed after commit). Re-adding is harmless: the job id is the event id.
+// One whose job completed was delivered, and only its mark was lost (Postgres died before
+// flushing it: markProcessed, server/delivery.ts); re-adding would do nothing while the completed
+// job is kept, so it is marked instead.
 let relayRunning = false;
 async function relayOnce() {
   if (relayRunning) return;
   relayRunning = true;
   try {
     const events = await pendingEvents(config.OUTBOX_RELAY_GRACE_MS);
+    let marked = 0;
     for (const event of events) {
-      await continueStoredTrace(event, () => enqueueNotification(event.id));
+      if ((await notificationsQueue().getJobState(event.id)) === "completed") {
+        await markProcessed(event.id);
+        marked++;
+      } else {
+        await continueStoredTrace(event, () => enqueueNotification(event.id));
+      }
     }
-    if (events.length) log.info({ count: events.length }, "outbox relay enqueued events");
+    if (marked) log.info({ count: marked }, "outbox relay marked delivered events processed");
+    if (events.length > marked) log.info({ count: events.length - marked }, "outbox relay enqueued events");
   } catch (error) {
     log.debug({ err: error }, "outbox relay pass failed; will retry");
   } finally {

@@ -140,6 +140,29 @@ test("an event committed but never enqueued (app died after commit) is relayed a
   }
 });
 
+test("a delivered event whose processed mark was lost (Postgres died before flushing it) is marked by the relay, not pushed again", async () => {
+  const { bob, bobPosts, asAlice, asBob } = await scene(1);
+  const bobTab = await connectSocket(stack.url, asBob);
+  try {
+    assert.equal((await asAlice.put(`/api/posts/${bobPosts[0]!.id}/like`)).status, 200);
+    await eventually("the like pushed", () => notifications(bobTab.received).length === 1);
+    const event = await eventually("the event marked processed", async () => {
+      const found = await stack.db.outboxEvent.findFirst({
+        where: { payload: { path: ["recipientId"], equals: bob.id } },
+      });
+      return found?.processedAt ? found : undefined;
+    });
+    // What a crash of Postgres within the mark's unflushed window leaves: the job completed in
+    // Redis, the event pending in the outbox.
+    await stack.db.outboxEvent.update({ where: { id: event.id }, data: { processedAt: null } });
+    await eventually("the relay marked it again", async () => (await unprocessedEvents()) === 0, 30_000);
+    assert.equal(notifications(bobTab.received).length, 1, "pushed once");
+    assert.equal(await stack.db.notification.count({ where: { recipientId: bob.id } }), 1);
+  } finally {
+    bobTab.socket.close();
+  }
+});
+
 test("SIGTERM mid-stream: the worker finishes the jobs in hand and exits 0; the next one delivers the rest, each once", async () => {
   const { bob, bobPosts, asAlice, asBob } = await scene(8);
   const bobTab = await connectSocket(stack.url, asBob);
