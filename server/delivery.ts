@@ -80,7 +80,8 @@ async function pushOnce(
   push: Redis,
 ): Promise<DeliveryResult> {
   const { origin, recipientId } = outcome;
-  const journey = await handOverJourney(origin, recipientId);
+  // The journey's figures go on the push's connection, ahead of it (server/telemetry/journey.ts).
+  const journey = handOverJourney(origin, recipientId, push);
   // Exactly once per event: a retry after a crash that already pushed does not push again. A new
   // notification toasts only if it is the first of its liker and photo within the cooldown (a storm
   // of toggles updates the inbox quietly); the script that pushes it decides.

@@ -28,8 +28,10 @@ import { beat, forget, writeHeartbeatFile, HEARTBEAT_INTERVAL_MS } from "../serv
 const config = loadEnvOrExit();
 process.env.SERVICE_NAME ??= "worker"; // names this process in every log line (server/log.ts)
 
-// Pushes wait for Redis (offline queue on): a push the job awaited has reached Redis.
-const push = createRedis("emitter");
+// Pushes wait for Redis (offline queue on): a push the job awaited has reached Redis. Commands
+// issued in one tick leave in one write (ioredis's auto-pipelining): a job's journey figures and
+// its push, and the pushes of jobs that finish together.
+const push = createRedis("emitter", { enableAutoPipelining: true });
 
 const worker = new Worker<NotificationJob, DeliveryResult>(
   NOTIFICATIONS_QUEUE,

@@ -41,43 +41,51 @@ export function hopsUpToWorker(input: {
  * Called by the worker just before it pushes (server/delivery.ts): the hops so far, for the owner's
  * event; the liker's own sockets hear them now (the hops their request could not see); and the
  * owner may report the last two for 5 minutes. Undefined outside a job's trace.
+ *
+ * Both commands go on `connection`, the one the push goes on next, and neither is awaited: Redis
+ * runs one connection's commands in order, so the report's key exists before the owner can have
+ * the push (and report), and the push does not wait a round trip for it. Sent in the same tick,
+ * they leave with the push in one write when the connection pipelines automatically (the worker's
+ * does: workers/notifications.ts). Both are best effort: a figure lost is logged, never retried.
  */
-export async function handOverJourney(
+export function handOverJourney(
   origin: JourneyOrigin,
   recipientId: string,
-): Promise<DeliveredJourney | undefined> {
+  connection: Redis,
+): DeliveredJourney | undefined {
   const scope = currentScope();
   if (!scope) return undefined;
   const { traceId } = scope.trace;
   const { actorId, postId, liked } = origin;
-  await expectDeliveryReport(traceId, { recipientId, actorId, postId, liked }).catch((error: unknown) =>
-    log.debug({ err: error }, "journey report not expected: redis unavailable"),
-  );
+  const pending: PendingReport = { recipientId, actorId, postId, liked };
+  connection
+    .set(pendingKey(traceId), JSON.stringify(pending), "PX", PENDING_REPORT_MS)
+    .catch((error: unknown) => log.debug({ err: error }, "journey report not expected: redis unavailable"));
   const hops = hopsUpToWorker({
     stored: origin.trace,
     job: scope.job,
     workerMs: performance.now() - scope.startedAt,
   });
   scope.logFields = { hops }; // the job's later log lines ("notification job done") show them
-  journeyEmitter()
+  journeyEmitter(connection)
     .to(userRoom(actorId))
     .emit(REALTIME_EVENTS.journeyHops, { traceId, postId, liked, hops } satisfies JourneyHopsEvent);
   scope.pushedAt = Date.now();
   return { traceId, hops, emittedAt: scope.pushedAt };
 }
 
-const globalForJourney = globalThis as unknown as { __likesJourneyEmitter?: ReturnType<typeof bestEffortEmitter> };
-const journeyEmitter = () => (globalForJourney.__likesJourneyEmitter ??= bestEffortEmitter(redis(), "journey:hops"));
+// One emitter per connection (a process has one push connection; tests may make more).
+const journeyEmitters = new WeakMap<Redis, ReturnType<typeof bestEffortEmitter>>();
+function journeyEmitter(connection: Redis) {
+  let emitter = journeyEmitters.get(connection);
+  if (!emitter) journeyEmitters.set(connection, (emitter = bestEffortEmitter(connection, "journey:hops")));
+  return emitter;
+}
 
 /** Who may report a trace's last hops, and to whom they go: kept while the report may come. */
 type PendingReport = { recipientId: string; actorId: string; postId: string; liked: boolean };
 const PENDING_REPORT_MS = 5 * 60_000;
 const pendingKey = (traceId: string) => redisKey("journey", traceId);
-
-async function expectDeliveryReport(traceId: string, pending: PendingReport): Promise<void> {
-  await whenReady(redis(), 1000); // the command connection opens on first use
-  await redis().set(pendingKey(traceId), JSON.stringify(pending), "PX", PENDING_REPORT_MS);
-}
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const isHopMs = (value: unknown): value is number =>
