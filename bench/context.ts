@@ -1,5 +1,6 @@
 // What every case gets: the running targets, the load client, the world's users and posts, and
 // the app's notification backlog.
+import type pg from "pg";
 import type { Stack } from "../tooling/stack";
 import type { LoadClient } from "./client";
 import type { BenchConfig } from "./config";
@@ -24,6 +25,8 @@ export type BenchContext = {
   cookies: Map<string, string>;
   /** Likes whose notification the worker has not finished yet: unprocessed outbox rows. */
   backlog(): Promise<number>;
+  /** The app's database, for the bench's own reads (the backlog, the outbox, pg_stat_activity). */
+  appDb: pg.Pool;
   /** Directory the app's memory probe writes to (bench/memory-probe.mjs). */
   probeDir: string;
   log(line: string): void;

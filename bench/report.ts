@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { NODE_LOOP_STEPS } from "./machine";
 import type { MemoryUse } from "./memory";
 import type { Stalls } from "../tooling/runtime-stalls";
+import type { SyscallCounts } from "../tooling/syscalls";
+import { PG_WAIT_SAMPLE_MS, type WaitKind, type WaitStatement } from "../tooling/pg-waits";
 import type { BenchResults } from "./results";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
@@ -49,6 +51,27 @@ function p1Rows(r: BenchResults): string[][] {
     p.app.drainMs === null ? "not drained" : `${f(p.app.drainMs / 1000, 1)} s`,
   ]);
 }
+/** P1's second table: where the app's likes spent their time in Postgres (tooling/pg-waits.ts). */
+function p1WaitRows(r: BenchResults): string[][] {
+  return r.p1.map((p) => {
+    const w = p.pgWaits;
+    const cell = (s: WaitStatement, kinds: WaitKind[]) => (w ? kinds.map((k) => f(w[s][k], 2)).join(" / ") : "—");
+    return [
+      String(p.users),
+      postsLabel(p.posts),
+      cell("like", ["running", "wal", "lock", "other"]),
+      cell("decision", ["running", "wal", "lock", "other"]),
+      cell("mark", ["running", "wal", "lock", "other"]),
+    ];
+  });
+}
+const P1_WAIT_HEADER = [
+  "Users",
+  "Posts",
+  "Like statement: running / WAL / lock / other",
+  "Worker's decision: same",
+  "Processed mark: same",
+];
 const P1_HEADER = [
   "Users",
   "Posts",
@@ -85,6 +108,7 @@ function p2Rows(r: BenchResults): string[][] {
       ? `${f(p.cpu.machineBusyPct, 0)}% / ${f(p.cpu.processCorePct.app ?? NaN, 0)}% / ${f(p.cpu.processCorePct.worker ?? NaN, 0)}%`
       : "—",
     `${f(p.cpuMs.appPerLike, 2)} / ${f(p.cpuMs.workerPerNotification, 2)}`,
+    `${syscallCell(p.syscalls?.appPerLike)}; ${syscallCell(p.syscalls?.workerPerNotification)}`,
     p.memory ? `${memoryCell(p.memory.app)} / ${memoryCell(p.memory.worker)}` : "—",
   ]);
 }
@@ -112,6 +136,8 @@ const P2_STALL_HEADER = [
   "Worker GC ms in pauses (over 10 ms)",
   "Machine: some task waiting for a CPU",
 ];
+const syscallCell = (c: SyscallCounts | null | undefined) =>
+  c ? `${f(c.reads, 1)} / ${f(c.writes, 1)} / ${f(c.wakeups ?? NaN, 1)}` : "—";
 const memoryCell = (m: MemoryUse | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
 const P2_HEADER = [
   "Rate",
@@ -127,6 +153,7 @@ const P2_HEADER = [
   "Client send lag max ms",
   "CPU: machine / app / worker",
   "CPU ms: app per like / worker per notification",
+  "Reads / writes / wake-ups: app per like; worker per notification",
   "RSS MB (peak): app / worker",
 ];
 
@@ -199,6 +226,8 @@ export function consoleReport(r: BenchResults): string {
     textTable(["Case", "Measure", "Measured", "Target", "Met"], targetRows(r)),
     `\nP1 like throughput, closed loop (req/s; pgbench: ${r.poolSize} connections, 2 statements per transaction)`,
     textTable(P1_HEADER, p1Rows(r)),
+    `\nP1, the app's likes in Postgres, backend-ms per like (sampled every ${PG_WAIT_SAMPLE_MS} ms)`,
+    textTable(P1_WAIT_HEADER, p1WaitRows(r)),
     `\nP2 like → owner's socket event, open loop (ms from scheduled send)`,
     textTable(P2_HEADER, p2Rows(r)),
     textTable(P2_STALL_HEADER, p2StallRows(r)),
@@ -312,15 +341,19 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     'Backlog at end: likes whose notification the worker had not finished when the load stopped (unprocessed outbox rows); "drained in": how long it then took to reach zero. A worker that keeps up ends near zero.',
     "",
+    `Where the app's likes spent their time inside Postgres, over each app run from its first like (warm-up included) until the worker had processed the last (tooling/pg-waits.ts): the app database's active backends, sampled every ${PG_WAIT_SAMPLE_MS} ms from pg_stat_activity, each sample counted to its statement (the like or unlike; the worker's decision, like_event_decision; its processed mark) and to what the backend was doing: running (no wait event), WAL (its commit waiting for the WAL to be written and flushed: IO:WALSync, IO:WALWrite, LWLock:WALWrite), lock (a row or transaction lock: a like of the same post ahead of it), other (mostly reading the next protocol message). A sample stands for ${PG_WAIT_SAMPLE_MS} ms of one backend; the figures are backend-milliseconds per like or unlike (each writes one outbox event, which is what they are divided by).`,
+    "",
+    mdTable(P1_WAIT_HEADER, p1WaitRows(r), ["r", "l", "r", "r", "r"]),
+    "",
     "## P2: like → owner's socket event (open loop)",
     "",
     `Likes are sent at a fixed rate for ${f(r.p2[0] ? r.p2[0].sent / r.p2[0].rate : NaN)} s each, whatever the answers do; each is one liker's first like of one of the owner's posts, so each owes a notification. The owner's socket is connected through nginx, as a browser's is. Latency runs from when the like was *scheduled* to when its notification reached the owner's socket, so a stall anywhere (client, nginx, app, queue, worker, Redis) counts for every like queued behind it. "Lost": answered 200 but no event within ${f(r.mode === "quick" ? 5 : 10)} s after the last answer.`,
     "",
-    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r", "r", "r"]),
+    mdTable(P2_HEADER, p2Rows(r), ["l", "r", "r", "r", "r", "r", "r", "r", "r", "l", "r", "r", "r", "r", "r"]),
     "",
     `![P2 latency by percentile](${opts.svgFile})`,
     "",
-    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts). CPU ms: the app's CPU time per like answered 200 and the worker's per notification delivered, from /proc, from the first like sent until the worker had processed the last one (every like here owes one notification; /proc counts in 10 ms ticks).`,
+    `Backlog: unprocessed likes sampled every 250 ms while the likes went out; "growing" means its least-squares slope exceeded 2% of the rate (at least 1 like) per second. Client send lag: how late the load client itself sent a request; if it is large, the client, not the app, was the bottleneck. CPU, over the sending window: the machine's busy share of all its cores (100% = every core busy), then the app's and the worker's own CPU time in cores (100% = one core), from /proc (bench/cpu.ts). CPU ms: the app's CPU time per like answered 200 and the worker's per notification delivered, from /proc, from the first like sent until the worker had processed the last one (every like here owes one notification; /proc counts in 10 ms ticks). Reads, writes and wake-ups, over the same span (tooling/syscalls.ts): the read and write system calls each process made (/proc/<pid>/io; the bench logs only warnings, so they are socket reads and writes: a write per batch of commands sent to Postgres or Redis, or an answer sent, a read per socket that had data), and how often its main thread slept and was woken (voluntary context switches, /proc/<pid>/status: the event loop waiting for the next reply). Round trips show here; Redis's command count (P7) does not see them.`,
     "",
     "The processes' own stalls over the same sending window, from their metrics (tooling/runtime-stalls.ts): how late the event loop ran (prom-client's monitorEventLoopDelay histogram, reset by a scrape when the window opens and read by one when it closes; each sample less the monitor's 10 ms interval) and the garbage collector's pauses; then the share of the window during which some task on the machine was runnable but waiting for a CPU (Linux PSI, /proc/pressure/cpu), which delays every process without being a stall of its own. A like → event tail much longer than the first four was not spent stalled in the app or the worker.",
     "",

@@ -88,7 +88,7 @@ export async function runBench(
   cleanups.add(() => nextFloor.stop());
   log("Next.js floor built and started on the floor's database");
 
-  const backlogPool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
+  const backlogPool = new pg.Pool({ connectionString: stack.databaseUrl, max: 3 });
   backlogPool.on("error", () => undefined);
   cleanups.add(() => backlogPool.end());
   const client = await LoadClient.start();
@@ -106,6 +106,7 @@ export async function runBench(
     client,
     world,
     cookies,
+    appDb: backlogPool,
     backlog: async () =>
       (
         await backlogPool.query<{ n: number }>(

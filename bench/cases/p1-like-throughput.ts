@@ -7,11 +7,17 @@
 import type { ClosedResult } from "../load";
 import { runPgbench, type PgbenchResult } from "../pgbench";
 import { appIdentity, closedOnFloors, drain, floorIdentity, type BenchContext } from "../context";
+import { PgWaitSampler, type PgWaits } from "../../tooling/pg-waits";
 
 export type P1Row = {
   users: number;
   posts: number;
   app: ClosedResult & { backlogAtEnd: number; drainMs: number | null };
+  /**
+   * Where the app's likes spent their time in Postgres (tooling/pg-waits.ts), from the first like
+   * (warm-up included) until the worker had processed the last: backend-ms per like.
+   */
+  pgWaits: PgWaits | null;
   floorNginx: ClosedResult;
   floorDirect: ClosedResult;
   /** The Next.js floor (bench/next-floor/): what Next costs before any of the app's code runs. */
@@ -41,6 +47,9 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
       const timing = { warmupMs: p1.warmupMs, durationMs: p1.durationMs };
       ctx.log(`P1 ${users} users, ${posts} post(s): app through nginx`);
       await ctx.client.watch(ctx.stack.url, ctx.cookies.get(ctx.world.owner.id)!);
+      // Every like and unlike here changes the like, so each writes one outbox event.
+      const eventsBefore = await outboxEvents(ctx);
+      const waits = new PgWaitSampler(ctx.appDb, ctx.stack.databaseUrl);
       const app = await ctx.client.closed({
         kind: "closed",
         baseUrl: ctx.appUrl,
@@ -50,6 +59,7 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
       });
       const backlogAtEnd = await ctx.backlog();
       const drainMs = await drain(ctx, p1.drainTimeoutMs);
+      const pgWaits = await waits.stop((await outboxEvents(ctx)) - eventsBefore);
       await ctx.client.unwatch();
       ctx.log(`P1 ${users} users, ${posts} post(s): node floor and Next floor, each through nginx, then direct`);
       const floorIds = likers.map((u) => floorIdentity(u.id));
@@ -60,6 +70,7 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
         users,
         posts,
         app: { ...app, backlogAtEnd, drainMs },
+        pgWaits,
         floorNginx,
         floorDirect,
         nextFloorNginx,
@@ -69,4 +80,9 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
     }
   }
   return rows;
+}
+
+async function outboxEvents(ctx: BenchContext): Promise<number> {
+  const { rows } = await ctx.appDb.query<{ n: number }>(`SELECT count(*)::int AS n FROM "OutboxEvent"`);
+  return rows[0]!.n;
 }

@@ -8,6 +8,7 @@ import type { BenchContext } from "../context";
 import { cpuSnapshot, cpuUsage, type CpuUsage } from "../cpu";
 import { appIdentity, drain, stackPids } from "../context";
 import { memoryUse, type MemoryUse } from "../memory";
+import { syscallCounts, syscallsPer, type SyscallCounts } from "../../tooling/syscalls";
 import type { OpenRequest } from "../load";
 import { percentile, round, slope, summarize, type Summary } from "../stats";
 import { EVENT_LOOP_MONITOR_MS } from "../../server/telemetry/metrics";
@@ -32,6 +33,8 @@ export type P2Row = {
    * app's per like answered 200, the worker's per notification delivered to the owner's socket.
    */
   cpuMs: { appPerLike: number | null; workerPerNotification: number | null };
+  /** Read and write system calls (/proc/<pid>/io) over the same span, per like and per notification. */
+  syscalls: { appPerLike: SyscallCounts | null; workerPerNotification: SyscallCounts | null };
   /**
    * Resident memory of the app and the worker once this rate's notifications were delivered, and
    * each one's peak since it started (the sizes deploy/kubernetes/ requests and limits come from).
@@ -109,6 +112,7 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
           stallsBetween(stallsBefore[i]!, end, EVENT_LOOP_MONITOR_MS),
         );
       const cpuBefore = cpuSnapshot(pids);
+      const syscallsBefore = { app: syscallCounts(pids.app), worker: syscallCounts(pids.worker) };
       const pressureBefore = cpuPressureUs();
       const windowStarted = performance.now();
       let pressure: number | null = null;
@@ -135,8 +139,11 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
       const end = during.at(-1)?.y ?? 0;
       const drainMs = await drain(ctx, 60_000);
       const cpuAfterDrain = cpuSnapshot(pids);
-      const memory = { app: memoryUse(pids.app), worker: memoryUse(pids.worker) };
       const events = result.events!;
+      const syscallsAfterDrain = { app: syscallCounts(pids.app), worker: syscallCounts(pids.worker) };
+      const answered = result.statuses["200"] ?? 0;
+      const delivered = events.expected - events.lost;
+      const memory = { app: memoryUse(pids.app), worker: memoryUse(pids.worker) };
       const sorted = [...events.eventMs].sort((a, b) => a - b);
       rows.push({
         rate,
@@ -151,12 +158,12 @@ export async function runP2(ctx: BenchContext): Promise<P2Row[]> {
         maxSendLagMs: round(result.maxSendLagMs),
         cpu,
         cpuMs: {
-          appPerLike: cpuMsPer(cpuBefore.ticks.app, cpuAfterDrain.ticks.app, result.statuses["200"] ?? 0),
-          workerPerNotification: cpuMsPer(
-            cpuBefore.ticks.worker,
-            cpuAfterDrain.ticks.worker,
-            events.expected - events.lost,
-          ),
+          appPerLike: cpuMsPer(cpuBefore.ticks.app, cpuAfterDrain.ticks.app, answered),
+          workerPerNotification: cpuMsPer(cpuBefore.ticks.worker, cpuAfterDrain.ticks.worker, delivered),
+        },
+        syscalls: {
+          appPerLike: syscallsPer(syscallsBefore.app, syscallsAfterDrain.app, answered),
+          workerPerNotification: syscallsPer(syscallsBefore.worker, syscallsAfterDrain.worker, delivered),
         },
         memory,
         stalls: { app: appStalls, worker: workerStalls, cpuPressurePct: pressure },
