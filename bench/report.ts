@@ -5,7 +5,7 @@ import { NODE_LOOP_STEPS } from "./machine";
 import type { MemoryUse } from "./memory";
 import type { Stalls } from "../tooling/runtime-stalls";
 import type { SyscallCounts } from "../tooling/syscalls";
-import { PG_WAIT_SAMPLE_MS, type WaitKind, type WaitStatement } from "../tooling/pg-waits";
+import { PG_WAIT_SAMPLE_MS, WAIT_KINDS, type WaitStatement } from "../tooling/pg-waits";
 import type { BenchResults } from "./results";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
@@ -55,14 +55,8 @@ function p1Rows(r: BenchResults): string[][] {
 function p1WaitRows(r: BenchResults): string[][] {
   return r.p1.map((p) => {
     const w = p.pgWaits;
-    const cell = (s: WaitStatement, kinds: WaitKind[]) => (w ? kinds.map((k) => f(w[s][k], 2)).join(" / ") : "—");
-    return [
-      String(p.users),
-      postsLabel(p.posts),
-      cell("like", ["running", "wal", "lock", "other"]),
-      cell("decision", ["running", "wal", "lock", "other"]),
-      cell("mark", ["running", "wal", "lock", "other"]),
-    ];
+    const cell = (s: WaitStatement) => (w ? WAIT_KINDS.map((k) => f(w[s][k], 2)).join(" / ") : "—");
+    return [String(p.users), postsLabel(p.posts), cell("like"), cell("decision"), cell("mark")];
   });
 }
 const P1_WAIT_HEADER = [
@@ -137,7 +131,7 @@ const P2_STALL_HEADER = [
   "Machine: some task waiting for a CPU",
 ];
 const syscallCell = (c: SyscallCounts | null | undefined) =>
-  c ? `${f(c.reads, 1)} / ${f(c.writes, 1)} / ${f(c.wakeups ?? NaN, 1)}` : "—";
+  c ? `${f(c.reads, 1)} / ${f(c.writes, 1)} / ${f(c.wakeups, 1)}` : "—";
 const memoryCell = (m: MemoryUse | null) => (m ? `${m.rssMb} (${m.peakMb})` : "—");
 const P2_HEADER = [
   "Rate",

@@ -5,6 +5,7 @@
 // "differs" fails the bench: the floor and pgbench would be measuring something the app no
 // longer does.
 import pg from "pg";
+import { databaseName } from "../tooling/postgres";
 import { normalizeSql } from "./sql";
 
 export type SqlCheck = { statement: string; status: "same" | "differs" | "not seen" };
@@ -19,7 +20,7 @@ export class SqlSampler {
     databaseUrl: string,
     everyMs = 200,
   ) {
-    const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+    const name = databaseName(databaseUrl);
     this.loop = (async () => {
       while (this.running) {
         try {

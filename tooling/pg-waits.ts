@@ -5,7 +5,8 @@
 // a row or transaction lock (a like of the same post ahead of it), or anything else. A sample
 // stands for 20 ms of one backend, so sampled counts become backend-milliseconds per like: where
 // the hot post's like waits, and how much of it is commits waiting for their flush.
-import pg from "pg";
+import type pg from "pg";
+import { databaseName } from "./postgres";
 
 export const PG_WAIT_SAMPLE_MS = 20;
 
@@ -15,7 +16,6 @@ export const WAIT_KINDS = ["running", "wal", "lock", "other"] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 /** Backend-milliseconds per like, by statement and by what it was doing. */
 export type PgWaits = Record<WaitStatement, Record<WaitKind, number>>;
-type Counts = Record<WaitStatement, Record<WaitKind, number>>;
 
 /** The statement a backend runs, from its first words (as server/likes.ts and server/delivery.ts send them). */
 export function statementOf(query: string): WaitStatement | null {
@@ -35,8 +35,8 @@ export function waitKindOf(type: string | null, event: string | null): WaitKind 
   return "other";
 }
 
-const zero = (): Counts =>
-  Object.fromEntries(WAIT_STATEMENTS.map((s) => [s, Object.fromEntries(WAIT_KINDS.map((k) => [k, 0]))])) as Counts;
+const zero = (): PgWaits =>
+  Object.fromEntries(WAIT_STATEMENTS.map((s) => [s, Object.fromEntries(WAIT_KINDS.map((k) => [k, 0]))])) as PgWaits;
 
 /** Samples while it runs; `stop()` answers the counts, per like, of the `likes` made meanwhile. */
 export class PgWaitSampler {
@@ -45,7 +45,7 @@ export class PgWaitSampler {
   private readonly loop: Promise<void>;
 
   constructor(pool: pg.Pool, databaseUrl: string) {
-    const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+    const name = databaseName(databaseUrl);
     this.loop = (async () => {
       while (this.running) {
         const next = performance.now() + PG_WAIT_SAMPLE_MS;

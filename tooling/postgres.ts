@@ -11,7 +11,8 @@ function adminUrl(databaseUrl: string): string {
   return url.toString();
 }
 
-const databaseName = (databaseUrl: string) => decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+/** The database a URL names. */
+export const databaseName = (databaseUrl: string) => decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
 
 /** A fresh database name for a stack whose logs are in `runDir`: likes_<run dir>_<time>. */
 export function freshDatabaseUrl(runDir: string): string {

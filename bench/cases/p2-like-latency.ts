@@ -33,7 +33,7 @@ export type P2Row = {
    * app's per like answered 200, the worker's per notification delivered to the owner's socket.
    */
   cpuMs: { appPerLike: number | null; workerPerNotification: number | null };
-  /** Read and write system calls (/proc/<pid>/io) over the same span, per like and per notification. */
+  /** Read and write system calls and event-loop wake-ups (/proc) over the same span, per like and per notification. */
   syscalls: { appPerLike: SyscallCounts | null; workerPerNotification: SyscallCounts | null };
   /**
    * Resident memory of the app and the worker once this rate's notifications were delivered, and
