@@ -51,6 +51,8 @@ async function startTarget(ctx: BenchContext, name: "on" | "off"): Promise<Targe
     workers: 1,
     env: {
       ...BENCH_STACK_ENV,
+      // The main stack's secret: the cookies its users signed in with must decode here too.
+      NEXTAUTH_SECRET: ctx.stack.env.NEXTAUTH_SECRET!,
       // Off: the processes start no listener and record nothing (server/telemetry/metrics.ts).
       ...(name === "off" ? { METRICS_PORT: "0" } : {}),
     },
@@ -122,6 +124,14 @@ export async function runP6(ctx: BenchContext): Promise<P6Result> {
   const users = ctx.world.likers.slice(0, p6.users);
   // The bench's session cookies: the same users, ids and secret in every stack it starts.
   const identities = users.map((u) => appIdentity(ctx, u.id));
+  // CPU per like is only a figure of likes: a round with refused requests measures the refusals.
+  const requireLikes = (result: { requests: number; errors: number; statuses: Record<string, number> }) => {
+    if (result.errors > 0) {
+      throw new Error(
+        `P6: ${result.errors} of ${result.requests} likes were not answered 2xx (statuses ${JSON.stringify(result.statuses)})`,
+      );
+    }
+  };
   const workload = { type: "toggle" as const, postIds: ctx.world.p1Posts, seed: 6 };
   ctx.log(`P6 metrics cost: starting a stack with metrics on and one with METRICS_PORT=0`);
   const on = await startTarget(ctx, "on");
@@ -129,7 +139,7 @@ export async function runP6(ctx: BenchContext): Promise<P6Result> {
     const off = await startTarget(ctx, "off");
     try {
       for (const target of [on, off]) {
-        await ctx.client.closed({
+        const warm = await ctx.client.closed({
           kind: "closed",
           baseUrl: target.appUrl,
           identities,
@@ -137,6 +147,7 @@ export async function runP6(ctx: BenchContext): Promise<P6Result> {
           warmupMs: 0,
           durationMs: p6.warmupMs,
         });
+        requireLikes(warm);
         await drained(target, 60_000);
       }
       const rounds: Record<"on" | "off", P6Round[]> = { on: [], off: [] };
@@ -158,6 +169,7 @@ export async function runP6(ctx: BenchContext): Promise<P6Result> {
             warmupMs: 0,
             durationMs: p6.roundMs,
           });
+          requireLikes(result);
           const drainMs = await drained(target, 60_000);
           const after = cpuSnapshot(pids);
           const cpu = cpuUsage(before, after);
