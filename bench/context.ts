@@ -47,10 +47,12 @@ export const floorIdentity = (userId: string): Record<string, string> => ({ "x-u
  */
 export async function closedOnFloors<T>(
   ctx: BenchContext,
-  run: (baseUrl: string) => Promise<T>,
+  run: (baseUrl: string, serverPid: number) => Promise<T>,
 ): Promise<[T, T, T, T]> {
   const results: T[] = [];
-  for (const url of floorUrls(ctx)) results.push(await run(url));
+  for (const floor of [ctx.floor, ctx.nextFloor]) {
+    for (const url of [floor.nginxUrl, floor.directUrl]) results.push(await run(url, floor.proc.child.pid!));
+  }
   return results as [T, T, T, T];
 }
 

@@ -1,9 +1,9 @@
 // How busy the machine and the processes under test were during a case, from /proc: the whole
 // machine (all cores, /proc/stat) and each named process (its user + system time, /proc/<pid>/stat).
 // A latency tail with the machine near 100% busy is contention, not a slow code path.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
-import { TICKS_PER_SECOND } from "../tooling/bench-figures";
+import { TICKS_PER_SECOND, type MachineReading } from "../tooling/bench-figures";
 
 export type CpuSnapshot = { at: number; machine: { busy: number; total: number }; ticks: Record<string, number> };
 /** Busy share of the whole machine (100% = every core busy), and each process in cores (100% = one core). */
@@ -17,10 +17,32 @@ function machineTicks(): { busy: number; total: number } {
 }
 
 function processTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return ticksOfStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
+
+function ticksOfStat(stat: string): number {
   // Fields after the command name (which may contain spaces), 1-based: utime is 14, stime 15.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return Number(rest[11]) + Number(rest[12]);
+}
+
+/**
+ * The machine and every process on it, for tooling/bench-figures.ts's cpuPerRequest: a few hundred
+ * small reads of /proc, a few milliseconds, taken once at each end of a measured window.
+ */
+export function machineReading(): MachineReading {
+  const processes: MachineReading["processes"] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      processes.push({ pid: Number(entry), comm, ticks: ticksOfStat(stat) });
+    } catch {
+      // ended between the listing and the read
+    }
+  }
+  return { at: performance.now(), machine: machineTicks(), processes };
 }
 
 export function cpuSnapshot(pids: Record<string, number>): CpuSnapshot {

@@ -13,6 +13,8 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { random } from "../prisma/seed";
+import { cpuPerRequest, type CpuGroup, type CpuPerRequest, type MachineReading } from "../tooling/bench-figures";
+import { machineReading } from "./cpu";
 import { summarize, type Summary } from "./stats";
 
 /** Headers that say who is asking: a session cookie (the app) or X-User-Id (the floor). */
@@ -29,6 +31,12 @@ export type ClosedJob = {
   workload: Workload;
   warmupMs: number;
   durationMs: number;
+  /**
+   * The pids of the server under test and its worker, if any: the machine's CPU over the measured
+   * window is then read from /proc at its two ends and split by who spent it (the load client is
+   * this process).
+   */
+  cpuOf?: Partial<Record<Exclude<CpuGroup, "client" | "other">, number>>;
 };
 export type ClosedResult = {
   requests: number;
@@ -37,6 +45,8 @@ export type ClosedResult = {
   errors: number;
   statuses: Record<string, number>;
   latencyMs: Summary;
+  /** With `cpuOf`: CPU ms per request answered in the window, the machine's and by group. */
+  cpu?: CpuPerRequest | null;
 };
 
 export type OpenRequest = {
@@ -111,6 +121,13 @@ export async function runClosed(job: ClosedJob): Promise<ClosedResult> {
   const started = performance.now();
   const measureFrom = started + job.warmupMs;
   const measureUntil = measureFrom + job.durationMs;
+  const readings: { from?: MachineReading; to?: MachineReading } = {};
+  const readingTimers = job.cpuOf
+    ? [
+        setTimeout(() => (readings.from = machineReading()), job.warmupMs),
+        setTimeout(() => (readings.to = machineReading()), job.warmupMs + job.durationMs),
+      ]
+    : [];
 
   const timed = async (method: string, path: string, identity: Identity) => {
     const t0 = performance.now();
@@ -142,7 +159,14 @@ export async function runClosed(job: ClosedJob): Promise<ClosedResult> {
     }),
   );
   target.close();
+  for (const timer of readingTimers) clearTimeout(timer);
+  // The last answer can come before the closing timer's turn: read now, a moment late.
+  if (job.cpuOf && readings.from && !readings.to) readings.to = machineReading();
   const seconds = job.durationMs / 1000;
+  const cpu =
+    job.cpuOf && readings.from && readings.to
+      ? cpuPerRequest(readings.from, readings.to, { ...job.cpuOf, client: process.pid }, latencies.length)
+      : undefined;
   return {
     requests: latencies.length,
     seconds,
@@ -150,6 +174,7 @@ export async function runClosed(job: ClosedJob): Promise<ClosedResult> {
     errors,
     statuses,
     latencyMs: summarize(latencies),
+    ...(job.cpuOf ? { cpu: cpu ?? null } : {}),
   };
 }
 

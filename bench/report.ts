@@ -7,6 +7,7 @@ import type { Stalls } from "../tooling/runtime-stalls";
 import type { SyscallCounts } from "../tooling/syscalls";
 import { PG_WAIT_SAMPLE_MS, WAIT_KINDS, type WaitStatement } from "../tooling/pg-waits";
 import type { BenchResults } from "./results";
+import type { ClosedResult } from "./load";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
 
@@ -168,6 +169,58 @@ function p4Rows(r: BenchResults): string[][] {
     row("Next floor direct", c.nextFloorDirect),
   ];
 }
+
+/**
+ * Where the machine's CPU went per request in a closed loop (ClosedResult.cpu): every core's busy
+ * time, then by who spent it. `vs` is the Next floor the app is judged against: its machine ms ÷
+ * this target's, the throughput ratio a saturated machine allows.
+ */
+function cpuRow(lead: string[], name: string, x: ClosedResult, vs?: ClosedResult): string[] {
+  const c = x.cpu;
+  if (!c) return [...lead, name, f(x.rps), ...Array<string>(CPU_HEADER.length - 2).fill("—")];
+  const g = c.byGroup;
+  const bound = vs?.cpu && c.machineMs > 0 ? f(vs.cpu.machineMs / c.machineMs, 2) : "—";
+  return [
+    ...lead,
+    name,
+    f(x.rps),
+    `${f(c.machineBusyPct)}%`,
+    f(c.machineMs, 2),
+    bound,
+    ...[g.server, g.worker, g.nginx, g.postgres, g.redis, g.client, g.other].map((v) => f(v, 2)),
+  ];
+}
+const CPU_HEADER = [
+  "Target",
+  "req/s",
+  "Machine busy",
+  "Machine CPU ms per request",
+  "Next floor's ÷ this",
+  "App or floor process",
+  "Worker",
+  "nginx",
+  "Postgres",
+  "Redis",
+  "Load client",
+  "Other",
+];
+function p1CpuRows(r: BenchResults): string[][] {
+  return r.p1.flatMap((p) => {
+    const lead = [String(p.users), postsLabel(p.posts)];
+    return [
+      cpuRow(lead, "App via nginx", p.app, p.nextFloorNginx),
+      cpuRow(lead, "Next floor via nginx", p.nextFloorNginx),
+    ];
+  });
+}
+function p4CpuRows(r: BenchResults): string[][] {
+  return [
+    cpuRow([], "App via nginx", r.p4.app, r.p4.nextFloorNginx),
+    cpuRow([], "Next floor via nginx", r.p4.nextFloorNginx),
+  ];
+}
+const CPU_NOTE =
+  "The machine's CPU over each measured window, from /proc at its two ends (bench/cpu.ts, tooling/bench-figures.ts): every core's busy time (/proc/stat) per request answered, then by who spent it: the process under test (the app, or the Next floor), the worker, every nginx, Postgres and Redis process, the load client; other is the busy time none of them accounts for (the kernel's work for no one process, processes started within the window, the rest of the machine). A closed loop that keeps the machine near 100% busy answers at about its cores' time ÷ the machine's CPU per request, so \"Next floor's ÷ this\" is the app ÷ Next floor ratio that this split allows, and the columns say where the difference goes.";
 
 function targetRows(r: BenchResults): string[][] {
   return evaluateTargets(r).map((t) => [t.case, t.measure, t.measured, t.target, metMark(t.met)]);
@@ -339,6 +392,15 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     "",
     mdTable(P1_WAIT_HEADER, p1WaitRows(r), ["r", "l", "r", "r", "r"]),
     "",
+    CPU_NOTE,
+    "",
+    mdTable(["Users", "Posts", ...CPU_HEADER], p1CpuRows(r), [
+      "r",
+      "l",
+      "l",
+      ...CPU_HEADER.slice(1).map(() => "r" as const),
+    ]),
+    "",
     "## P2: like → owner's socket event (open loop)",
     "",
     `Likes are sent at a fixed rate for ${f(r.p2[0] ? r.p2[0].sent / r.p2[0].rate : NaN)} s each, whatever the answers do; each is one liker's first like of one of the owner's posts, so each owes a notification. The owner's socket is connected through nginx, as a browser's is. Latency runs from when the like was *scheduled* to when its notification reached the owner's socket, so a stall anywhere (client, nginx, app, queue, worker, Redis) counts for every like queued behind it. "Lost": answered 200 but no event within ${f(r.mode === "quick" ? 5 : 10)} s after the last answer.`,
@@ -369,6 +431,10 @@ export function markdownReport(r: BenchResults, opts: { svgFile: string; existin
     mdTable(["Target", "req/s", "Errors", "p50 ms", "p99 ms"], p4Rows(r), ["l", "r", "r", "r", "r"]),
     "",
     `App ÷ floor direct: ${ratio(r.p4.app.rps, r.p4.floorDirect.rps)}; app ÷ floor via nginx: ${ratio(r.p4.app.rps, r.p4.floorNginx.rps)}; app ÷ Next floor via nginx: ${ratio(r.p4.app.rps, r.p4.nextFloorNginx.rps)}; app ÷ Next floor direct: ${ratio(r.p4.app.rps, r.p4.nextFloorDirect.rps)}.`,
+    "",
+    "The machine's CPU per feed read, split as in P1 (its third table):",
+    "",
+    mdTable(CPU_HEADER, p4CpuRows(r), ["l", ...CPU_HEADER.slice(1).map(() => "r" as const)]),
     "",
     `Open loop at ${r.p4.openApp.rate} req/s (latency from the scheduled send time):`,
     "",

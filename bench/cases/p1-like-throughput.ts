@@ -6,7 +6,7 @@
 // the app's pool.
 import type { ClosedResult } from "../load";
 import { runPgbench, type PgbenchResult } from "../pgbench";
-import { appIdentity, closedOnFloors, drain, floorIdentity, type BenchContext } from "../context";
+import { appIdentity, closedOnFloors, drain, floorIdentity, stackPids, type BenchContext } from "../context";
 import { PgWaitSampler, type PgWaits } from "../../tooling/pg-waits";
 
 export type P1Row = {
@@ -39,6 +39,7 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
     );
   }
 
+  const { app: appPid, worker: workerPid } = stackPids(ctx.stack);
   const rows: P1Row[] = [];
   for (const users of p1.users) {
     for (const posts of variants) {
@@ -56,6 +57,7 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
         identities: likers.map((u) => appIdentity(ctx, u.id)),
         workload,
         ...timing,
+        cpuOf: { server: appPid, worker: workerPid },
       });
       const backlogAtEnd = await ctx.backlog();
       const drainMs = await drain(ctx, p1.drainTimeoutMs);
@@ -63,8 +65,8 @@ export async function runP1(ctx: BenchContext): Promise<P1Row[]> {
       await ctx.client.unwatch();
       ctx.log(`P1 ${users} users, ${posts} post(s): node floor and Next floor, each through nginx, then direct`);
       const floorIds = likers.map((u) => floorIdentity(u.id));
-      const [floorNginx, floorDirect, nextFloorNginx, nextFloorDirect] = await closedOnFloors(ctx, (baseUrl) =>
-        ctx.client.closed({ kind: "closed", baseUrl, identities: floorIds, workload, ...timing }),
+      const [floorNginx, floorDirect, nextFloorNginx, nextFloorDirect] = await closedOnFloors(ctx, (baseUrl, server) =>
+        ctx.client.closed({ kind: "closed", baseUrl, identities: floorIds, workload, ...timing, cpuOf: { server } }),
       );
       rows.push({
         users,

@@ -4,7 +4,7 @@
 // Prisma sends); then open loop at a fixed rate, latency from the scheduled send time, for the app
 // and the node floor direct.
 import type { ClosedResult } from "../load";
-import { appIdentity, closedOnFloors, floorIdentity, type BenchContext } from "../context";
+import { appIdentity, closedOnFloors, floorIdentity, stackPids, type BenchContext } from "../context";
 import { summarize, type Summary } from "../stats";
 
 export type OpenFeed = { rate: number; sent: number; errors: number; latencyMs: Summary; maxSendLagMs: number };
@@ -29,9 +29,17 @@ export async function runP4(ctx: BenchContext): Promise<P4Result> {
   const floorIds = users.map((u) => floorIdentity(u.id));
 
   ctx.log(`P4 feed closed loop, ${p4.users} users: app, then node floor and Next floor, each through nginx and direct`);
-  const app = await ctx.client.closed({ kind: "closed", baseUrl: ctx.appUrl, identities: appIds, workload, ...timing });
-  const [floorNginx, floorDirect, nextFloorNginx, nextFloorDirect] = await closedOnFloors(ctx, (baseUrl) =>
-    ctx.client.closed({ kind: "closed", baseUrl, identities: floorIds, workload, ...timing }),
+  const { app: server, worker } = stackPids(ctx.stack);
+  const app = await ctx.client.closed({
+    kind: "closed",
+    baseUrl: ctx.appUrl,
+    identities: appIds,
+    workload,
+    ...timing,
+    cpuOf: { server, worker },
+  });
+  const [floorNginx, floorDirect, nextFloorNginx, nextFloorDirect] = await closedOnFloors(ctx, (baseUrl, server) =>
+    ctx.client.closed({ kind: "closed", baseUrl, identities: floorIds, workload, ...timing, cpuOf: { server } }),
   );
 
   const open = async (baseUrl: string, identities: Record<string, string>[]): Promise<OpenFeed> => {

@@ -2,7 +2,13 @@
 // CPU time per like or notification from /proc ticks. No run is needed: the figures are made up.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { cpuMsPer, ratioFigure, TICKS_PER_SECOND } from "../../tooling/bench-figures";
+import {
+  cpuMsPer,
+  cpuPerRequest,
+  ratioFigure,
+  TICKS_PER_SECOND,
+  type MachineReading,
+} from "../../tooling/bench-figures";
 
 describe("ratioFigure", () => {
   test("app ÷ floor, shown rounded, met at or above the target", () => {
@@ -39,5 +45,58 @@ describe("cpuMsPer", () => {
     assert.equal(cpuMsPer(10, 20, 0), null);
     assert.equal(cpuMsPer(undefined, 20, 5), null);
     assert.equal(cpuMsPer(10, undefined, 5), null);
+  });
+});
+
+describe("cpuPerRequest", () => {
+  const reading = (busy: number, total: number, processes: MachineReading["processes"]): MachineReading => ({
+    at: 0,
+    machine: { busy, total },
+    processes,
+  });
+
+  test("named pids and command names make the groups; the rest of the machine's busy time is other", () => {
+    const from = reading(1000, 4000, [
+      { pid: 10, comm: "node", ticks: 100 },
+      { pid: 11, comm: "node", ticks: 50 },
+      { pid: 20, comm: "postgres", ticks: 5 },
+      { pid: 21, comm: "postgres", ticks: 7 },
+      { pid: 30, comm: "nginx", ticks: 1 },
+      { pid: 40, comm: "redis-server", ticks: 9 },
+      { pid: 50, comm: "node", ticks: 3 }, // the client
+      { pid: 60, comm: "sshd", ticks: 2 },
+    ]);
+    const to = reading(1400, 4800, [
+      { pid: 10, comm: "node", ticks: 200 },
+      { pid: 11, comm: "node", ticks: 70 },
+      { pid: 20, comm: "postgres", ticks: 25 },
+      { pid: 21, comm: "postgres", ticks: 17 },
+      { pid: 30, comm: "nginx", ticks: 31 },
+      { pid: 40, comm: "redis-server", ticks: 19 },
+      { pid: 50, comm: "node", ticks: 33 },
+      { pid: 60, comm: "sshd", ticks: 12 },
+      { pid: 70, comm: "postgres", ticks: 40 }, // started within the window: other
+    ]);
+    const r = cpuPerRequest(from, to, { server: 10, worker: 11, client: 50 }, 100)!;
+    const perTick = 1000 / TICKS_PER_SECOND / 100; // ms per request for one tick
+    assert.equal(r.machineBusyPct, 50);
+    assert.equal(r.machineMs, 400 * perTick);
+    assert.deepEqual(r.byGroup, {
+      server: 100 * perTick,
+      worker: 20 * perTick,
+      nginx: 30 * perTick,
+      postgres: 30 * perTick,
+      redis: 10 * perTick,
+      client: 30 * perTick,
+      other: (400 - 220) * perTick,
+    });
+  });
+
+  test("a pid reused by another command is not counted as the first; no requests, no figure", () => {
+    const from = reading(0, 100, [{ pid: 10, comm: "node", ticks: 500 }]);
+    const to = reading(10, 200, [{ pid: 10, comm: "postgres", ticks: 3 }]);
+    assert.equal(cpuPerRequest(from, to, {}, 10)!.byGroup.postgres, 0);
+    assert.equal(cpuPerRequest(from, to, {}, 10)!.byGroup.other, 10 * (1000 / TICKS_PER_SECOND / 10));
+    assert.equal(cpuPerRequest(from, to, {}, 0), null);
   });
 });
