@@ -4,12 +4,12 @@
 // returned { status, body } into its answer.
 //
 //   PUT|DELETE /api/posts/:id/like   -> {"postId","liked","likeCount"}  (the like statement)
-//   GET /api/posts?limit=N           -> {"items":[…],"nextCursor"}      (the feed's three statements)
+//   GET /api/posts?limit=N           -> {"items":[…],"nextCursor"}      (the feed statement)
 //
 // Env: DATABASE_URL, POOL_MAX (the pool is made on the first request).
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
-import { FEED_POSTS_SQL, feedAuthorsSql, feedLikesSql, likeQuery } from "./sql";
+import { feedQuery, likeQuery } from "./sql";
 
 export type FloorAnswer = { status: number; body: unknown };
 
@@ -70,30 +70,32 @@ export async function likeAnswer(
   return { status: 200, body: { postId, liked, likeCount: outcome.likeCount } };
 }
 
-type PostRow = { id: string; imageUrl: string; caption: string; likeCount: number; createdAt: Date; authorId: string };
-type UserRow = { id: string; username: string; name: string; avatarUrl: string };
+type FeedRow = {
+  id: string;
+  imageUrl: string;
+  caption: string;
+  likeCount: number;
+  createdAt: Date;
+  authorId: string;
+  username: string;
+  name: string;
+  avatarUrl: string;
+  likedByMe: boolean;
+};
 
 async function feed(viewerId: string, limit: number) {
-  const db = floorPool();
-  const { rows } = await db.query<PostRow>(FEED_POSTS_SQL, [limit + 1, 0]);
-  if (rows.length === 0) return { items: [], nextCursor: null };
-  // Prisma sends the two relation reads at once, on two connections.
-  const [authors, likes] = await Promise.all([
-    db.query<UserRow>(feedAuthorsSql(rows.length), [...rows.map((r) => r.authorId), 0]),
-    db.query<{ userId: string; postId: string }>(feedLikesSql(rows.length), [viewerId, ...rows.map((r) => r.id), 0]),
-  ]);
-  const byId = new Map(authors.rows.map((u) => [u.id, u]));
-  const liked = new Set(likes.rows.map((l) => l.postId));
+  const { text, values } = feedQuery(viewerId, limit);
+  const { rows } = await floorPool().query<FeedRow>(text, values);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page.map((r) => ({
       id: r.id,
-      author: byId.get(r.authorId),
+      author: { id: r.authorId, username: r.username, name: r.name, avatarUrl: r.avatarUrl },
       imageUrl: r.imageUrl,
       caption: r.caption,
       likeCount: r.likeCount,
-      likedByMe: liked.has(r.id),
+      likedByMe: r.likedByMe,
       createdAt: r.createdAt.toISOString(),
     })),
     nextCursor:

@@ -3,11 +3,11 @@
 // Like and unlike: server/likes.ts builds its one statement with likeStatement(), and the floor and
 // pgbench call that same function: what Postgres receives from them is the app's text.
 //
-// The feed: Prisma runs GET /api/posts (server/posts.ts, findMany with the author and the viewer's
-// like as relations) as three statements, the posts, then their authors and the viewer's likes
-// among them. Those texts are Prisma's, not in our source: they were captured from Postgres' log
-// and are re-checked on every run against what the app's connections last ran (pg_stat_activity).
+// The feed: GET /api/posts is one statement too, built by server/posts.ts's feedStatement(), which
+// the floors call the same way. Every run still checks both against what the app's connections ran
+// (pg_stat_activity): a change to how the app sends them would show there.
 import { LIKE_EVENT, likeStatement, UNLIKE_EVENT } from "../server/likes";
+import { feedStatement } from "../server/posts";
 
 /** The like (or unlike) statement exactly as the app sends it: `.text` with $1, $2 …, and `.values`. */
 export function likeQuery(
@@ -48,24 +48,10 @@ export function likeQueryForPgbench(
   });
 }
 
-const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(",");
-
-/** The feed's first statement: the newest posts, one more than the page to know if another exists. */
-export const FEED_POSTS_SQL =
-  `SELECT "public"."Post"."id", "public"."Post"."imageUrl", "public"."Post"."caption", "public"."Post"."likeCount", "public"."Post"."createdAt", "public"."Post"."authorId" ` +
-  `FROM "public"."Post" WHERE 1=1 ORDER BY "public"."Post"."createdAt" DESC, "public"."Post"."id" DESC LIMIT $1 OFFSET $2`;
-
-/** Their authors: Prisma lists one id per post row, duplicates included. */
-export function feedAuthorsSql(rows: number): string {
-  return `SELECT "public"."User"."id", "public"."User"."username", "public"."User"."name", "public"."User"."avatarUrl" FROM "public"."User" WHERE "public"."User"."id" IN (${placeholders(1, rows)}) OFFSET $${rows + 1}`;
-}
-
-/** The viewer's likes among those posts. */
-export function feedLikesSql(rows: number): string {
-  return (
-    `SELECT "public"."Like"."userId", "public"."Like"."postId" FROM "public"."Like" WHERE ("public"."Like"."userId" = $1 AND "public"."Like"."postId" IN (${placeholders(2, rows)})) ` +
-    `ORDER BY "public"."Like"."userId" ASC, "public"."Like"."postId" ASC OFFSET $${rows + 2}`
-  );
+/** The feed's statement exactly as the app sends it, for the first page: server/posts.ts builds it. */
+export function feedQuery(viewerId: string, limit: number): { text: string; values: unknown[] } {
+  const statement = feedStatement(viewerId, { limit, cursor: null });
+  return { text: statement.text, values: statement.values };
 }
 
 /** Whitespace-insensitive, comment-free form for comparing with pg_stat_activity's (truncated) text. */

@@ -1,8 +1,9 @@
 // Posts: the feed (newest first, each with its author and whether the viewer likes it), one post,
 // and who likes a post. (Posting a photo: server/posting.ts.)
 import { notFound } from "./api-errors";
-import { decodeCursor, encodeCursor, olderThan } from "./cursor";
+import { decodeCursor, encodeCursor, type Cursor } from "./cursor";
 import { db } from "./db";
+import { Prisma } from "./generated/prisma/client";
 import type { Liker, LikerPage, Post as PostDto, PostPage, UserSummary as UserDto } from "../shared/api";
 
 export type { PostDto, UserDto };
@@ -44,29 +45,75 @@ export function toPostDto(row: PostRow): PostDto {
   };
 }
 
+type FeedRow = {
+  id: string;
+  imageUrl: string;
+  caption: string;
+  likeCount: number;
+  createdAt: Date;
+  authorId: string;
+  username: string;
+  name: string;
+  avatarUrl: string;
+  likedByMe: boolean;
+};
+
+/**
+ * The feed's one statement, as Prisma will send it (`.text` with $1, $2 …, and `.values`): a page
+ * of posts, newest first, each with its author and whether the viewer likes it, and one post more,
+ * which tells whether another page exists. Keyset paging on (createdAt, id): the row comparison
+ * follows the ORDER BY, and so the index on ("createdAt" DESC, id DESC), or (authorId, …) for one
+ * person's photos. Exported for the benchmark's floors (bench/), which run this very statement.
+ *
+ * Why not Prisma's findMany with the author and the viewer's like as relations: Prisma sends that
+ * as three statements (the posts, then their authors and the likes) and joins them in JavaScript;
+ * this is the app's most-read route, and Postgres joins for less (docs/benchmarks.md, "the feed in
+ * one statement"). One statement also reads one snapshot: a post cannot lose its author between reads.
+ */
+export function feedStatement(
+  viewerId: string,
+  { limit, cursor, authorId }: { limit: number; cursor: Cursor | null; authorId?: string },
+): Prisma.Sql {
+  // Prisma keeps DateTime as UTC in a timestamp column: the cursor's ISO text (…Z) is that UTC time.
+  const older = cursor
+    ? Prisma.sql`AND (p."createdAt", p.id) < (${cursor.createdAt.toISOString()}::timestamp, ${cursor.id})`
+    : Prisma.empty;
+  const byAuthor = authorId ? Prisma.sql`AND p."authorId" = ${authorId}` : Prisma.empty;
+  return Prisma.sql`SELECT p.id, p."imageUrl", p.caption, p."likeCount", p."createdAt",
+           u.id AS "authorId", u.username, u.name, u."avatarUrl",
+           EXISTS (SELECT 1 FROM "Like" l WHERE l."userId" = ${viewerId} AND l."postId" = p.id) AS "likedByMe"
+    FROM "Post" p JOIN "User" u ON u.id = p."authorId"
+    WHERE true ${older} ${byAuthor}
+    ORDER BY p."createdAt" DESC, p.id DESC
+    LIMIT ${limit + 1}`;
+}
+
 /** Newest first; `authorId` narrows it to one person's photos (their profile). */
 export async function listPosts(
   viewerId: string,
   opts: { limit: number; cursor: string | null; authorId?: string },
 ): Promise<PostPage> {
   const cursor = decodeCursor(opts.cursor);
-  const rows = await db().post.findMany({
-    where: { ...olderThan(cursor), ...(opts.authorId ? { authorId: opts.authorId } : {}) },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: opts.limit + 1, // one extra tells whether another page exists
-    select: postSelect(viewerId),
-  });
+  const rows = await db().$queryRaw<FeedRow[]>(feedStatement(viewerId, { ...opts, cursor }));
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
   return {
-    items: page.filter(hasAuthor).map(toPostDto),
+    items: page.map((row): PostDto => ({
+      id: row.id,
+      author: { id: row.authorId, username: row.username, name: row.name, avatarUrl: row.avatarUrl },
+      imageUrl: row.imageUrl,
+      caption: row.caption,
+      likeCount: row.likeCount,
+      likedByMe: row.likedByMe,
+      createdAt: row.createdAt.toISOString(),
+    })),
     nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
   };
 }
 
 /**
- * Prisma reads the posts, then their authors, in two statements: an account deleted in between
- * (its posts go with it) leaves a post without its author. That post is gone: it is left out.
+ * Prisma reads a post, then its author, in two statements: an account deleted in between (its
+ * posts go with it) leaves a post without its author. That post is gone.
  */
 const hasAuthor = (row: PostRow): boolean => row.author != null;
 

@@ -1,7 +1,7 @@
 // P4: the feed, GET /api/posts (first page, 10 posts with their authors and the viewer's likes).
 // Closed loop at 50 concurrent users against the app through nginx, then the node:http floor and
-// the Next.js floor, each through nginx and direct (the floors run the same three statements
-// Prisma sends); then open loop at a fixed rate, latency from the scheduled send time, for the app
+// the Next.js floor, each through nginx and direct (the floors run the app's own feed
+// statement); then open loop at a fixed rate, latency from the scheduled send time, for the app
 // and the node floor direct.
 import type { ClosedResult } from "../load";
 import { appIdentity, closedOnFloors, floorIdentity, stackPids, type BenchContext } from "../context";

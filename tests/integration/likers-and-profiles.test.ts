@@ -3,7 +3,7 @@
 // photos: GET /api/users/:username/posts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ApiClient } from "../../tooling/api-client";
+import { ApiClient, type ApiResponse } from "../../tooling/api-client";
 import {
   assertError,
   connectSocket,
@@ -144,5 +144,31 @@ describe("GET /api/users/:username/posts", () => {
     assertError(await viewer.get(`/api/users/${author.username}/posts?cursor=nope`), 400, "invalid_request");
     assertError(await viewer.delete(`/api/users/${author.username}/posts`), 405, "method_not_allowed");
     assertError(await new ApiClient(stack.url).get(`/api/users/${author.username}/posts`), 401, "unauthenticated");
+  });
+
+  test("photos posted in the same millisecond are paged by id, each exactly once, in the feed and on the profile", async () => {
+    const author = await createUser(stack.db);
+    const posts = [];
+    for (let i = 0; i < 5; i++) posts.push(await createPost(stack.db, author.id, `same instant ${i}`));
+    // Newer than anything else here, so they lead the feed; equal, so only the id orders them.
+    const instant = new Date(Date.now() + 3_600_000);
+    await stack.db.post.updateMany({ where: { authorId: author.id }, data: { createdAt: instant } });
+    const expected = posts.map((p) => p.id).sort((a, b) => (a < b ? 1 : -1));
+    const viewer = await signedInClient(stack.url, await createUser(stack.db));
+
+    const walk = async (path: string, pages: number) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < pages; i++) {
+        const res: ApiResponse = await viewer.get(`${path}?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        seen.push(...res.body.items.map((p: { id: string }) => p.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      return seen;
+    };
+    assert.deepEqual(await walk(`/api/users/${author.username}/posts`, 10), expected);
+    assert.deepEqual((await walk("/api/posts", 3)).slice(0, 5), expected);
   });
 });

@@ -1,4 +1,4 @@
-// GET /api/posts?limit=N on the Next.js floor: the feed's three statements (bench/floor-api.ts).
+// GET /api/posts?limit=N on the Next.js floor: the app's feed statement (bench/floor-api.ts).
 import { feedAnswer } from "../../../../floor-api";
 import { answer } from "../../answer";
 
