@@ -9,6 +9,7 @@
 // Env: DATABASE_URL, POOL_MAX (the pool is made on the first request).
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
+import { feedPage, type FeedRow } from "../server/posts";
 import { feedQuery, likeQuery } from "./sql";
 
 export type FloorAnswer = { status: number; body: unknown };
@@ -70,39 +71,10 @@ export async function likeAnswer(
   return { status: 200, body: { postId, liked, likeCount: outcome.likeCount } };
 }
 
-type FeedRow = {
-  id: string;
-  imageUrl: string;
-  caption: string;
-  likeCount: number;
-  createdAt: Date;
-  authorId: string;
-  username: string;
-  name: string;
-  avatarUrl: string;
-  likedByMe: boolean;
-};
-
 async function feed(viewerId: string, limit: number) {
   const { text, values } = feedQuery(viewerId, limit);
   const { rows } = await floorPool().query<FeedRow>(text, values);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((r) => ({
-      id: r.id,
-      author: { id: r.authorId, username: r.username, name: r.name, avatarUrl: r.avatarUrl },
-      imageUrl: r.imageUrl,
-      caption: r.caption,
-      likeCount: r.likeCount,
-      likedByMe: r.likedByMe,
-      createdAt: r.createdAt.toISOString(),
-    })),
-    nextCursor:
-      rows.length > limit && last
-        ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString("base64url")
-        : null,
-  };
+  return feedPage(rows, limit);
 }
 
 /** GET /api/posts?limit=N (limitParam: the query's `limit`, null when absent). */

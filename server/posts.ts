@@ -45,7 +45,8 @@ export function toPostDto(row: PostRow): PostDto {
   };
 }
 
-type FeedRow = {
+/** A row of feedStatement(): a post with its author's columns and the viewer's like. */
+export type FeedRow = {
   id: string;
   imageUrl: string;
   caption: string;
@@ -95,7 +96,12 @@ export async function listPosts(
 ): Promise<PostPage> {
   const cursor = decodeCursor(opts.cursor);
   const rows = await db().$queryRaw<FeedRow[]>(feedStatement(viewerId, { ...opts, cursor }));
-  const page = rows.slice(0, opts.limit);
+  return feedPage(rows, opts.limit);
+}
+
+/** The page the API answers from feedStatement()'s rows (one more than `limit` if more follow). */
+export function feedPage(rows: FeedRow[], limit: number): PostPage {
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page.map((row): PostDto => ({
@@ -107,7 +113,7 @@ export async function listPosts(
       likedByMe: row.likedByMe,
       createdAt: row.createdAt.toISOString(),
     })),
-    nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
   };
 }
 
