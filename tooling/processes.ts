@@ -60,10 +60,13 @@ export function spawnProc(
       opts.onLine?.(line);
     });
   }
+  // The log ends when the pipes close, not at "exit": a process's last lines (or those of a child
+  // it left holding the pipes) can still be read after it has exited, and a write to an ended
+  // stream is an uncaught error.
+  child.on("close", () => log?.end());
   const exited = new Promise<number | string>((resolve) => {
     child.on("exit", (code, signal) => {
       running.delete(proc);
-      log?.end();
       resolve(code ?? signal ?? "unknown");
     });
     child.on("error", (error) => {
