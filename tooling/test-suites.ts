@@ -31,7 +31,8 @@ function run(command: string, args: string[], onLine?: (line: string) => void): 
       buffer = lines.pop() ?? "";
       lines.forEach((l) => onLine?.(l));
     });
-    child.on("exit", (code) => {
+    // "close", not "exit": the runner's last lines (its counts) may still be in the pipe at exit.
+    child.on("close", (code) => {
       if (buffer) onLine?.(buffer);
       resolve(code ?? 1);
     });
