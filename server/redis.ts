@@ -25,8 +25,37 @@ export function createRedis(role: string, options: RedisOptions = {}): Redis {
     if (down) log.info({ role }, "redis connection restored");
     down = false;
   });
+  reopenWhenEndedUnasked(client, role);
   connections.set(role, client);
   return client;
+}
+
+/**
+ * ioredis can end a connection for good that no one closed: a Sentinel failover detector left from
+ * the connection before an outage stays subscribed, and when +switch-master arrives while the
+ * connection is being re-established it closes the connector under it, so the reconnect fails as
+ * "Connection is closed." and the client's status becomes "end" (seen in CI: the app's command
+ * connection never came back after a SIGKILLed primary was replaced). A client ends otherwise only
+ * when closed (quit, disconnect), by this process or by BullMQ for the connections it is given, so
+ * one that ends without either is opened again.
+ */
+function reopenWhenEndedUnasked(client: Redis, role: string): void {
+  let closing = false;
+  const quit = client.quit.bind(client);
+  const disconnect = client.disconnect.bind(client);
+  client.quit = ((...args: Parameters<Redis["quit"]>) => {
+    closing = true;
+    return quit(...args);
+  }) as Redis["quit"];
+  client.disconnect = (reconnect = false) => {
+    if (!reconnect) closing = true;
+    disconnect(reconnect);
+  };
+  client.on("end", () => {
+    if (closing) return;
+    log.warn({ role }, "redis connection ended though nothing closed it; opening it again");
+    setTimeout(() => client.connect().catch(() => undefined), 100);
+  });
 }
 
 // Every connection made here, by role, for likes_redis_connection_up (server/telemetry/collectors.ts).
