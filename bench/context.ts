@@ -50,18 +50,17 @@ export async function closedOnFloors<T>(
   run: (baseUrl: string, serverPid: number) => Promise<T>,
 ): Promise<[T, T, T, T]> {
   const results: T[] = [];
-  for (const floor of [ctx.floor, ctx.nextFloor]) {
-    for (const url of [floor.nginxUrl, floor.directUrl]) results.push(await run(url, floor.proc.child.pid!));
-  }
+  for (const { url, pid } of floorTargets(ctx)) results.push(await run(url, pid));
   return results as [T, T, T, T];
 }
 
-export const floorUrls = (ctx: BenchContext): string[] => [
-  ctx.floor.nginxUrl,
-  ctx.floor.directUrl,
-  ctx.nextFloor.nginxUrl,
-  ctx.nextFloor.directUrl,
-];
+/** The four floor targets in that order, each with the pid of the server behind it. */
+const floorTargets = (ctx: BenchContext): { url: string; pid: number }[] =>
+  [ctx.floor, ctx.nextFloor].flatMap((floor) =>
+    [floor.nginxUrl, floor.directUrl].map((url) => ({ url, pid: floor.proc.child.pid! })),
+  );
+
+export const floorUrls = (ctx: BenchContext): string[] => floorTargets(ctx).map((t) => t.url);
 
 /** The pids of a stack's first app and first worker, the processes the cases measure (/proc). */
 export function stackPids(stack: Stack): { app: number; worker: number } {

@@ -8,6 +8,7 @@ import type { SyscallCounts } from "../tooling/syscalls";
 import { PG_WAIT_SAMPLE_MS, WAIT_KINDS, type WaitStatement } from "../tooling/pg-waits";
 import type { BenchResults } from "./results";
 import type { ClosedResult } from "./load";
+import { CPU_GROUPS } from "../tooling/bench-figures";
 import { percentileChart } from "./svg";
 import { evaluateTargets, metMark } from "./targets";
 
@@ -187,7 +188,7 @@ function cpuRow(lead: string[], name: string, x: ClosedResult, vs?: ClosedResult
     `${f(c.machineBusyPct)}%`,
     f(c.machineMs, 2),
     bound,
-    ...[g.server, g.worker, g.nginx, g.postgres, g.redis, g.client, g.other].map((v) => f(v, 2)),
+    ...CPU_GROUPS.map((group) => f(g[group], 2)),
   ];
 }
 const CPU_HEADER = [
